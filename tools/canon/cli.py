@@ -1,0 +1,229 @@
+"""The ``canon`` command: parses options, calls the library, prints, and picks the exit code.
+
+Exit codes: 0 success / nothing to do, 1 error or refusal, 2 changes (plan) or drift.
+click's own usage errors would exit 2 too; they are mapped to 1 so that 2 keeps one meaning.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from . import __version__
+from .cluster import DEV_DATABASE, dev_cluster
+from .dburl import DatabaseUrl
+from .errors import CanonError
+
+EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
+
+
+class Console:
+    """Where a command writes: stdout for results, stderr for diagnostics."""
+
+    def __init__(self, out: TextIO, err: TextIO) -> None:
+        self.out, self.err = out, err
+
+    def result(self, text: str) -> None:
+        self.out.write(text)
+        self.out.flush()
+
+    def note(self, text: str) -> None:
+        self.err.write(f"canon: {text}\n")
+        self.err.flush()
+
+    def warn(self, text: str) -> None:
+        self.note(f"warning: {text}")
+
+
+def live_url(database_url: str | None) -> DatabaseUrl:
+    """The URL given, else the embedded cluster's development database (started on demand)."""
+    if database_url:
+        return DatabaseUrl.parse(database_url)
+    server = dev_cluster().ensure_started()
+    return DatabaseUrl.parse(server.url(DEV_DATABASE))
+
+
+def _database_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--schema-dir", type=click.Path(path_type=Path), default=Path("schema"), show_default=True,
+        help="Folder of canonical .sql files.",
+    )(func)
+    func = click.option(
+        "--database-url", envvar="DATABASE_URL", default=None, metavar="URL",
+        help="Live database (default: $DATABASE_URL, else the embedded dev cluster).",
+    )(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="canon")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Declarative, SQL-first schema management for PostgreSQL."""
+
+
+def _console() -> Console:
+    console = click.get_current_context().find_object(Console)
+    assert console is not None
+    return console
+
+
+@cli.command()
+@_database_options
+@click.option("--out", type=click.Path(path_type=Path), help="Also save the plan to this file.")
+def plan(database_url: str | None, schema_dir: Path, out: Path | None) -> int:
+    """Print the migration that brings the live database to the files."""
+    from .diff import connect
+    from .plan import make_plan, workspace
+
+    console = _console()
+    live = live_url(database_url)
+    with workspace(live, schema_dir, console.warn) as ws:
+        with connect(live) as live_conn, connect(ws.target) as target_conn:
+            result = make_plan(live_conn, target_conn, ws.source)
+    if result.empty:
+        console.note(f"no changes: {live.masked()} matches {schema_dir}")
+        return EXIT_OK
+    text = result.render()
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text)
+        console.note(f"plan written to {out}")
+    console.result(text)
+    hazards = ", ".join(result.hazard_names) or "none"
+    console.note(f"{len(result.statements)} statements; hazards: {hazards}")
+    return EXIT_CHANGES
+
+
+@cli.command()
+@_database_options
+@click.argument("plan_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Run the plan, then roll it back.")
+@click.option("--allow-hazards", default="", metavar="NAMES",
+              help="Comma-separated hazards to accept, or 'all'.")
+@click.option("--lock-timeout", default="5s", show_default=True,
+              help="lock_timeout for each statement.")
+@click.option("--statement-timeout", default="0", show_default=True,
+              help="statement_timeout for each statement (0: none).")
+def apply(
+    database_url: str | None,
+    schema_dir: Path,
+    plan_file: Path | None,
+    dry_run: bool,
+    allow_hazards: str,
+    lock_timeout: str,
+    statement_timeout: str,
+) -> int:
+    """Apply a saved plan, or a fresh one, in one transaction."""
+    from . import apply as applying
+    from .hazards import parse_names
+
+    console = _console()
+    settings = applying.Settings(
+        allow_hazards=frozenset(parse_names(allow_hazards)),
+        dry_run=dry_run,
+        lock_timeout=lock_timeout,
+        statement_timeout=statement_timeout,
+    )
+    live = live_url(database_url)
+    result = applying.apply(live, schema_dir, plan_file, settings, console.warn)
+    if not result.applied:
+        console.note(f"nothing to do: {live.masked()} already matches {schema_dir}")
+    elif result.dry_run:
+        console.note(f"dry run: {len(result.plan.statements)} statements ran and were rolled back")
+    else:
+        console.note(f"applied {len(result.plan.statements)} statements to {live.masked()}")
+    return EXIT_OK
+
+
+@cli.command()
+@_database_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True)
+def drift(database_url: str | None, schema_dir: Path, fmt: str) -> int:
+    """Fail (exit 2) when the live database differs from the files."""
+    from . import drift as drifting
+
+    console = _console()
+    report = drifting.check(live_url(database_url), schema_dir, console.warn)
+    render = {"text": report.to_text, "json": report.to_json, "github": report.to_github}[fmt]
+    console.result(render())
+    return EXIT_CHANGES if report.drifted else EXIT_OK
+
+
+@cli.group()
+def dev() -> None:
+    """The embedded development cluster."""
+
+
+@dev.command("url")
+def dev_url() -> int:
+    """Print the development database URL (starting the cluster if needed)."""
+    server = dev_cluster().ensure_started()
+    _console().result(server.url(DEV_DATABASE) + "\n")
+    return EXIT_OK
+
+
+@dev.command("status")
+def dev_status() -> int:
+    """Say whether the embedded cluster is running."""
+    cluster = dev_cluster()
+    _console().result(f"{cluster.status()} ({cluster.root})\n")
+    return EXIT_OK
+
+
+@dev.command("stop")
+def dev_stop() -> int:
+    """Stop the embedded cluster."""
+    stopped = dev_cluster().stop()
+    _console().note("stopped" if stopped else "not running")
+    return EXIT_OK
+
+
+def run(args: Sequence[str], out: TextIO, err: TextIO) -> int:
+    """Run canon with ``args``; return the exit code instead of exiting."""
+    console = Console(out, err)
+    try:
+        with cli.make_context("canon", list(args), obj=console) as ctx:
+            code = cli.invoke(ctx)
+    except click.exceptions.Exit as exc:  # --help, --version
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        console.note(f"error: {exc.format_message()}")
+        return EXIT_ERROR
+    except click.Abort:
+        console.note("aborted")
+        return EXIT_ERROR
+    except CanonError as exc:
+        console.note(f"error: {exc}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        console.note("interrupted; nothing was changed")
+        return 130
+    except Exception as exc:  # a bug in canon: one line, unless asked for the traceback
+        if os.environ.get("CANON_DEBUG"):
+            raise
+        console.note(f"internal error: {type(exc).__name__}: {_first_line(str(exc))} "
+                     "(set CANON_DEBUG=1 for the traceback)")
+        return EXIT_ERROR
+    return int(code) if isinstance(code, int) else EXIT_OK
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # Turn SIGTERM into the same unwinding as Ctrl-C, so scratch databases are dropped.
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
+    sys.exit(run(sys.argv[1:], sys.stdout, sys.stderr))
