@@ -23,7 +23,7 @@ CREATE TABLE core.brand_patterns (
     id           uuid         NOT NULL DEFAULT gen_random_uuid(),
     brand_id     uuid         NOT NULL,
     pattern      varchar(255) NOT NULL,
-    pattern_type varchar(20)  NOT NULL DEFAULT 'contains',
+    pattern_type text         NOT NULL DEFAULT 'contains',
     priority     integer      NOT NULL DEFAULT 0,
     is_active    boolean      NOT NULL DEFAULT true,
     created_at   timestamptz  NOT NULL DEFAULT now(),

@@ -54,7 +54,7 @@ CREATE TABLE forecasting.workflows (
     workflow_id         varchar(50)  NOT NULL,
     workflow_name       varchar(200),
     category_id         varchar(50),
-    status              varchar(20)  NOT NULL DEFAULT 'pending',
+    status              text         NOT NULL DEFAULT 'pending',
     season_start_date   date,
     season_length_weeks integer,
     parameters          jsonb,

@@ -22,7 +22,7 @@ CREATE TABLE integration.awin_products (
     affiliate_link     text,
     matched_product_id uuid,
     match_confidence   numeric(3,2),
-    enrichment_status  varchar(20)   NOT NULL DEFAULT 'pending',
+    enrichment_status  text          NOT NULL DEFAULT 'pending',
     raw_data           jsonb,
     last_updated       timestamptz   NOT NULL DEFAULT now(),
     created_at         timestamptz   NOT NULL DEFAULT now(),
@@ -82,7 +82,7 @@ COMMENT ON TABLE integration.awin_price_history IS
 
 CREATE TABLE integration.awin_enrichment_jobs (
     id                 uuid        NOT NULL DEFAULT gen_random_uuid(),
-    status             varchar(20) NOT NULL DEFAULT 'pending',
+    status             text        NOT NULL DEFAULT 'pending',
     total_products     integer     NOT NULL DEFAULT 0,
     processed_products integer     NOT NULL DEFAULT 0,
     matched_products   integer     NOT NULL DEFAULT 0,

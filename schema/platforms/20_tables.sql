@@ -5,7 +5,7 @@ CREATE TABLE platforms.stockx_listings (
     stockx_listing_id varchar(100)  NOT NULL,
     inventory_id      uuid,
     product_id        uuid          NOT NULL,
-    status            varchar(20)   NOT NULL DEFAULT 'active',
+    status            text          NOT NULL DEFAULT 'active',
     ask_price         numeric(10,2) NOT NULL,
     currency          char(3)       NOT NULL DEFAULT 'EUR',
     listed_at         timestamptz,

@@ -3,7 +3,7 @@
 CREATE TABLE pricing.brand_multipliers (
     id              uuid         NOT NULL DEFAULT gen_random_uuid(),
     brand_id        uuid         NOT NULL,
-    multiplier_type varchar(20)  NOT NULL,
+    multiplier_type text         NOT NULL,
     multiplier      numeric(4,2) NOT NULL,
     effective_from  date         NOT NULL,
     effective_until date,
@@ -28,7 +28,7 @@ COMMENT ON TABLE pricing.brand_multipliers IS
 CREATE TABLE pricing.price_rules (
     id                       uuid         NOT NULL DEFAULT gen_random_uuid(),
     name                     varchar(100) NOT NULL,
-    rule_type                varchar(20)  NOT NULL,
+    rule_type                text         NOT NULL,
     priority                 integer      NOT NULL DEFAULT 100,
     brand_id                 uuid,
     category_id              uuid,
@@ -76,7 +76,7 @@ CREATE TABLE pricing.price_history (
     product_id   uuid          NOT NULL,
     inventory_id uuid,
     price_date   date          NOT NULL,
-    price_type   varchar(20)   NOT NULL,
+    price_type   text          NOT NULL,
     price        numeric(10,2) NOT NULL,
     currency     char(3)       NOT NULL DEFAULT 'EUR',
     source       varchar(50),

@@ -4,7 +4,7 @@ CREATE TABLE public.sizes (
     id                 uuid        NOT NULL DEFAULT gen_random_uuid(),
     category_id        uuid        NOT NULL,
     value              varchar(20) NOT NULL,
-    region             varchar(10) NOT NULL,
+    region             text        NOT NULL,
     standardized_value numeric(4,1),
     created_at         timestamptz NOT NULL DEFAULT now(),
     updated_at         timestamptz NOT NULL DEFAULT now(),

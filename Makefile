@@ -1,0 +1,59 @@
+# canon — declarative, SQL-first PostgreSQL schemas. `make help` lists the targets.
+#
+# The first target run creates .venv (once, through a stamp file) with everything canon
+# needs. Without DATABASE_URL, canon manages an embedded PostgreSQL under .canon/.
+
+PYTHON ?= python3
+VENV   := .venv
+STAMP  := $(VENV)/.installed
+CANON  := $(VENV)/bin/canon
+PYTEST := $(VENV)/bin/pytest
+
+.DEFAULT_GOAL := help
+.PHONY: help install plan apply drift seed verify test bench corpus dev-url dev-stop clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check "setuptools<82" wheel
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv with canon and its test tools
+
+# canon exits 2 when the plan holds changes: that is a successful plan, not a make error.
+plan: $(STAMP) ## print the migration from the live database to schema/
+	$(CANON) plan $(ARGS) || [ $$? -eq 2 ]
+
+apply: $(STAMP) ## apply the plan (PLAN=plans/x.sql to apply a saved one)
+	$(CANON) apply $(PLAN) $(ARGS)
+
+drift: $(STAMP) ## fail when the live database and the files differ
+	$(CANON) drift $(ARGS)
+
+seed: $(STAMP) ## load seeds/ idempotently
+	$(CANON) seed $(ARGS)
+
+verify: $(STAMP) ## report schemas, tables, indexes, views, triggers and seed rows
+	$(CANON) verify $(ARGS)
+
+test: $(STAMP) ## run the test suite against a real PostgreSQL
+	$(PYTEST) $(ARGS)
+
+bench: $(STAMP) ## measure plan speed and memory
+	$(VENV)/bin/python -m bench $(ARGS)
+
+corpus: $(STAMP) ## run every scenario in tests/cases and print one line
+	$(VENV)/bin/python -m tests.corpus $(ARGS)
+
+dev-url: $(STAMP) ## print the embedded development database URL
+	@$(CANON) dev url
+
+dev-stop: $(STAMP) ## stop the embedded PostgreSQL
+	$(CANON) dev stop
+
+clean: ## stop the embedded PostgreSQL and remove .venv and .canon
+	-[ -x $(CANON) ] && $(CANON) dev stop
+	rm -rf $(VENV) .canon
