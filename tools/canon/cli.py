@@ -142,19 +142,78 @@ def apply(
     return EXIT_OK
 
 
+def _seeds_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--seeds-dir", type=click.Path(path_type=Path), default=None,
+        help="Folder of reference-data upserts (default: seeds/ when it exists).",
+    )(func)
+
+
+def _seeds_dir(given: Path | None, required: bool = False) -> Path | None:
+    if given is not None:
+        return given
+    default = Path("seeds")
+    return default if default.is_dir() or required else None
+
+
 @cli.command()
 @_database_options
+@_seeds_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True)
-def drift(database_url: str | None, schema_dir: Path, fmt: str) -> int:
-    """Fail (exit 2) when the live database differs from the files."""
+@click.option("--strict", is_flag=True,
+              help="Also exit 2 for residual differences canon cannot plan.")
+def drift(
+    database_url: str | None, schema_dir: Path, seeds_dir: Path | None, fmt: str, strict: bool
+) -> int:
+    """Fail (exit 2) when the live database differs from the files (schema and seeds)."""
     from . import drift as drifting
 
     console = _console()
-    report = drifting.check(live_url(database_url), schema_dir, console.warn)
+    report = drifting.check(live_url(database_url), schema_dir, console.warn, _seeds_dir(seeds_dir))
     render = {"text": report.to_text, "json": report.to_json, "github": report.to_github}[fmt]
     console.result(render())
-    return EXIT_CHANGES if report.drifted else EXIT_OK
+    return EXIT_CHANGES if report.drifted or (strict and report.residuals) else EXIT_OK
+
+
+@cli.command()
+@click.option("--database-url", envvar="DATABASE_URL", default=None, metavar="URL",
+              help="Live database (default: $DATABASE_URL, else the embedded dev cluster).")
+@_seeds_option
+def seed(database_url: str | None, seeds_dir: Path | None) -> int:
+    """Load the reference data in seeds/ (idempotent: a second run changes nothing)."""
+    from . import db
+    from . import seeds as seeding
+
+    console = _console()
+    live = live_url(database_url)
+    statements = seeding.read_seeds(_seeds_dir(seeds_dir, required=True) or Path("seeds"))
+    with db.connect(live) as conn:
+        results = seeding.load(conn, statements)
+        conn.commit()
+    for result in results:
+        console.result(f"{result.table}: {result.rows} rows in seeds, {result.changed} changed\n")
+    return EXIT_OK
+
+
+@cli.command()
+@_database_options
+@_seeds_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def verify(database_url: str | None, schema_dir: Path, seeds_dir: Path | None, fmt: str) -> int:
+    """Report what each schema holds; exit 1 if the database does not match the files."""
+    from .diff import connect
+    from .plan import make_plan, workspace
+    from .verify import verify as verifying
+
+    console = _console()
+    live = live_url(database_url)
+    with workspace(live, schema_dir, console.warn) as ws:
+        with connect(live) as live_conn, connect(ws.target) as target_conn:
+            differences = [s.sql for s in make_plan(live_conn, target_conn, ws.source).statements]
+    report = verifying(live, differences, _seeds_dir(seeds_dir))
+    console.result(report.to_json() if fmt == "json" else report.to_text())
+    return EXIT_OK if report.matches else EXIT_ERROR
 
 
 @cli.group()

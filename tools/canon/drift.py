@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import diff
+from . import catalog, db, diff
+from . import seeds as seeding
 from .dburl import DatabaseUrl
 from .plan import Plan, make_plan, workspace
 from .scratch import Warn
@@ -19,19 +20,25 @@ class DriftReport:
     database: str  # masked URL
     schema_dir: str
     plan: Plan
+    seed_differences: tuple[seeding.SeedDifference, ...] = ()
+    # Differences no planner handles, found in the catalogs when the plan is empty.
+    residuals: tuple[catalog.Residual, ...] = ()
 
     @property
     def drifted(self) -> bool:
-        return not self.plan.empty
+        return not self.plan.empty or bool(self.seed_differences)
 
     def to_text(self) -> str:
         if not self.drifted:
-            return f"no drift: {self.database} matches {self.schema_dir}\n"
+            return f"no drift: {self.database} matches {self.schema_dir}\n" + self._residual_text()
         lines = [f"drift: {self.database} differs from {self.schema_dir} "
-                 f"({len(self.plan.statements)} statements to converge)"]
+                 f"({len(self.plan.statements)} statements to converge, "
+                 f"{len(self.seed_differences)} reference rows)"]
         for statement in self.plan.statements:
             tag = f" [{', '.join(statement.hazard_names)}]" if statement.hazards else ""
             lines.append(f"  {_one_line(statement.sql)}{tag}")
+        for d in self.seed_differences:
+            lines.append(f"  seed {d.table} ({d.key}): {d.problem} [{d.path}:{d.line}]")
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
@@ -44,23 +51,47 @@ class DriftReport:
             "differences": [
                 {"sql": s.sql, "hazards": list(s.hazard_names)} for s in self.plan.statements
             ],
+            "seed_differences": [d.__dict__ for d in self.seed_differences],
+            "residuals": [r.describe() for r in self.residuals],
         }
         return json.dumps(document, indent=2) + "\n"
 
+    def _residual_text(self) -> str:
+        if not self.residuals:
+            return ""
+        lines = [f"residual: {len(self.residuals)} differences canon cannot plan:"]
+        lines += [f"  {r.describe()}" for r in self.residuals]
+        return "\n".join(lines) + "\n"
+
     def to_github(self) -> str:
         if not self.drifted:
-            return f"::notice title=canon drift::no drift in {self.database}\n"
+            notes = [f"::warning title=canon residual::{_escape(r.describe())}"
+                     for r in self.residuals]
+            return "\n".join([f"::notice title=canon drift::no drift in {self.database}", *notes]) + "\n"
         lines = [
             f"::error title=canon drift::{_escape(_one_line(s.sql))}" for s in self.plan.statements
+        ]
+        lines += [
+            f"::error file={d.path},line={d.line},title=canon seed drift::"
+            f"{_escape(f'{d.table} ({d.key}) {d.problem}')}"
+            for d in self.seed_differences
         ]
         return "\n".join(lines) + "\n"
 
 
-def check(live: DatabaseUrl, schema_dir: Path, warn: Warn) -> DriftReport:
+def check(live: DatabaseUrl, schema_dir: Path, warn: Warn, seeds_dir: Path | None = None) -> DriftReport:
+    """Compare the live schema with the files and, when given, the reference rows with seeds/."""
+    seeds = seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
     with workspace(live, schema_dir, warn) as ws:
         with diff.connect(live) as live_conn, diff.connect(ws.target) as target_conn:
             plan = make_plan(live_conn, target_conn, ws.source)
-    return DriftReport(live.masked(), str(schema_dir), plan)
+            residuals = catalog.residuals(live_conn, target_conn, diff.EXCLUDED_SCHEMAS) if plan.empty else []
+    seed_differences: list[seeding.SeedDifference] = []
+    if seeds and plan.empty:
+        # Reference rows are only comparable once the tables have the planned shape.
+        with db.connect(live) as conn:
+            seed_differences = seeding.differences(conn, seeds)
+    return DriftReport(live.masked(), str(schema_dir), plan, tuple(seed_differences), tuple(residuals))
 
 
 def _one_line(sql: str) -> str:

@@ -68,3 +68,13 @@ class StalePlan(CanonError):
 
 class NotConverged(CanonError):
     """Applying the plan did not make the database match the files."""
+
+
+class PlanRefused(CanonError):
+    """canon cannot plan or apply this change safely; the message names object, reason and remedy."""
+
+    def __init__(self, obj: str, reason: str, remedy: str) -> None:
+        self.obj = obj
+        self.reason = reason
+        self.remedy = remedy
+        super().__init__(f"refused: {obj}: {reason}; {remedy}")

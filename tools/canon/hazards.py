@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from pglast import ast, parser
 from pglast.enums import AlterTableType, ObjectType
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 DATA_LOSS = "data-loss"
@@ -43,6 +44,8 @@ def classify(statements: Sequence[str], live: Connection | None = None) -> list[
     for sql in statements:
         found = []
         for node in _parse(sql):
+            if isinstance(node, ast.CreateFunctionStmt) and not _function_exists(live, node):
+                continue  # a new function has no callers yet: nothing can break
             for hazard in _hazards_of(node):
                 table = _table_of(node)
                 if hazard.name in EXISTING_TABLE_ONLY and table is not None and table in created:
@@ -50,6 +53,21 @@ def classify(statements: Sequence[str], live: Connection | None = None) -> list[
                 found.append(hazard)
         result.append((sql, tuple(dict.fromkeys(found))))
     return result
+
+
+def _function_exists(live: Connection | None, node: ast.CreateFunctionStmt) -> bool:
+    if live is None:
+        return True
+    names = [n.sval for n in node.funcname]
+    schema, name = (names[-2] if len(names) > 1 else "public"), names[-1]
+    row = live.execute(
+        text(
+            "SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = :schema AND p.proname = :name"
+        ),
+        {"schema": schema, "name": name},
+    ).first()
+    return row is not None
 
 
 def parse_names(text: str) -> set[str]:
