@@ -149,11 +149,12 @@ def _seeds_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-def _seeds_dir(given: Path | None, required: bool = False) -> Path | None:
+def _seeds_dir(given: Path | None, schema_dir: Path | None = None) -> Path | None:
+    """The given folder, else the ``seeds/`` beside the schema folder when there is one."""
     if given is not None:
         return given
-    default = Path("seeds")
-    return default if default.is_dir() or required else None
+    beside = (schema_dir.resolve().parent if schema_dir else Path.cwd()) / "seeds"
+    return beside if beside.is_dir() else None
 
 
 @cli.command()
@@ -170,7 +171,9 @@ def drift(
     from . import drift as drifting
 
     console = _console()
-    report = drifting.check(live_url(database_url), schema_dir, console.warn, _seeds_dir(seeds_dir))
+    report = drifting.check(
+        live_url(database_url), schema_dir, console.warn, _seeds_dir(seeds_dir, schema_dir)
+    )
     render = {"text": report.to_text, "json": report.to_json, "github": report.to_github}[fmt]
     console.result(render())
     return EXIT_CHANGES if report.drifted or (strict and report.residuals) else EXIT_OK
@@ -187,7 +190,7 @@ def seed(database_url: str | None, seeds_dir: Path | None) -> int:
 
     console = _console()
     live = live_url(database_url)
-    statements = seeding.read_seeds(_seeds_dir(seeds_dir, required=True) or Path("seeds"))
+    statements = seeding.read_seeds(_seeds_dir(seeds_dir) or Path("seeds"))
     with db.connect(live) as conn:
         results = seeding.load(conn, statements)
         conn.commit()
@@ -211,7 +214,7 @@ def verify(database_url: str | None, schema_dir: Path, seeds_dir: Path | None, f
     with workspace(live, schema_dir, console.warn) as ws:
         with connect(live) as live_conn, connect(ws.target) as target_conn:
             differences = [s.sql for s in make_plan(live_conn, target_conn, ws.source).statements]
-    report = verifying(live, differences, _seeds_dir(seeds_dir))
+    report = verifying(live, differences, _seeds_dir(seeds_dir, schema_dir))
     console.result(report.to_json() if fmt == "json" else report.to_text())
     return EXIT_OK if report.matches else EXIT_ERROR
 

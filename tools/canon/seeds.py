@@ -151,7 +151,7 @@ def _differences_of(conn: psycopg.Connection, seed: SeedStatement, staging: str)
                 f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS "
                 f"SELECT {cols} FROM {seed.qualified} WITH NO DATA"
             )
-    except psycopg.errors.UndefinedTable:
+    except (psycopg.errors.UndefinedTable, psycopg.errors.InvalidSchemaName):
         return [SeedDifference(seed.name, "*", "table missing", seed.statement.path, seed.statement.line)]
     except psycopg.Error as exc:
         raise statement_error(seed.statement, exc) from None
