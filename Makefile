@@ -27,8 +27,9 @@ install: $(STAMP) ## create .venv with canon and its test tools
 plan: $(STAMP) ## print the migration from the live database to schema/
 	$(CANON) plan $(ARGS) || [ $$? -eq 2 ]
 
-apply: $(STAMP) ## apply the plan (PLAN=plans/x.sql to apply a saved one)
+apply: $(STAMP) ## apply the plan (PLAN=plans/x.sql for a saved one), then load seeds/
 	$(CANON) apply $(PLAN) $(ARGS)
+	$(CANON) seed
 
 drift: $(STAMP) ## fail when the live database and the files differ
 	$(CANON) drift $(ARGS)

@@ -50,10 +50,12 @@ def test_drift_formats(empty_url: str) -> None:
     assert code == 2
     assert all(line.startswith("::error title=canon drift::") for line in out.splitlines())
 
-    canon("apply", "--database-url", empty_url, "--schema-dir", str(GOOD))
-    code, out, _ = canon("drift", "--database-url", empty_url, "--schema-dir", str(GOOD),
+    code, _, err = canon("apply", "--database-url", empty_url, "--schema-dir", str(GOOD))
+    assert code == 0, err
+    code, out, err = canon("drift", "--database-url", empty_url, "--schema-dir", str(GOOD),
                          "--format", "json")
-    assert code == 0 and json.loads(out)["drift"] is False
+    assert code == 0, err
+    assert json.loads(out)["drift"] is False
 
 
 def test_dry_run_changes_nothing(empty_url: str) -> None:

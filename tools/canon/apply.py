@@ -1,21 +1,53 @@
-"""Applying a plan: one transaction, checked against the files before it commits."""
+"""Applying a plan safely.
+
+In order: read the files (at a git revision when asked), take canon's advisory lock so
+two applies never interleave, plan (or check that a saved plan is still fresh and
+classify it again), refuse hazards that were not allowed, rehearse the plan on a copy
+of the live schema, optionally take a backup, then run it step by step under lock and
+statement timeouts, journaling every step and recording the apply in ``canon.applies``.
+Nothing before the run changes the live database.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import psycopg
 from sqlalchemy.engine import Connection
 
-from . import db, diff, hazards
+from . import __version__, catalog, db, diff, gitref
+from .backup import Backup, backup
 from .dburl import DatabaseUrl
-from .errors import DatabaseError, HazardRefused, NotConverged, StalePlan
+from .errors import ApplyFailed, DatabaseError, HazardRefused, PlanRefused, StalePlan
+from .fanout import FAILED, FanOut, TenantOutcome, apply_by_tenant
 from .fingerprint import fingerprint
-from .plan import Plan, PlannedStatement, make_plan, read_plan_file, workspace
+from .journal import ApplyRecord, Journal
+from .plan import (
+    Plan,
+    PlanOptions,
+    classified,
+    make_plan,
+    read_plan_file,
+    with_stakes,
+    workspace,
+)
+from .rehearsal import rehearse
+from .runner import (
+    Listener,
+    StepError,
+    StepFailed,
+    Timeouts,
+    check_duration,
+    check_timeouts,
+    run_steps,
+)
 from .scratch import Warn
+from .sources import SchemaSource
+from .steps import Step
+from .tenants import Tenant
 
 # Two applies on one database never interleave: they queue on this advisory lock.
 APPLY_LOCK_KEY = 0x63616E6F6E  # "canon"
@@ -25,9 +57,13 @@ APPLY_LOCK_KEY = 0x63616E6F6E  # "canon"
 class Settings:
     allow_hazards: frozenset[str] = frozenset()
     dry_run: bool = False
-    lock_timeout: str = "5s"
-    statement_timeout: str = "0"
+    timeouts: Timeouts = field(default_factory=Timeouts)
     apply_lock_wait: str = "10s"
+    concurrently: bool = True
+    backup_to: Path | None = None
+    ref: str | None = None
+    tenant: str | None = None  # plan and apply this tenant's schema alone
+    fan_out: FanOut = field(default_factory=FanOut)
 
 
 @dataclass(frozen=True)
@@ -35,6 +71,15 @@ class ApplyResult:
     plan: Plan
     applied: bool
     dry_run: bool
+    apply_id: int | None = None
+    backup: Backup | None = None
+    tenants: tuple[TenantOutcome, ...] = ()  # per tenant, when the plan covers tenants
+    # Differences no planner handles, by object name, left after the apply.
+    residuals: tuple[catalog.Residual, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return any(t.status == FAILED for t in self.tenants)
 
 
 def apply(
@@ -44,96 +89,194 @@ def apply(
     settings: Settings,
     warn: Warn,
 ) -> ApplyResult:
-    """Apply ``plan_file`` (or a fresh plan) to ``live``; commit only if it converges."""
+    """Apply ``plan_file`` (or a fresh plan) to ``live``, or raise and change nothing."""
     saved = read_plan_file(plan_file) if plan_file else None
-    with workspace(live, schema_dir, warn) as ws, diff.connect(ws.target) as target:
-        with _locked_transaction(live, settings) as conn:
-            if saved is not None:
-                _check_fresh(saved, ws.source.digest, conn)
-                plan = _reclassified(saved, conn)
-            else:
-                plan = make_plan(conn, target, ws.source)
+    if saved is not None and saved.canon_version != __version__:
+        warn(f"{plan_file} was written by canon {saved.canon_version}; this is canon {__version__}")
+    ref = settings.ref or (saved.schema_ref if saved else None)
+    with _schema_files(ref, schema_dir) as (files, commit):
+        with workspace(live, files, warn, settings.tenant) as ws, \
+                apply_lock(live, settings.apply_lock_wait) as lock:
+            check_timeouts(lock, settings.timeouts)
+            plan = _current_plan(live, ws.target, ws.source, saved, settings, commit)
             if plan.empty:
                 return ApplyResult(plan, applied=False, dry_run=settings.dry_run)
             _refuse_unallowed(plan, settings.allow_hazards)
-            run_statements(conn, plan)
-            residual = diff.changes(conn, target)
-            if residual:
-                raise NotConverged(
-                    "the plan ran but the database still differs from the files, so it was "
-                    f"rolled back; first remaining difference: {residual[0].splitlines()[0]}"
-                )
+            _refuse_certain_failures(plan)
+            rehearse(live, plan.steps, ws.target, warn, ws.source.in_scope)
             if settings.dry_run:
-                conn.rollback()
-            else:
-                conn.commit()
-            return ApplyResult(plan, applied=True, dry_run=settings.dry_run)
+                return ApplyResult(plan, applied=True, dry_run=True)
+            _check_unchanged(live, plan)
+            taken = backup(live, settings.backup_to) if settings.backup_to else None
+            if plan.tenants:
+                outcomes = apply_by_tenant(
+                    live, [s.sql for s in plan.statements], plan.tenants, settings.timeouts,
+                    settings.fan_out, _TenantJournals(lock, plan, plan_file),
+                )
+                return ApplyResult(plan, applied=True, dry_run=False, backup=taken,
+                                   tenants=tuple(outcomes),
+                                   residuals=_residuals(live, ws.target, ws.source))
+            record = ApplyRecord(plan.plan_hash, plan.recorded_sql, plan.schema_digest,
+                                 plan.live_fingerprint, str(plan_file) if plan_file else None)
+            journal = Journal(lock, record, plan.steps)
+            _run(live, plan, settings, journal)
+            return ApplyResult(plan, applied=True, dry_run=False, apply_id=journal.apply_id,
+                               backup=taken, residuals=_residuals(live, ws.target, ws.source))
 
 
-@contextmanager
-def _locked_transaction(live: DatabaseUrl, settings: Settings) -> Iterator[Connection]:
-    """A transaction on ``live`` holding canon's apply lock; rolled back unless committed."""
-    with diff.connect(live) as conn:
-        raw = _driver(conn)
-        conn.begin()
+def _residuals(live: DatabaseUrl, target: DatabaseUrl, source: SchemaSource) -> tuple[catalog.Residual, ...]:
+    """What the catalogs still show as different once the plan ran (within --tenant's scope)."""
+    with diff.connect(live) as conn, diff.connect(target) as target_conn:
+        found = catalog.residuals(conn, target_conn, diff.EXCLUDED_SCHEMAS)
+    return tuple(r for r in found if source.owns_schema(r.schema))
+
+
+@contextlib.contextmanager
+def _schema_files(ref: str | None, schema_dir: Path) -> Iterator[tuple[Path, str | None]]:
+    if ref is None:
+        yield schema_dir, None
+        return
+    with gitref.schema_at(ref, schema_dir) as revision:
+        yield revision.schema_dir, revision.commit
+
+
+@contextlib.contextmanager
+def apply_lock(live: DatabaseUrl, wait: str) -> Iterator[psycopg.Connection]:
+    """An autocommit connection holding canon's session advisory lock on ``live``."""
+    with db.connect(live, autocommit=True) as conn:
+        check_duration(conn, "--apply-lock-wait", wait)
+        conn.execute("SELECT set_config('lock_timeout', %s, false)", (wait,))
         try:
-            raw.execute(f"SET LOCAL lock_timeout = {_literal(settings.apply_lock_wait)}")
-            try:
-                raw.execute("SELECT pg_advisory_xact_lock(%s)", (APPLY_LOCK_KEY,))
-            except psycopg.errors.LockNotAvailable:
-                raise DatabaseError(
-                    "another canon apply is running on this database; "
-                    f"waited {settings.apply_lock_wait}, try again when it has finished"
-                ) from None
-            raw.execute(f"SET LOCAL lock_timeout = {_literal(settings.lock_timeout)}")
-            raw.execute(f"SET LOCAL statement_timeout = {_literal(settings.statement_timeout)}")
+            conn.execute("SELECT pg_advisory_lock(%s)", (APPLY_LOCK_KEY,))
+        except psycopg.errors.LockNotAvailable:
+            raise DatabaseError(
+                "another canon apply is running on this database; "
+                f"waited {wait}, try again when it has finished"
+            ) from None
+        conn.execute("RESET lock_timeout")
+        try:
             yield conn
         finally:
-            if conn.in_transaction():
-                conn.rollback()
+            with contextlib.suppress(psycopg.Error):
+                conn.execute("SELECT pg_advisory_unlock(%s)", (APPLY_LOCK_KEY,))
 
 
-def run_statements(conn: Connection, plan: Plan) -> None:
-    raw = _driver(conn)
-    for number, statement in enumerate(plan.statements, start=1):
-        try:
-            raw.execute(statement.sql)
-        except psycopg.Error as exc:
-            where = f"plan line {statement.line}" if statement.line else f"statement {number}"
-            first = statement.sql.strip().splitlines()[0]
-            raise DatabaseError(
-                f"{where} ({first}) failed: {db.describe(exc)}; nothing was changed", exc.sqlstate
-            ) from None
-
-
-def _driver(conn: Connection) -> psycopg.Connection:
-    raw = conn.connection.driver_connection
-    assert isinstance(raw, psycopg.Connection)
-    return raw
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+def _current_plan(
+    live: DatabaseUrl, target: DatabaseUrl, source: SchemaSource, saved: Plan | None,
+    settings: Settings, commit: str | None,
+) -> Plan:
+    # Connections close before anything runs, so no lock taken while planning lingers.
+    with diff.connect(live) as conn, diff.connect(target) as target_conn:
+        if saved is None:
+            options = PlanOptions(concurrently=settings.concurrently, measure=True,
+                                  schema_ref=commit)
+            return make_plan(conn, target_conn, source, options)
+        _check_fresh(saved, source.digest, conn)
+        sqls = [s.sql for s in saved.statements]
+        # Classified again: deleting a "-- hazard:" comment cannot bypass a refusal.
+        statements = tuple(
+            replace(fresh, by_hand=old.by_hand)
+            for fresh, old in zip(classified(sqls, conn, [s.line for s in saved.statements]),
+                                  saved.statements, strict=True)
+        )
+        return with_stakes(replace(saved, statements=statements), conn)
 
 
 def _check_fresh(plan: Plan, schema_digest: str, conn: Connection) -> None:
+    live_major = _server_version(conn) // 10000
+    if plan.server_version and plan.server_version // 10000 != live_major:
+        raise StalePlan(f"stale plan: it was written for PostgreSQL {plan.server_version // 10000} "
+                        f"and the live server runs PostgreSQL {live_major}; plan again")
     if plan.schema_digest != schema_digest:
         raise StalePlan("stale plan: the schema files changed since it was written; plan again")
     if plan.live_fingerprint != fingerprint(conn, diff.EXCLUDED_SCHEMAS):
         raise StalePlan("stale plan: the live database changed since it was written; plan again")
 
 
-def _reclassified(plan: Plan, conn: Connection) -> Plan:
-    sqls = [s.sql for s in plan.statements]
-    classified = hazards.classify(sqls, conn)
-    statements = tuple(
-        PlannedStatement(sql, found, old.line)
-        for (sql, found), old in zip(classified, plan.statements, strict=True)
-    )
-    return replace(plan, statements=statements)
+def _server_version(conn: Connection) -> int:
+    raw = conn.connection.driver_connection
+    return int(raw.info.server_version) if isinstance(raw, psycopg.Connection) else 0
+
+
+def _check_unchanged(live: DatabaseUrl, plan: Plan) -> None:
+    with diff.connect(live) as conn:
+        current = fingerprint(conn, diff.EXCLUDED_SCHEMAS)
+    if current != plan.live_fingerprint:
+        raise StalePlan("stale plan: the live database changed while the plan was rehearsed; "
+                        "plan again")
 
 
 def _refuse_unallowed(plan: Plan, allowed: frozenset[str]) -> None:
     refused = [name for name in plan.hazard_names if name not in allowed]
     if refused:
         raise HazardRefused(refused)
+
+
+def _refuse_certain_failures(plan: Plan) -> None:
+    # The rehearsal copies the schema, not the data: rows that a new NOT NULL, CHECK,
+    # foreign key or unique index would reject are counted on live and stop the apply here.
+    failing = plan.failing_stakes
+    if failing:
+        statement, stake = failing[0]
+        raise PlanRefused(
+            _one_line(statement.sql), str(stake),
+            "the statement would fail on the live data; fix the data (or the files) and plan again",
+        )
+
+
+def _run(live: DatabaseUrl, plan: Plan, settings: Settings, journal: Journal) -> None:
+    try:
+        run_steps(live, plan.steps, settings.timeouts, journal)
+    except StepFailed as failed:
+        message = failure_message(failed.failure, len(plan.steps), journal.apply_id)
+        journal.finish(message)
+        raise ApplyFailed(message, failed.failure.sqlstate, journal.apply_id) from None
+    except BaseException:
+        # Interrupted (Ctrl-C) or the database went away: record it if we still can.
+        with contextlib.suppress(Exception):
+            journal.finish("interrupted before every step ran; see the steps' status")
+        raise
+    journal.finish()
+
+
+class _TenantJournals:
+    """Each tenant's part of the plan is journaled as an apply of its own."""
+
+    def __init__(self, lock: psycopg.Connection, plan: Plan, plan_file: Path | None) -> None:
+        self.lock, self.plan, self.plan_file = lock, plan, plan_file
+
+    def open(self, tenant: Tenant | None, statements: Sequence[str], steps: Sequence[Step]) -> Journal:
+        part = f"-- tenant {tenant.id}\n" if tenant else "-- shared objects\n"
+        sql = part + "".join(" ".join(s.split()) + ";\n" for s in statements)
+        record = ApplyRecord(self.plan.plan_hash, sql, self.plan.schema_digest,
+                             self.plan.live_fingerprint, str(self.plan_file) if self.plan_file else None)
+        return Journal(self.lock, record, steps)
+
+    def close(self, listener: Listener, failed: StepFailed | None, total: int) -> str | None:
+        assert isinstance(listener, Journal)
+        message = failure_message(failed.failure, total, listener.apply_id) if failed else None
+        listener.finish(message)
+        return message
+
+
+def failure_message(failure: StepError, total: int, apply_id: int) -> str:
+    """Exactly what ran and what did not, from the failing step's place in the plan."""
+    n = failure.step.number
+    tries = f" after {failure.attempts} attempts" if failure.attempts > 1 else ""
+    kept = f"steps 1-{n - 1} committed" if n > 2 else ("step 1 committed" if n == 2 else "")
+    undone = "rolled back" if failure.step.transactional else "did not complete"
+    parts = [
+        f"apply #{apply_id} failed at step {n} of {total}{tries} "
+        f"({_one_line(failure.statement)}): {failure.message}",
+        kept,
+        f"step {n} {undone}",
+        failure.cleanup or "",
+        f"steps {n + 1}-{total} did not run" if n < total else "",
+        "see canon history",
+    ]
+    return "; ".join(p for p in parts if p)
+
+
+def _one_line(sql: str) -> str:
+    text = " ".join(sql.split()).rstrip(";")
+    return text if len(text) <= 120 else text[:117] + "..."

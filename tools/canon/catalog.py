@@ -18,12 +18,21 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 # Privileges as "grantee:privilege[*]" without the owner's own rows: owners are not
-# managed, and the owner's implicit grants would differ with them.
+# managed, and the owner's implicit grants would differ with them. A NULL ACL means the
+# kind's default (EXECUTE and USAGE for PUBLIC on functions and types), so it is expanded.
 _ACL = """(SELECT string_agg(
                CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE x.grantee::regrole::text END
                || ':' || x.privilege_type || CASE WHEN x.is_grantable THEN '*' ELSE '' END,
                ',' ORDER BY 1)
            FROM aclexplode({acl}) x WHERE x.grantee <> {owner})"""
+
+_SCHEMA_ACL = _ACL.format(acl="coalesce(nspacl, acldefault('n', nspowner))", owner="nspowner")
+_RELATION_ACL = _ACL.format(acl="coalesce(relacl, acldefault('r', relowner))", owner="relowner")
+_FUNCTION_ACL = _ACL.format(acl="coalesce(p.proacl, acldefault('f', p.proowner))",
+                            owner="p.proowner")
+_TYPE_ACL = _ACL.format(acl="coalesce(t.typacl, acldefault('T', t.typowner))", owner="t.typowner")
+_SEQUENCE_ACL = _ACL.format(acl="coalesce(rel.relacl, acldefault('s', rel.relowner))",
+                            owner="rel.relowner")
 
 SIGNATURE_QUERY = f"""
 WITH ns AS (
@@ -32,16 +41,18 @@ WITH ns AS (
       AND nspname NOT LIKE 'pg_temp%' AND nspname NOT LIKE 'pg_toast_temp%'
       AND nspname <> ALL (:excluded)
 ),
--- Objects an extension created belong to the extension, not to the schema files.
+-- Objects an extension created belong to the extension, not to the schema files; objects
+-- PostgreSQL made for another (a range type's constructors) come and go with it.
 ext_members AS (
-    SELECT classid, objid FROM pg_depend WHERE deptype = 'e'
+    SELECT classid, objid FROM pg_depend WHERE deptype IN ('e', 'i')
+      AND classid = 'pg_proc'::regclass OR deptype = 'e'
 ),
 rel AS (
     SELECT c.*, ns.nspname FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
     WHERE NOT EXISTS (SELECT 1 FROM ext_members e
                       WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid)
 )
-SELECT 'schema', quote_ident(nspname), {_ACL.format(acl='nspacl', owner='nspowner')}
+SELECT 'schema', quote_ident(nspname), {_SCHEMA_ACL}
 FROM ns WHERE nspname <> 'public' OR nspacl IS NOT NULL
 UNION ALL
 SELECT CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table' WHEN 'v' THEN 'view'
@@ -54,7 +65,7 @@ SELECT CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table' WHEN
                  (SELECT string_agg(i.inhparent::regclass::text, ',' ORDER BY i.inhseqno)
                   FROM pg_inherits i WHERE i.inhrelid = rel.oid),
                  CASE WHEN relkind IN ('v', 'm') THEN pg_get_viewdef(oid) END,
-                 {_ACL.format(acl='relacl', owner='relowner')})
+                 {_RELATION_ACL})
 FROM rel WHERE relkind IN ('r', 'p', 'v', 'm', 'f')
 UNION ALL
 SELECT 'column', format('%I.%I.%I', rel.nspname, rel.relname, a.attname),
@@ -81,7 +92,7 @@ FROM pg_index i JOIN rel ON rel.oid = i.indexrelid
 UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
        format('%I.%I(%s)', ns.nspname, p.proname, pg_get_function_identity_arguments(p.oid)),
-       concat_ws(' | ', pg_get_functiondef(p.oid), {_ACL.format(acl='p.proacl', owner='p.proowner')})
+       concat_ws(' | ', pg_get_functiondef(p.oid), {_FUNCTION_ACL})
 FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
 WHERE p.prokind <> 'a' AND NOT EXISTS (
     SELECT 1 FROM ext_members e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid)
@@ -98,7 +109,7 @@ SELECT CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'd' THEN 'domain' WHEN 'r' THEN 
                   FROM pg_enum e WHERE e.enumtypid = t.oid),
                  CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END,
                  'notnull=' || t.typnotnull, t.typdefault,
-                 {_ACL.format(acl='t.typacl', owner='t.typowner')})
+                 {_TYPE_ACL})
 FROM pg_type t JOIN ns ON ns.oid = t.typnamespace
 WHERE t.typtype IN ('e', 'd', 'r', 'c') AND t.typelem = 0
   AND (t.typtype <> 'c' OR EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid
@@ -114,7 +125,7 @@ SELECT 'sequence', format('%I.%I', rel.nspname, rel.relname),
                     ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                   WHERE d.classid = 'pg_class'::regclass AND d.objid = s.seqrelid
                     AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')),
-                 {_ACL.format(acl='rel.relacl', owner='rel.relowner')})
+                 {_SEQUENCE_ACL})
 FROM pg_sequence s JOIN rel ON rel.oid = s.seqrelid
 UNION ALL
 SELECT 'policy', format('%I.%I.%I', rel.nspname, rel.relname, pol.polname),
@@ -164,6 +175,11 @@ class Residual:
     kind: str
     name: str
     change: str  # "missing", "unexpected" or "differs"
+
+    @property
+    def schema(self) -> str:
+        """The schema the object lives in (a schema's own name for a schema)."""
+        return self.name.split(".")[0].strip('"')
 
     def describe(self) -> str:
         where = {

@@ -61,6 +61,13 @@ def _database_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _tenant_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--tenant", metavar="ID", default=None,
+        help="Only this tenant's schema (tenants are configured in canon.toml).",
+    )(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="canon")
 @click.pass_context
@@ -77,17 +84,42 @@ def _console() -> Console:
 @cli.command()
 @_database_options
 @click.option("--out", type=click.Path(path_type=Path), help="Also save the plan to this file.")
-def plan(database_url: str | None, schema_dir: Path, out: Path | None) -> int:
-    """Print the migration that brings the live database to the files."""
-    from .diff import connect
-    from .plan import make_plan, workspace
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to print the plan (--out always writes the SQL file).")
+@click.option("--ref", metavar="REV", default=None,
+              help="Plan to the schema files as committed at git revision REV (rollback).")
+@click.option("--no-concurrently", is_flag=True,
+              help="Build and drop indexes on existing tables inside the transaction instead "
+                   "of CONCURRENTLY.")
+@_tenant_option
+def plan(database_url: str | None, schema_dir: Path, out: Path | None, fmt: str,
+         ref: str | None, no_concurrently: bool, tenant: str | None) -> int:
+    """Print the migration that brings the live database to the files.
+
+    Each statement is shown with its hazards and, measured on the live database, what
+    it puts at stake (rows of a dropped table, rows a new CHECK would reject...).
+    """
+    from . import cache
 
     console = _console()
     live = live_url(database_url)
-    with workspace(live, schema_dir, console.warn) as ws:
-        with connect(live) as live_conn, connect(ws.target) as target_conn:
-            result = make_plan(live_conn, target_conn, ws.source)
+    # Files and live schema unchanged since a plan that found nothing: nothing to plan.
+    shortcut = ref is None and tenant is None and fmt == "text"
+    probe = cache.check(live, schema_dir) if shortcut else None
+    if probe is not None and probe.hit:
+        console.note(f"no changes: {live.masked()} matches {schema_dir}")
+        return EXIT_OK
+    from .plan import PlanOptions, build_plan
+
+    options = PlanOptions(concurrently=not no_concurrently, measure=True)
+    result = build_plan(live, schema_dir, options, console.warn, ref, tenant)
+    for note in result.notes:
+        console.warn(note)
     if result.empty:
+        if probe is not None and not result.notes:  # a shortcut could not repeat the notes
+            cache.record(probe, live, schema_dir, result.live_fingerprint)
+        if fmt == "json":
+            console.result(result.to_json())
         console.note(f"no changes: {live.masked()} matches {schema_dir}")
         return EXIT_OK
     text = result.render()
@@ -95,22 +127,45 @@ def plan(database_url: str | None, schema_dir: Path, out: Path | None) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text)
         console.note(f"plan written to {out}")
-    console.result(text)
+    console.result(result.to_json() if fmt == "json" else text)
     hazards = ", ".join(result.hazard_names) or "none"
-    console.note(f"{len(result.statements)} statements; hazards: {hazards}")
+    steps = len(result.steps)
+    console.note(f"{len(result.statements)} statements in {steps} step{'s' * (steps != 1)}; "
+                 f"hazards: {hazards}")
     return EXIT_CHANGES
 
 
 @cli.command()
 @_database_options
 @click.argument("plan_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--dry-run", is_flag=True, help="Run the plan, then roll it back.")
+@click.option("--dry-run", is_flag=True,
+              help="Rehearse the plan on a copy of the live schema only; change nothing.")
 @click.option("--allow-hazards", default="", metavar="NAMES",
               help="Comma-separated hazards to accept, or 'all'.")
 @click.option("--lock-timeout", default="5s", show_default=True,
-              help="lock_timeout for each statement.")
-@click.option("--statement-timeout", default="0", show_default=True,
+              help="lock_timeout for each statement: how long to wait for a table lock.")
+@click.option("--lock-retries", default=3, show_default=True, type=click.IntRange(0, 20),
+              help="Retries of a step whose lock wait timed out.")
+@click.option("--retry-backoff", default=1.0, show_default=True, type=click.FloatRange(0, 60),
+              help="Seconds before the first retry; doubled for each further one.")
+@click.option("--statement-timeout", default="30min", show_default=True,
               help="statement_timeout for each statement (0: none).")
+@click.option("--apply-lock-wait", default="10s", show_default=True,
+              help="How long to wait for another canon apply on this database to finish.")
+@click.option("--no-concurrently", is_flag=True,
+              help="Build and drop indexes inside the transaction instead of CONCURRENTLY "
+                   "(fresh plans only; a plan file runs as written).")
+@click.option("--backup", "take_backup", is_flag=True,
+              help="Take a pg_dump backup (under backups/) before changing anything.")
+@click.option("--ref", metavar="REV", default=None,
+              help="Use the schema files as committed at git revision REV.")
+@_tenant_option
+@click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Tenants applied at once, after the canary.")
+@click.option("--canary", metavar="ID", default=None,
+              help="Tenant applied first, alone (default: the first with changes).")
+@click.option("--continue-on-error", is_flag=True,
+              help="Keep applying other tenants after one fails.")
 def apply(
     database_url: str | None,
     schema_dir: Path,
@@ -118,27 +173,111 @@ def apply(
     dry_run: bool,
     allow_hazards: str,
     lock_timeout: str,
+    lock_retries: int,
+    retry_backoff: float,
     statement_timeout: str,
+    apply_lock_wait: str,
+    no_concurrently: bool,
+    take_backup: bool,
+    ref: str | None,
+    tenant: str | None,
+    concurrency: int,
+    canary: str | None,
+    continue_on_error: bool,
 ) -> int:
-    """Apply a saved plan, or a fresh one, in one transaction."""
+    """Apply a saved plan, or a fresh one, step by step.
+
+    The plan is refused if it holds hazards not allowed, if a saved plan is stale, or if
+    it does not converge when rehearsed on a copy of the live schema. Every apply is
+    recorded in canon.applies (see canon history). With tenants, shared objects go
+    first, then a canary tenant, then the others CONCURRENCY at a time.
+    """
     from . import apply as applying
+    from .backup import default_path
+    from .fanout import FanOut
     from .hazards import parse_names
+    from .runner import Timeouts
 
     console = _console()
+    live = live_url(database_url)
     settings = applying.Settings(
         allow_hazards=frozenset(parse_names(allow_hazards)),
         dry_run=dry_run,
-        lock_timeout=lock_timeout,
-        statement_timeout=statement_timeout,
+        timeouts=Timeouts(lock_timeout, statement_timeout, lock_retries, retry_backoff),
+        apply_lock_wait=apply_lock_wait,
+        concurrently=not no_concurrently,
+        backup_to=default_path(live) if take_backup else None,
+        ref=ref,
+        tenant=tenant,
+        fan_out=FanOut(concurrency, canary, continue_on_error),
     )
-    live = live_url(database_url)
     result = applying.apply(live, schema_dir, plan_file, settings, console.warn)
+    for residual in result.residuals:
+        console.warn(f"after the apply, {residual.describe()} (canon cannot plan this)")
+    for outcome in result.tenants:
+        name = f"tenant {outcome.tenant}" if outcome.tenant else "shared objects"
+        detail = f": {outcome.detail}" if outcome.detail else ""
+        console.result(f"{name}: {outcome.status}{detail}\n")
+    if result.backup is not None:
+        console.note(f"backup written to {result.backup.path}")
     if not result.applied:
         console.note(f"nothing to do: {live.masked()} already matches {schema_dir}")
     elif result.dry_run:
-        console.note(f"dry run: {len(result.plan.statements)} statements ran and were rolled back")
-    else:
+        console.note(f"dry run: {len(result.plan.statements)} statements rehearsed on a copy "
+                     "of the live schema; nothing was changed")
+    elif result.failed:
+        console.note("error: some tenants failed; see above and canon history")
+        return EXIT_ERROR
+    elif result.tenants:
         console.note(f"applied {len(result.plan.statements)} statements to {live.masked()}")
+    else:
+        steps = len(result.plan.steps)
+        console.note(f"applied {len(result.plan.statements)} statements in {steps} "
+                     f"step{'s' * (steps != 1)} to {live.masked()} (apply #{result.apply_id})")
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--database-url", envvar="DATABASE_URL", default=None, metavar="URL",
+              help="Live database (default: $DATABASE_URL, else the embedded dev cluster).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1))
+def history(database_url: str | None, fmt: str, limit: int) -> int:
+    """List recorded applies, newest first, with their outcome and steps."""
+    from . import history as recorded
+
+    entries = recorded.read(live_url(database_url), limit)
+    _console().result(recorded.to_json(entries) if fmt == "json" else recorded.to_text(entries))
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--database-url", envvar="DATABASE_URL", default=None, metavar="URL",
+              help="Live database (default: $DATABASE_URL, else the embedded dev cluster).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Archive to write (default: backups/<database>-<UTC time>.dump).")
+def backup(database_url: str | None, out: Path | None) -> int:
+    """Dump the whole database with pg_dump -Fc."""
+    from . import backup as backups
+
+    live = live_url(database_url)
+    taken = backups.backup(live, out or backups.default_path(live))
+    _console().note(f"backup written to {taken.path} ({taken.size:,} bytes)")
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--database-url", envvar="DATABASE_URL", default=None, metavar="URL",
+              help="Live database (default: $DATABASE_URL, else the embedded dev cluster).")
+@click.argument("archive", type=click.Path(path_type=Path, dir_okay=False))
+def restore(database_url: str | None, archive: Path) -> int:
+    """Restore a backup with pg_restore --clean, in one transaction."""
+    from . import backup as backups
+
+    live = live_url(database_url)
+    backups.restore(live, archive)
+    _console().note(f"restored {archive} into {live.masked()}")
     return EXIT_OK
 
 
@@ -164,15 +303,20 @@ def _seeds_dir(given: Path | None, schema_dir: Path | None = None) -> Path | Non
               show_default=True)
 @click.option("--strict", is_flag=True,
               help="Also exit 2 for residual differences canon cannot plan.")
+@_tenant_option
 def drift(
-    database_url: str | None, schema_dir: Path, seeds_dir: Path | None, fmt: str, strict: bool
+    database_url: str | None, schema_dir: Path, seeds_dir: Path | None, fmt: str, strict: bool,
+    tenant: str | None,
 ) -> int:
-    """Fail (exit 2) when the live database differs from the files (schema and seeds)."""
+    """Fail (exit 2) when the live database differs from the files (schema and seeds).
+
+    With tenants configured, a per-tenant drift matrix follows the differences.
+    """
     from . import drift as drifting
 
     console = _console()
     report = drifting.check(
-        live_url(database_url), schema_dir, console.warn, _seeds_dir(seeds_dir, schema_dir)
+        live_url(database_url), schema_dir, console.warn, _seeds_dir(seeds_dir, schema_dir), tenant
     )
     render = {"text": report.to_text, "json": report.to_json, "github": report.to_github}[fmt]
     console.result(render())

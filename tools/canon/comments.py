@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from .quoting import literal
+
 # Objects in pg_description, named the way COMMENT ON wants them. Extension members and
 # system schemas are left out: their comments belong to whoever installed them.
 COMMENTS_QUERY = text(
@@ -49,19 +51,13 @@ def _read(conn: Connection, excluded: frozenset[str]) -> dict[Key, tuple[str, li
     return found
 
 
-def _literal(value: str | None) -> str:
-    if value is None:
-        return "NULL"
-    return "'" + value.replace("'", "''") + "'"
-
-
 def comment_statement(kind: str, identity: str, description: str | None) -> str:
     if kind == "domain constraint":
         name, _, domain = identity.partition(" on ")
         target = f"CONSTRAINT {name} ON DOMAIN {domain}"
     else:
         target = f"{KEYWORDS.get(kind, kind.upper())} {identity}"
-    return f"COMMENT ON {target} IS {_literal(description)};"
+    return f"COMMENT ON {target} IS {literal(description)};"
 
 
 def _exists(conn: Connection, kind: str, names: list[str], args: list[str]) -> bool:

@@ -43,7 +43,3 @@ def _first_line(text: str) -> str:
 def server_version(conn: psycopg.Connection) -> int:
     """server_version_num, e.g. 150018."""
     return int(conn.info.server_version)
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

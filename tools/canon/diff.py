@@ -17,7 +17,25 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from . import comments
+from . import (
+    collations,
+    comments,
+    constraints,
+    dependencies,
+    domains,
+    enums,
+    functions,
+    generated,
+    inheritance,
+    ordering,
+    partitions,
+    privileges,
+    publications,
+    ranges,
+    relations,
+    sequences,
+    structure,
+)
 from .dburl import DatabaseUrl
 from .errors import DatabaseError
 
@@ -56,6 +74,11 @@ def _load_engine() -> tuple[Any, Any, str]:
 
 def inspect(conn: Connection, excluded: Iterable[str] = EXCLUDED_SCHEMAS) -> Any:
     """Inspect a database's schemas, leaving out ``excluded`` ones."""
+    from .prefetch import claim
+
+    ready = claim(conn, excluded)  # a scratch database inspected ahead, in the background
+    if ready is not None:
+        return ready
     _, get_inspector, props = _load_engine()
     inspector = get_inspector(conn)
     skip = set(excluded)
@@ -68,12 +91,47 @@ def inspect(conn: Connection, excluded: Iterable[str] = EXCLUDED_SCHEMAS) -> Any
 def changes(
     live: Connection, target: Connection, excluded: Iterable[str] = EXCLUDED_SCHEMAS
 ) -> list[str]:
-    """The statements that make ``live`` match ``target``, in the order they must run."""
+    """The statements that make ``live`` match ``target``, in the order they must run.
+
+    migra plans the bulk; canon's own modules first adjust what migra is shown (enum
+    additions), then add what it does not diff (privileges, comments). Changes canon
+    cannot make safely raise ``PlanRefused`` before anything runs.
+    """
     excluded = frozenset(excluded)
+    structure.check(live, target, excluded)
     migration_class, _, _ = _load_engine()
-    migration = migration_class(inspect(live, excluded), inspect(target, excluded))
+    live_model, target_model = inspect(live, excluded), inspect(target, excluded)
+    # Each step below may change migra's picture of the live database (never the target).
+    enum_plan = enums.prepare(live_model, target_model, live)
+    constraints.keep_not_valid(live_model, target_model)
+    constraints.keep_indexes_of_dropped_constraints(live_model, target_model)
+    disinherit = inheritance.prepare(live_model, target_model)
+    partitions.prepare(live, target, live_model, target_model)
+    membership = partitions.membership_changes(live, target, live_model, target_model, excluded)
+    collation_changes = collations.prepare(live, target, live_model, target_model, excluded)
+    pre = [
+        *collation_changes.create,
+        *disinherit,
+        *enum_plan.statements,
+        *dependencies.release(live, live_model, target_model, enum_plan.recreated),
+        *functions.prepare(live_model, target_model),
+        *generated.prepare(live_model, target_model),
+    ]
+    domain_changes = domains.changes(live, target, excluded)
+    range_changes = ranges.changes(live, target, excluded)
+    migration = migration_class(live_model, target_model)
     migration.set_safety(False)
-    migration.add_all_changes(privileges=True)
-    statements = [s.strip() for s in migration.statements if s.strip()]
+    # Privileges come from canon's own ACL comparison, which covers every object kind.
+    migration.add_all_changes(privileges=False)
+    planned = [s.strip() for s in migration.statements if s.strip()]
+    statements = ordering.arrange(
+        planned, pre=pre, early=[*range_changes.create, *domain_changes.before],
+        late=[*enum_plan.array_recasts, *membership, *domain_changes.after,
+              *sequences.changes(live, target, excluded),
+              *range_changes.drop, *collation_changes.drop],
+    )
+    statements.extend(relations.changes(live, target, excluded, statements))
+    statements.extend(publications.changes(live, target))
+    statements.extend(privileges.changes(live, target, excluded, statements))
     statements.extend(comments.changes(live, target, excluded))
     return statements

@@ -11,6 +11,7 @@ from . import seeds as seeding
 from .dburl import DatabaseUrl
 from .plan import Plan, make_plan, workspace
 from .scratch import Warn
+from .tenants import Tenant, group_by_tenant
 
 FORMAT_VERSION = 1
 
@@ -23,6 +24,18 @@ class DriftReport:
     seed_differences: tuple[seeding.SeedDifference, ...] = ()
     # Differences no planner handles, found in the catalogs when the plan is empty.
     residuals: tuple[catalog.Residual, ...] = ()
+    tenants: tuple[Tenant, ...] = ()
+
+    def tenant_matrix(self) -> list[tuple[str, int]]:
+        """Per tenant, how many statements it needs to match the files (0: no drift)."""
+        if not self.tenants:
+            return []
+        sqls = [s.sql for s in self.plan.statements]
+        counts = {t.id: 0 for t in self.tenants}
+        for owner, group in group_by_tenant(sqls, self.tenants):
+            if owner is not None:
+                counts[owner.id] = len(group)
+        return list(counts.items())
 
     @property
     def drifted(self) -> bool:
@@ -30,7 +43,8 @@ class DriftReport:
 
     def to_text(self) -> str:
         if not self.drifted:
-            return f"no drift: {self.database} matches {self.schema_dir}\n" + self._residual_text()
+            return (f"no drift: {self.database} matches {self.schema_dir}\n"
+                    + self._residual_text() + self._matrix_text())
         lines = [f"drift: {self.database} differs from {self.schema_dir} "
                  f"({len(self.plan.statements)} statements to converge, "
                  f"{len(self.seed_differences)} reference rows)"]
@@ -39,6 +53,15 @@ class DriftReport:
             lines.append(f"  {_one_line(statement.sql)}{tag}")
         for d in self.seed_differences:
             lines.append(f"  seed {d.table} ({d.key}): {d.problem} [{d.path}:{d.line}]")
+        return "\n".join(lines) + "\n" + self._matrix_text()
+
+    def _matrix_text(self) -> str:
+        matrix = self.tenant_matrix()
+        if not matrix:
+            return ""
+        width = max(len("tenant"), *(len(tenant) for tenant, _ in matrix))
+        lines = ["", f"{'tenant':<{width}}  status  statements"]
+        lines += [f"{tenant:<{width}}  {'drift' if n else 'ok':<6}  {n}" for tenant, n in matrix]
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
@@ -53,6 +76,7 @@ class DriftReport:
             ],
             "seed_differences": [d.__dict__ for d in self.seed_differences],
             "residuals": [r.describe() for r in self.residuals],
+            "tenants": {tenant: {"drift": n > 0, "statements": n} for tenant, n in self.tenant_matrix()},
         }
         return json.dumps(document, indent=2) + "\n"
 
@@ -79,19 +103,27 @@ class DriftReport:
         return "\n".join(lines) + "\n"
 
 
-def check(live: DatabaseUrl, schema_dir: Path, warn: Warn, seeds_dir: Path | None = None) -> DriftReport:
+def check(
+    live: DatabaseUrl, schema_dir: Path, warn: Warn, seeds_dir: Path | None = None,
+    tenant: str | None = None,
+) -> DriftReport:
     """Compare the live schema with the files and, when given, the reference rows with seeds/."""
     seeds = seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
-    with workspace(live, schema_dir, warn) as ws:
+    with workspace(live, schema_dir, warn, tenant) as ws:
         with diff.connect(live) as live_conn, diff.connect(ws.target) as target_conn:
             plan = make_plan(live_conn, target_conn, ws.source)
-            residuals = catalog.residuals(live_conn, target_conn, diff.EXCLUDED_SCHEMAS) if plan.empty else []
+            # Residuals are what stays different once the plan has nothing left to do.
+            residuals = (catalog.residuals(live_conn, target_conn, diff.EXCLUDED_SCHEMAS)
+                         if plan.empty else [])
     seed_differences: list[seeding.SeedDifference] = []
     if seeds and plan.empty:
         # Reference rows are only comparable once the tables have the planned shape.
         with db.connect(live) as conn:
             seed_differences = seeding.differences(conn, seeds)
-    return DriftReport(live.masked(), str(schema_dir), plan, tuple(seed_differences), tuple(residuals))
+    chosen = ws.source.only_tenant
+    residuals = [r for r in residuals if ws.source.owns_schema(r.schema)]
+    return DriftReport(live.masked(), str(schema_dir), plan, tuple(seed_differences),
+                       tuple(residuals), (chosen,) if chosen else ws.source.tenants)
 
 
 def _one_line(sql: str) -> str:

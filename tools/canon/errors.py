@@ -78,3 +78,11 @@ class PlanRefused(CanonError):
         self.reason = reason
         self.remedy = remedy
         super().__init__(f"refused: {obj}: {reason}; {remedy}")
+
+
+class ApplyFailed(DatabaseError):
+    """A step of an apply failed; earlier steps stay committed, as the journal records."""
+
+    def __init__(self, message: str, sqlstate: str | None = None, apply_id: int | None = None) -> None:
+        self.apply_id = apply_id
+        super().__init__(message, sqlstate)

@@ -8,9 +8,10 @@ have the same fingerprint. It proves a saved plan still fits the live database.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
+if TYPE_CHECKING:  # SQLAlchemy is slow to import; the no-change shortcut reads only the query
+    from sqlalchemy.engine import Connection
 
 FINGERPRINT_QUERY = """
 WITH ns AS (
@@ -65,7 +66,7 @@ parts AS (
     SELECT concat_ws(' ', 'd', d.classoid::regclass, o.identity, d.description)
     FROM pg_description d
     CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o
-    WHERE coalesce(o.schema, o.identity) IN (SELECT nspname FROM ns)
+    WHERE coalesce(o.schema, o.identity) = ANY (ARRAY(SELECT nspname FROM ns))
     UNION ALL
     SELECT concat_ws(' ', 'p', pol.polname, pol.polrelid::regclass, pol.polcmd, pol.polpermissive,
                      pol.polroles, pg_get_expr(pol.polqual, pol.polrelid),
@@ -80,6 +81,8 @@ SELECT md5(coalesce(string_agg(item, E'\\n' ORDER BY item), '')), count(*) FROM 
 
 def fingerprint(conn: Connection, excluded: Iterable[str]) -> str:
     """A stable hash of every managed object's definition in the connected database."""
+    from sqlalchemy import text
+
     row = conn.execute(
         text(FINGERPRINT_QUERY), {"excluded": sorted(excluded)}
     ).one()

@@ -7,31 +7,51 @@ lines that prove which state it was planned for:
     -- format: 1
     -- canon-version: 0.1.0
     -- schema-digest: <sha256 of the schema files>
+    -- schema-ref: <git commit the files were read at>   (only with plan --ref)
     -- live-fingerprint: <catalog fingerprint of the live schema>
     -- server-version: 150018
     -- hazards: data-loss, index-build
 
-Each statement follows, preceded by ``-- hazard: …`` comments where it has any.
+Each statement follows, preceded by ``-- hazard: …`` and ``-- at stake: …`` comments
+where it has any, and by a ``-- step N`` line where a new step (transaction) begins.
+Comments are for the reviewer: on apply the statements are classified again, so
+deleting a hazard comment cannot switch a check off.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
-from . import __version__, diff, hazards
+from . import (
+    __version__,
+    diff,
+    gitref,
+    hazards,
+    locksafe,
+    measure,
+    renames,
+    steps,
+    tenants,
+)
+from .config import load_config
 from .dburl import DatabaseUrl
 from .errors import SourceError
 from .fingerprint import fingerprint
+from .prefetch import inspection
 from .scratch import Warn, scratch_database
 from .sources import SchemaSource, read_schema, split_statements
+from .tenants import resolve as resolve_tenants
 
 MAGIC = "-- canon plan"
 FORMAT_VERSION = "1"
+JSON_FORMAT_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -39,10 +59,21 @@ class PlannedStatement:
     sql: str
     hazards: tuple[hazards.Hazard, ...] = ()
     line: int | None = None  # line in the plan file, when read from one
+    at_stake: tuple[measure.Stake, ...] = ()
+    by_hand: bool = False  # added to a saved plan by its reviewer (a backfill, say)
 
     @property
     def hazard_names(self) -> tuple[str, ...]:
         return tuple(sorted({h.name for h in self.hazards}))
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """How to plan: lock-safe rewriting, and whether to measure what is at stake."""
+
+    concurrently: bool = True
+    measure: bool = False
+    schema_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +84,9 @@ class Plan:
     server_version: int
     canon_version: str = __version__
     header: dict[str, str] = field(default_factory=dict)
+    schema_ref: str | None = None
+    notes: tuple[str, ...] = ()  # warnings for the reader, e.g. rename hints that do nothing
+    tenants: tuple[tenants.Tenant, ...] = ()  # tenant schemas the plan covers
 
     @property
     def empty(self) -> bool:
@@ -62,24 +96,119 @@ class Plan:
     def hazard_names(self) -> list[str]:
         return sorted({name for s in self.statements for name in s.hazard_names})
 
+    @property
+    def failing_stakes(self) -> list[tuple[PlannedStatement, measure.Stake]]:
+        """Measured facts that make a statement certain to fail on the live data."""
+        return [(s, stake) for s in self.statements for stake in s.at_stake if stake.fails]
+
+    @property
+    def steps(self) -> tuple[steps.Step, ...]:
+        return steps.group([s.sql for s in self.statements])
+
+    @property
+    def sql(self) -> str:
+        """The statements alone, as they run: what the plan hash covers."""
+        return "".join(_terminated(s.sql) + "\n" for s in self.statements)
+
+    @property
+    def recorded_sql(self) -> str:
+        """The statements as history keeps them: those added by hand are marked."""
+        return "".join(
+            ("-- added by hand\n" if s.by_hand else "") + _terminated(s.sql) + "\n"
+            for s in self.statements
+        )
+
+    @property
+    def plan_hash(self) -> str:
+        return hashlib.sha256(self.sql.encode()).hexdigest()
+
     def render(self) -> str:
         lines = [
             MAGIC,
             f"-- format: {FORMAT_VERSION}",
             f"-- canon-version: {self.canon_version}",
             f"-- schema-digest: {self.schema_digest}",
+        ]
+        if self.schema_ref:
+            lines.append(f"-- schema-ref: {self.schema_ref}")
+        lines += [
             f"-- live-fingerprint: {self.live_fingerprint}",
             f"-- server-version: {self.server_version}",
             f"-- hazards: {', '.join(self.hazard_names) or 'none'}",
+            # Statements whose hash is not listed here were added by a reviewer.
+            f"-- planned: {' '.join(statement_hash(s.sql) for s in self.statements)}",
             "",
         ]
-        for statement in self.statements:
-            for hazard in statement.hazards:
-                lines.append(f"-- hazard: {hazard.name}: {hazard.reason}")
-            sql = statement.sql.rstrip()
-            lines.append(sql if sql.endswith(";") else sql + ";")
-            lines.append("")
+        by_sql = iter(self.statements)
+        all_steps = self.steps
+        section: tenants.Tenant | None = None
+        for step in all_steps:
+            if len(all_steps) > 1:
+                lines.append(f"-- step {step.number} of {len(all_steps)}: {_step_kind(step)}")
+            for _ in step.statements:
+                statement = next(by_sql)
+                owner = tenants.tenant_of(statement.sql, self.tenants) if self.tenants else None
+                if owner is not None and owner != section:
+                    lines.append(f"-- tenant {owner.id} (schema {owner.schema})")
+                section = owner
+                for hazard in statement.hazards:
+                    lines.append(_comment(f"hazard: {hazard.name}: {hazard.reason}"))
+                for stake in statement.at_stake:
+                    lines.append(_comment(f"at stake: {stake}"))
+                lines.append(_terminated(statement.sql))
+                lines.append("")
         return "\n".join(lines)
+
+    def to_json(self) -> str:
+        by_sql = iter(self.statements)
+        document = {
+            "format_version": JSON_FORMAT_VERSION,
+            "canon_version": self.canon_version,
+            "schema_digest": self.schema_digest,
+            "schema_ref": self.schema_ref,
+            "live_fingerprint": self.live_fingerprint,
+            "server_version": self.server_version,
+            "plan_hash": self.plan_hash if self.statements else None,
+            "changes": not self.empty,
+            "hazards": self.hazard_names,
+            "steps": [
+                {
+                    "step": step.number,
+                    "transaction": _step_kind(step),
+                    "statements": [_statement_json(next(by_sql)) for _ in step.statements],
+                }
+                for step in self.steps
+            ],
+        }
+        return json.dumps(document, indent=2) + "\n"
+
+
+def _statement_json(statement: PlannedStatement) -> dict[str, object]:
+    return {
+        "sql": statement.sql,
+        "hazards": [{"name": h.name, "reason": h.reason} for h in statement.hazards],
+        "at_stake": [
+            {"text": str(stake), "count": stake.count, "estimate": stake.estimate,
+             "fails": stake.fails}
+            for stake in statement.at_stake
+        ],
+    }
+
+
+def _comment(text: str) -> str:
+    """One SQL comment line: a line break in a hostile object name must not end it."""
+    return "-- " + text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _step_kind(step: steps.Step) -> str:
+    if not step.transactional:
+        return "outside a transaction"
+    return "own transaction" if len(step.statements) == 1 else "one transaction"
+
+
+def _terminated(sql: str) -> str:
+    sql = sql.rstrip()
+    return sql if sql.endswith(";") else sql + ";"
 
 
 @dataclass(frozen=True)
@@ -91,22 +220,74 @@ class Workspace:
 
 
 @contextlib.contextmanager
-def workspace(live: DatabaseUrl, schema_dir: Path, warn: Warn) -> Iterator[Workspace]:
-    source = read_schema(schema_dir)
+def workspace(
+    live: DatabaseUrl, schema_dir: Path, warn: Warn, tenant: str | None = None
+) -> Iterator[Workspace]:
+    """The files (tenants rendered; just ``tenant`` when given) and their scratch database."""
+    config = load_config(schema_dir)
+    tenants = resolve_tenants(config, live)
+    chosen = resolve_tenants(config, live, only=tenant)[0] if tenant else None
+    source = read_schema(schema_dir, config, tenants, chosen)
     with scratch_database(live, source.statements, warn) as target:
-        yield Workspace(source, target)
+        # The scratch database is inspected in the background while the caller works on live.
+        with inspection(target, diff.EXCLUDED_SCHEMAS):
+            yield Workspace(source, target)
 
 
-def make_plan(live: Connection, target: Connection, source: SchemaSource) -> Plan:
-    """Diff ``live`` against ``target`` and classify what the statements would do."""
-    statements = diff.changes(live, target)
-    classified = hazards.classify(statements, live)
-    return Plan(
-        statements=tuple(PlannedStatement(sql, found) for sql, found in classified),
+def build_plan(live: DatabaseUrl, schema_dir: Path, options: PlanOptions, warn: Warn,
+               ref: str | None = None, tenant: str | None = None) -> Plan:
+    """Plan from the files in ``schema_dir``, or from those committed at git revision ``ref``."""
+    with contextlib.ExitStack() as stack:
+        if ref is not None:
+            revision = stack.enter_context(gitref.schema_at(ref, schema_dir))
+            schema_dir = revision.schema_dir
+            options = replace(options, schema_ref=revision.commit)
+        ws = stack.enter_context(workspace(live, schema_dir, warn, tenant))
+        with diff.connect(live) as live_conn, diff.connect(ws.target) as target_conn:
+            return make_plan(live_conn, target_conn, ws.source, options)
+
+
+def make_plan(
+    live: Connection, target: Connection, source: SchemaSource,
+    options: PlanOptions = PlanOptions(),
+) -> Plan:
+    """Diff ``live`` against ``target``, make it lock-safe and classify what it would do."""
+    changes, notes = renames.planned_changes(live, target, source)
+    raw = tenants.shared_first(source.in_scope(changes), source.tenants)
+    statements = locksafe.lock_safe(raw, live, options.concurrently) if raw else []
+    plan = Plan(
+        statements=classified(statements, live),
         schema_digest=source.digest,
         live_fingerprint=fingerprint(live, diff.EXCLUDED_SCHEMAS),
         server_version=_server_version(live),
+        schema_ref=options.schema_ref,
+        notes=tuple(notes),
+        tenants=(source.only_tenant,) if source.only_tenant else source.tenants,
     )
+    return with_stakes(plan, live) if options.measure and statements else plan
+
+
+def classified(statements: list[str], live: Connection | None,
+               lines: list[int | None] | None = None) -> tuple[PlannedStatement, ...]:
+    found = hazards.classify(statements, live)
+    # A drop and an add of the same type in one table is most often an unhinted rename.
+    suspects = renames.suspected(statements, live) if live is not None else {}
+    found = [
+        (sql, hz + ((hazards.Hazard(hazards.DATA_LOSS, suspects[i]),) if i in suspects else ()))
+        for i, (sql, hz) in enumerate(found)
+    ]
+    lines = lines or [None] * len(statements)
+    return tuple(
+        PlannedStatement(sql, hz, line) for (sql, hz), line in zip(found, lines, strict=True)
+    )
+
+
+def with_stakes(plan: Plan, live: Connection) -> Plan:
+    """The plan with what each statement puts at stake measured on ``live``."""
+    measured = measure.stakes(live, [s.sql for s in plan.statements])
+    return replace(plan, statements=tuple(
+        replace(s, at_stake=stakes) for s, stakes in zip(plan.statements, measured, strict=True)
+    ))
 
 
 def _server_version(conn: Connection) -> int:
@@ -124,7 +305,7 @@ def read_plan_file(path: Path) -> Plan:
     lines = text.splitlines()
     if not lines or lines[0].strip() != MAGIC:
         raise SourceError(display, 1, f"not a canon plan file (it must start with {MAGIC!r})")
-    header = _read_header(lines, display)
+    header = _read_header(lines)
     for key in ("format", "schema-digest", "live-fingerprint", "server-version"):
         if key not in header:
             raise SourceError(display, None, f"plan header lacks '{key}'")
@@ -132,7 +313,12 @@ def read_plan_file(path: Path) -> Plan:
         raise SourceError(display, None, f"unsupported plan format {header['format']!r}")
     # Hazards are classified again when the plan is applied: a reviewer deleting a
     # "-- hazard:" comment must not be able to switch a check off.
-    statements = tuple(PlannedStatement(s.sql, (), s.line) for s in split_statements(text, display))
+    planned = set(header["planned"].split()) if "planned" in header else None
+    statements = tuple(
+        PlannedStatement(s.sql, (), s.line,
+                         by_hand=planned is not None and statement_hash(s.sql) not in planned)
+        for s in split_statements(text, display)
+    )
     return Plan(
         statements=statements,
         schema_digest=header["schema-digest"],
@@ -140,10 +326,16 @@ def read_plan_file(path: Path) -> Plan:
         server_version=_int_or_zero(header["server-version"]),
         canon_version=header.get("canon-version", "unknown"),
         header=header,
+        schema_ref=header.get("schema-ref") or None,
     )
 
 
-def _read_header(lines: list[str], display: str) -> dict[str, str]:
+def statement_hash(sql: str) -> str:
+    """A short hash of a statement, blind to layout, to tell planned from hand-added ones."""
+    return hashlib.sha256(" ".join(sql.rstrip().rstrip(";").split()).encode()).hexdigest()[:12]
+
+
+def _read_header(lines: list[str]) -> dict[str, str]:
     header: dict[str, str] = {}
     for line in lines[1:]:
         if not line.startswith("-- ") or ":" not in line:

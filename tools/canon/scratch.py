@@ -1,20 +1,48 @@
-"""Scratch databases: throwaway databases built from the schema files, always dropped."""
+"""Scratch databases: throwaway databases built from the schema files, always dropped.
+
+Building a scratch database means running every schema statement, which costs
+seconds to minutes on large schemas, while ``CREATE DATABASE … TEMPLATE`` copies one
+in a fraction of a second. So the files are loaded once per content hash into a
+sealed template database (``canon_template_<key>``) on the scratch server, and each
+command clones it. The key covers every byte of every file, so a template can only
+ever serve the exact files it was built from.
+
+A template is published atomically: it is built under a private name, closed to
+connections, then renamed. A name of the template form therefore always means a
+complete build; two processes racing on the same files both get a correct template
+(the loser of the rename drops its copy), and an advisory lock keeps the second one
+waiting instead of building twice. Only the few most recently used templates are kept.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
 import secrets
+import time
 from collections.abc import Callable, Iterator, Sequence
 
 import psycopg
 
-from . import db
+from . import __version__, db, quoting
 from .cluster import dev_cluster
 from .dburl import DatabaseUrl
 from .errors import DatabaseError, SourceError
 from .sources import Statement
 
 SCRATCH_PREFIX = "canon_scratch_"
+TEMPLATE_PREFIX = "canon_template_"
+BUILD_PREFIX = "canon_build_"
+KEEP_TEMPLATES = 3
+# Bump when the way files become a database changes, so older templates are not reused.
+LOADER_VERSION = "2"
+# Set to "off" to build every scratch database from the files (no template cache).
+CACHE_ENV = "CANON_SCRATCH_CACHE"
+
+# Statements per round trip when loading; a failing batch is rerun one statement at a time.
+BATCH_STATEMENTS = 250
+BATCH_CHARS = 512 * 1024
 
 # A statement failing with one of these may only be waiting for an object defined later.
 MISSING_DEPENDENCY = {
@@ -36,34 +64,196 @@ def _ignore(_: str) -> None:
 def scratch_database(
     live: DatabaseUrl, statements: Sequence[Statement], warn: Warn = _ignore
 ) -> Iterator[DatabaseUrl]:
-    """A new database holding ``statements``, dropped on success, error and Ctrl-C."""
+    """A new database holding ``statements``, dropped on success, error and Ctrl-C.
+
+    It is a clone of a cached template built from exactly these statements (see the
+    module's docstring), unless ``CANON_SCRATCH_CACHE=off`` asks for a fresh build.
+    """
     host = scratch_host(live, warn)
-    with empty_database(host) as url:
-        with db.connect(url) as conn:
-            load_statements(conn, statements)
-            conn.commit()
+    if not cache_enabled():
+        with empty_database(host) as url:
+            with db.connect(url) as conn:
+                load_statements(conn, statements)
+                conn.commit()
+            yield url
+        return
+    with _cloned_template(host, statements, statements_digest(statements)) as url:
         yield url
 
 
+def statements_digest(statements: Sequence[Statement]) -> str:
+    """A hash of exactly what would be loaded, and where each statement was written.
+
+    It is computed from the statements rather than taken from the caller, so whatever
+    shapes them (file contents, rendering, configuration) cannot be left out of it.
+    """
+    h = hashlib.sha256()
+    for statement in statements:
+        h.update(f"{statement.path}\0{statement.line}\0{len(statement.sql)}\0".encode())
+        h.update(statement.sql.encode())
+    return h.hexdigest()
+
+
+def cache_enabled() -> bool:
+    return os.environ.get(CACHE_ENV, "on").strip().lower() not in {"off", "0", "no", "false"}
+
+
+def template_key(digest: str, role: str) -> str:
+    """The template's key: the statements' hash plus what turns them into a database.
+
+    The role is part of it because only a database's owner may copy it.
+    """
+    seed = f"{digest}\0{role}\0{LOADER_VERSION}\0{__version__}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:32]
+
+
+def template_name(key: str) -> str:
+    return TEMPLATE_PREFIX + key
+
+
 @contextlib.contextmanager
-def empty_database(host: DatabaseUrl, template: str = "template0") -> Iterator[DatabaseUrl]:
-    """A freshly created database with an unguessable name on ``host``'s server."""
-    name = SCRATCH_PREFIX + secrets.token_hex(8)
-    with db.connect(host, autocommit=True) as conn:
-        try:
-            conn.execute(f"CREATE DATABASE {db.quote_ident(name)} TEMPLATE {db.quote_ident(template)}")
-        except psycopg.Error as exc:
-            raise DatabaseError(f"cannot create a scratch database: {db.describe(exc)}", exc.sqlstate) from None
+def _cloned_template(
+    host: DatabaseUrl, statements: Sequence[Statement], digest: str
+) -> Iterator[DatabaseUrl]:
+    try:
+        name = _new_database(host, ensure_template(host, statements, digest))
+    except _TemplateGone:
+        # Pruned by another process between our check and the copy: build it again.
+        name = _new_database(host, ensure_template(host, statements, digest))
     try:
         yield host.with_dbname(name)
     finally:
         drop_database(host, name)
 
 
+def ensure_template(host: DatabaseUrl, statements: Sequence[Statement], digest: str) -> str:
+    """The name of a complete template for the files on ``host``, building it if needed."""
+    with db.connect(host, autocommit=True) as conn:
+        key = template_key(digest, _current_role(conn))
+        name = template_name(key)
+        if not _database_exists(conn, name):
+            with _advisory_lock(conn, key):
+                # Whoever held the lock before us may have just built it.
+                if not _database_exists(conn, name):
+                    _build_template(host, conn, statements, key)
+        _touch(conn, name)
+        prune_templates(conn, keep=name)
+    return name
+
+
+def _current_role(conn: psycopg.Connection) -> str:
+    row = conn.execute("SELECT current_user").fetchone()
+    return str(row[0]) if row else ""
+
+
+def _build_template(
+    host: DatabaseUrl, conn: psycopg.Connection, statements: Sequence[Statement], key: str
+) -> None:
+    """Load the files into a private database, seal it, and publish it under the template name."""
+    building = f"{BUILD_PREFIX}{key}_{secrets.token_hex(4)}"
+    _create_database(conn, building, "template0")
+    published = False
+    try:
+        with db.connect(host.with_dbname(building)) as build_conn:
+            load_statements(build_conn, statements)
+            build_conn.commit()
+        quoted = quoting.ident(building)
+        # Sealed: nobody can connect and change what later clones will copy.
+        conn.execute(f"ALTER DATABASE {quoted} WITH ALLOW_CONNECTIONS false")
+        try:
+            conn.execute(f"ALTER DATABASE {quoted} RENAME TO {quoting.ident(template_name(key))}")
+            published = True
+        except psycopg.errors.DuplicateDatabase:
+            pass  # another process published the same files first; theirs is as good
+    finally:
+        if not published:
+            drop_database(host, building)
+
+
+def _touch(conn: psycopg.Connection, name: str) -> None:
+    """Record when the template was last used, so pruning keeps the ones in use."""
+    with contextlib.suppress(psycopg.Error):
+        conn.execute(
+            f"COMMENT ON DATABASE {quoting.ident(name)} IS "
+            f"'canon template, last used {time.time():.3f}'"
+        )
+
+
+def prune_templates(conn: psycopg.Connection, keep: str, count: int = KEEP_TEMPLATES) -> list[str]:
+    """Drop all but the ``count`` most recently used templates (``keep`` always stays)."""
+    rows = conn.execute(
+        "SELECT d.datname, coalesce(shobj_description(d.oid, 'pg_database'), '') "
+        "FROM pg_database d WHERE starts_with(d.datname, %s)",
+        (TEMPLATE_PREFIX,),
+    ).fetchall()
+    others = sorted((r for r in rows if r[0] != keep), key=lambda r: _last_used(r[1]), reverse=True)
+    dropped = []
+    for name, _ in others[max(count - 1, 0):]:
+        # A template another role owns cannot be dropped by us: it stays. A drop waits
+        # for a copy in progress, which then has its own complete clone.
+        with contextlib.suppress(psycopg.Error):
+            conn.execute(f"DROP DATABASE IF EXISTS {quoting.ident(name)}")
+            dropped.append(name)
+    return dropped
+
+
+def _last_used(comment: str) -> float:
+    try:
+        return float(comment.rsplit(" ", 1)[-1])
+    except ValueError:
+        return 0.0
+
+
+def _database_exists(conn: psycopg.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+
+@contextlib.contextmanager
+def _advisory_lock(conn: psycopg.Connection, key: str) -> Iterator[None]:
+    """Serialise builders of one template; released with the connection on any exit."""
+    lock_id = int(key[:15], 16)
+    conn.execute("SELECT pg_advisory_lock(%s)", (lock_id,))
+    try:
+        yield
+    finally:
+        with contextlib.suppress(psycopg.Error):
+            conn.execute("SELECT pg_advisory_unlock(%s)", (lock_id,))
+
+
+class _TemplateGone(DatabaseError):
+    """The template disappeared between checking for it and copying it."""
+
+
+@contextlib.contextmanager
+def empty_database(host: DatabaseUrl, template: str = "template0") -> Iterator[DatabaseUrl]:
+    """A freshly created database with an unguessable name on ``host``'s server."""
+    name = _new_database(host, template)
+    try:
+        yield host.with_dbname(name)
+    finally:
+        drop_database(host, name)
+
+
+def _new_database(host: DatabaseUrl, template: str) -> str:
+    name = SCRATCH_PREFIX + secrets.token_hex(8)
+    with db.connect(host, autocommit=True) as conn:
+        _create_database(conn, name, template)
+    return name
+
+
+def _create_database(conn: psycopg.Connection, name: str, template: str) -> None:
+    try:
+        conn.execute(f"CREATE DATABASE {quoting.ident(name)} TEMPLATE {quoting.ident(template)}")
+    except psycopg.errors.InvalidCatalogName as exc:
+        raise _TemplateGone(f"cannot create a scratch database: {db.describe(exc)}", exc.sqlstate) from None
+    except psycopg.Error as exc:
+        raise DatabaseError(f"cannot create a scratch database: {db.describe(exc)}", exc.sqlstate) from None
+
+
 def drop_database(host: DatabaseUrl, name: str) -> None:
     with db.connect(host, autocommit=True) as conn:
         force = " WITH (FORCE)" if db.server_version(conn) >= 130000 else ""
-        conn.execute(f"DROP DATABASE IF EXISTS {db.quote_ident(name)}{force}")
+        conn.execute(f"DROP DATABASE IF EXISTS {quoting.ident(name)}{force}")
 
 
 def scratch_host(live: DatabaseUrl, warn: Warn = _ignore) -> DatabaseUrl:
@@ -91,17 +281,18 @@ def scratch_host(live: DatabaseUrl, warn: Warn = _ignore) -> DatabaseUrl:
 def load_statements(conn: psycopg.Connection, statements: Sequence[Statement]) -> None:
     """Run ``statements`` in the connection's transaction, in order where order allows.
 
-    The fast path runs them straight through. If one needs an object defined further
-    on, the transaction restarts in a slower mode where each statement runs under a
-    savepoint and failures for missing objects are retried until nothing progresses.
+    Statements travel in batches, one round trip each. When a batch fails, its
+    statements run one by one so that an error names its own file and line, and a
+    statement that needs an object defined further on waits for a later pass. Passes
+    repeat until everything ran or a pass makes no progress.
     """
-    try:
-        for statement in statements:
-            _execute(conn, statement)
-        return
-    except _Missing:
-        conn.rollback()
-    _load_with_retries(conn, statements)
+    pending: list[Statement] = list(statements)
+    while pending:
+        waiting = _load_pass(conn, pending)
+        if len(waiting) == len(pending):
+            first = waiting[0]
+            raise statement_error(first.statement, first.error)
+        pending = [missing.statement for missing in waiting]
 
 
 class _Missing(Exception):
@@ -111,33 +302,59 @@ class _Missing(Exception):
         self.error = error
 
 
-def _execute(conn: psycopg.Connection, statement: Statement) -> None:
+def _load_pass(conn: psycopg.Connection, statements: Sequence[Statement]) -> list[_Missing]:
+    """Run what can run now; return the statements still waiting for something."""
+    waiting: list[_Missing] = []
+    for batch in batches(statements):
+        if _run_batch(conn, batch):
+            continue
+        for statement in batch:
+            missing = _run_one(conn, statement)
+            if missing is not None:
+                waiting.append(missing)
+    return waiting
+
+
+def batches(
+    statements: Sequence[Statement], size: int = BATCH_STATEMENTS, chars: int = BATCH_CHARS
+) -> Iterator[list[Statement]]:
+    """Consecutive runs of statements, bounded in count and in length."""
+    batch: list[Statement] = []
+    length = 0
+    for statement in statements:
+        if batch and (len(batch) >= size or length + len(statement.sql) > chars):
+            yield batch
+            batch, length = [], 0
+        batch.append(statement)
+        length += len(statement.sql)
+    if batch:
+        yield batch
+
+
+def _run_batch(conn: psycopg.Connection, batch: Sequence[Statement]) -> bool:
+    """Run ``batch`` as one simple-protocol query under a savepoint; False if it failed."""
+    # A newline before each ';' ends any trailing line comment in a statement.
+    body = "\n;\n".join(statement.sql for statement in batch)
+    try:
+        conn.execute(f"SAVEPOINT canon_batch;\n{body}\n;\nRELEASE SAVEPOINT canon_batch")
+    except psycopg.Error:
+        conn.execute("ROLLBACK TO SAVEPOINT canon_batch")
+        return False
+    return True
+
+
+def _run_one(conn: psycopg.Connection, statement: Statement) -> _Missing | None:
+    """Run one statement under a savepoint; a missing object defers it, other errors raise."""
+    conn.execute("SAVEPOINT canon_statement")
     try:
         conn.execute(statement.sql)
     except psycopg.Error as exc:
-        if exc.sqlstate in MISSING_DEPENDENCY:
-            raise _Missing(statement, exc) from None
-        raise statement_error(statement, exc) from None
-
-
-def _load_with_retries(conn: psycopg.Connection, statements: Sequence[Statement]) -> None:
-    pending = list(statements)
-    while pending:
-        waiting: list[_Missing] = []
-        for statement in pending:
-            # Explicit savepoints keep the caller's transaction open for it to commit.
-            conn.execute("SAVEPOINT canon_statement")
-            try:
-                _execute(conn, statement)
-            except _Missing as missing:
-                conn.execute("ROLLBACK TO SAVEPOINT canon_statement")
-                waiting.append(missing)
-            else:
-                conn.execute("RELEASE SAVEPOINT canon_statement")
-        if len(waiting) == len(pending):
-            first = waiting[0]
-            raise statement_error(first.statement, first.error)
-        pending = [m.statement for m in waiting]
+        if exc.sqlstate not in MISSING_DEPENDENCY:
+            raise statement_error(statement, exc) from None
+        conn.execute("ROLLBACK TO SAVEPOINT canon_statement")
+        return _Missing(statement, exc)
+    conn.execute("RELEASE SAVEPOINT canon_statement")
+    return None
 
 
 def statement_error(statement: Statement, exc: psycopg.Error) -> SourceError:

@@ -16,7 +16,7 @@ from pglast import ast, parser
 from pglast.enums import OnConflictAction
 from pglast.stream import RawStream
 
-from . import db
+from . import quoting
 from .errors import ConfigError, SourceError
 from .scratch import statement_error
 from .sources import Statement, find_files, read_files, split_statements
@@ -36,7 +36,7 @@ class SeedStatement:
 
     @property
     def qualified(self) -> str:
-        return f"{db.quote_ident(self.schema)}.{db.quote_ident(self.table)}"
+        return f"{quoting.ident(self.schema)}.{quoting.ident(self.table)}"
 
     @property
     def name(self) -> str:
@@ -111,8 +111,8 @@ def _without_needless_updates(node: ast.InsertStmt, updated: tuple[str, ...]) ->
     conflict = node.onConflictClause
     if updated and conflict.whereClause is None:
         alias = node.relation.alias.aliasname if node.relation.alias else node.relation.relname
-        existing = ", ".join(f"{db.quote_ident(alias)}.{db.quote_ident(c)}" for c in updated)
-        incoming = ", ".join(f"EXCLUDED.{db.quote_ident(c)}" for c in updated)
+        existing = ", ".join(f"{quoting.ident(alias)}.{quoting.ident(c)}" for c in updated)
+        incoming = ", ".join(f"EXCLUDED.{quoting.ident(c)}" for c in updated)
         probe = parser.parse_sql(f"SELECT WHERE ROW({existing}) IS DISTINCT FROM ROW({incoming})")
         conflict.whereClause = probe[0].stmt.whereClause
     return str(RawStream()(node))
@@ -144,7 +144,7 @@ def differences(conn: psycopg.Connection, seeds: Sequence[SeedStatement]) -> lis
 
 
 def _differences_of(conn: psycopg.Connection, seed: SeedStatement, staging: str) -> list[SeedDifference]:
-    cols = ", ".join(db.quote_ident(c) for c in seed.columns)
+    cols = ", ".join(quoting.ident(c) for c in seed.columns)
     try:
         with conn.transaction():
             conn.execute(
@@ -162,11 +162,11 @@ def _differences_of(conn: psycopg.Connection, seed: SeedStatement, staging: str)
         conn.execute(str(RawStream()(node)))
     except psycopg.Error as exc:
         raise statement_error(seed.statement, exc) from None
-    join = " AND ".join(f"t.{db.quote_ident(k)} = s.{db.quote_ident(k)}" for k in seed.keys)
-    key_text = " || ', ' || ".join(f"coalesce(s.{db.quote_ident(k)}::text, 'NULL')" for k in seed.keys)
+    join = " AND ".join(f"t.{quoting.ident(k)} = s.{quoting.ident(k)}" for k in seed.keys)
+    key_text = " || ', ' || ".join(f"coalesce(s.{quoting.ident(k)}::text, 'NULL')" for k in seed.keys)
     compared = seed.updated or seed.keys
-    mine = ", ".join(f"s.{db.quote_ident(c)}" for c in compared)
-    theirs = ", ".join(f"t.{db.quote_ident(c)}" for c in compared)
+    mine = ", ".join(f"s.{quoting.ident(c)}" for c in compared)
+    theirs = ", ".join(f"t.{quoting.ident(c)}" for c in compared)
     rows = conn.execute(
         f"SELECT {key_text}, CASE WHEN t.ctid IS NULL THEN 'missing' ELSE 'differs' END "
         f"FROM {staging} s LEFT JOIN {seed.qualified} t ON {join} "

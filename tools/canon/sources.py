@@ -5,17 +5,27 @@ relative to that folder (folders and files by name, so ``core/10_tables.sql`` co
 before ``core/20_views.sql`` and ``core/`` before ``products/``). Statements run in
 that order; one that needs an object defined later is retried after the others
 (see ``scratch``), so cross-schema order does not have to be managed by hand.
+
+``*.sql.j2`` files are jinja2 templates (see ``templates``); folders whose names
+start with ``_`` hold templates that are not loaded as they are, such as the tenant
+template rendered once per tenant (see ``tenants``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from pglast import parser
 
+from .config import ProjectConfig
 from .errors import ConfigError, SourceError
+from .quoting import ident
+from .templates import TEMPLATE_SUFFIX, render
+from .tenants import Tenant, tenant_of
 
 SQL_SUFFIX = ".sql"
 
@@ -59,6 +69,18 @@ class SchemaSource:
     files: tuple[SourceFile, ...]
     statements: tuple[Statement, ...]
     digest: str
+    tenants: tuple[Tenant, ...] = ()
+    only_tenant: Tenant | None = None  # set by --tenant: plans touch that tenant alone
+
+    def owns_schema(self, schema: str) -> bool:
+        """Whether plans may touch ``schema``: any, unless --tenant narrowed them to one."""
+        return self.only_tenant is None or schema == self.only_tenant.schema
+
+    def in_scope(self, statements: list[str]) -> list[str]:
+        """The statements this source may plan: with --tenant, that tenant's alone."""
+        if self.only_tenant is None:
+            return statements
+        return [s for s in statements if tenant_of(s, [self.only_tenant]) is not None]
 
 
 def find_files(root: Path, suffixes: tuple[str, ...] = (SQL_SUFFIX,)) -> list[Path]:
@@ -96,25 +118,21 @@ def _display_path(path: Path, base: Path) -> str:
 def split_statements(text: str, display: str) -> list[Statement]:
     """Split SQL text with PostgreSQL's own parser; a syntax error names file and line."""
     try:
-        slices = parser.split(text, with_parser=True, only_slices=True)
+        parsed = parser.parse_sql(text)  # one parse: locations are character offsets
     except parser.ParseError as exc:
         message, offset = exc.args[0], exc.args[1] if len(exc.args) > 1 else None
         line = text.count("\n", 0, offset) + 1 if isinstance(offset, int) else None
         raise SourceError(display, line, str(message), "42601") from None
     statements = []
-    for piece in slices:
-        sql = text[piece]
-        line = text.count("\n", 0, piece.start) + 1
-        _refuse_forbidden(sql, display, line)
+    for raw in parsed:
+        start = raw.stmt_location or 0
+        sql = text[start:start + raw.stmt_len] if raw.stmt_len else text[start:].rstrip().rstrip(";")
+        line = text.count("\n", 0, start) + 1
+        reason = FORBIDDEN_STATEMENTS.get(type(raw.stmt).__name__)
+        if reason:
+            raise SourceError(display, line, reason)
         statements.append(Statement(sql, display, line))
     return statements
-
-
-def _refuse_forbidden(sql: str, display: str, line: int) -> None:
-    node = parser.parse_sql(sql)[0].stmt
-    reason = FORBIDDEN_STATEMENTS.get(type(node).__name__)
-    if reason:
-        raise SourceError(display, line, reason)
 
 
 def digest_files(files: list[SourceFile], extra: str = "") -> str:
@@ -125,16 +143,55 @@ def digest_files(files: list[SourceFile], extra: str = "") -> str:
     return h.hexdigest()
 
 
-def read_schema(root: Path) -> SchemaSource:
-    """Read and split every schema file under ``root``."""
+def read_schema(
+    root: Path,
+    config: ProjectConfig | None = None,
+    tenants: Sequence[Tenant] = (),
+    only_tenant: Tenant | None = None,
+) -> SchemaSource:
+    """Read, render and split every schema file under ``root``.
+
+    Folders whose name starts with ``_`` hold templates and are not loaded as they are;
+    the tenant template folder is rendered once per tenant. ``*.sql.j2`` files elsewhere
+    are rendered once with the project's variables.
+    """
     root = Path(root)
-    paths = find_files(root)
+    config = config or ProjectConfig()
+    paths = find_files(root, (SQL_SUFFIX, TEMPLATE_SUFFIX))
     if not paths:
         raise ConfigError(f"schema directory {root} holds no {SQL_SUFFIX} files")
-    files = read_files(root, paths)
+    files = read_files(root, [p for p in paths if not _in_template_folder(root, p)])
+    rendered = [_rendered(f, {**config.variables, "tenants": [t.id for t in tenants]}) for f in files]
+    if config.tenants is not None and tenants:
+        template_dir = root / config.tenants.template
+        template_files = read_files(root, find_files(template_dir, (SQL_SUFFIX, TEMPLATE_SUFFIX)))
+        for t in ([only_tenant] if only_tenant else tenants):
+            variables = {**config.variables, "tenant": t.id, "schema": ident(t.schema),
+                         "schema_name": t.schema}
+            rendered += [_rendered(f, variables, always=True, tenant=t.id) for f in template_files]
     statements: list[Statement] = []
-    for f in files:
+    for f in rendered:
         statements.extend(split_statements(f.text, f.display))
     if not statements:
         raise ConfigError(f"schema directory {root} holds no SQL statements")
-    return SchemaSource(root, tuple(files), tuple(statements), digest_files(files))
+    return SchemaSource(
+        root, tuple(rendered), tuple(statements), digest_files(rendered), tuple(tenants), only_tenant
+    )
+
+
+def _in_template_folder(root: Path, path: Path) -> bool:
+    if not root.is_dir():
+        return False
+    return any(part.startswith("_") for part in path.relative_to(root).parts[:-1])
+
+
+def _rendered(
+    f: SourceFile, variables: dict[str, Any], always: bool = False, tenant: str | None = None
+) -> SourceFile:
+    """The file as PostgreSQL will see it: templates rendered, tenant named in its path."""
+    display = f"{f.display} (tenant {tenant})" if tenant else f.display
+    relative = f"{f.relative}@{tenant}" if tenant else f.relative
+    text = f.text
+    if always or f.path.name.endswith(TEMPLATE_SUFFIX):
+        text = render(f.text, display, variables)
+    return replace(f, relative=relative, display=display, text=text)

@@ -1,0 +1,201 @@
+"""``python -m bench [--quick] [--runs N]``: the speed of ``canon plan`` next to PostgreSQL's own.
+
+For the project's schema/ and for generated schemas it measures, each as a separate
+process and as the median of several runs:
+
+- floor: ``psql -1 -f`` of the files into an empty database plus ``pg_dump --schema-only``;
+- raw migra between two ready databases (the live one and one loaded with a 5% change);
+- ``canon plan`` cold (files never planned before), warm (files and live unchanged since
+  the last plan), warm with the no-change shortcut off (template clone and full diff),
+  and after a 5% change of the files; and the peak memory of any ``canon plan`` run.
+
+It starts its own PostgreSQL (canon's embedded-cluster settings) in a temporary folder
+and prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from canon.cluster import Cluster
+from canon.sources import find_files
+
+from . import generate, seeds, tenants
+from .measure import REPO, Bench
+
+PLAN_CACHE_OFF = {"CANON_PLAN_CACHE": "off"}
+
+
+@dataclass
+class Row:
+    name: str
+    tables: int
+    floor: float = 0.0
+    figures: dict[str, float] = field(default_factory=dict)
+    peak_mb: float = 0.0
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A schema to measure: how to write its files, plain or with a numbered 5% change."""
+
+    name: str
+    tables: int
+    write: Callable[[Path, int | None, str], Path]
+    # The files psql loads, in an order it can load them (``psql`` cannot defer statements).
+    psql_files: Callable[[Path, str], list[Path]] = lambda schema, url: find_files(schema)
+
+
+FAILED = float("nan")
+
+
+def median_of(runs: int, measure: Callable[[int], float]) -> float:
+    """The median of ``runs`` measurements; NaN (shown as "failed") if a run fails."""
+    try:
+        return statistics.median(measure(i) for i in range(runs))
+    except RuntimeError as exc:
+        print(f"bench: failed: {str(exc)[:300]}", file=sys.stderr, flush=True)
+        return FAILED
+
+
+def measure_subject(bench: Bench, subject: Subject, runs: int, progress: Callable[[str], None]) -> Row:
+    row = Row(subject.name, subject.tables)
+    folder = bench.workdir / subject.name.split()[0]
+    schema = folder / "schema"
+    peaks: list[float] = []
+
+    def plan(expect: set[int], env: dict[str, str] | None = None) -> float:
+        result = bench.plan(live, schema, expect, env)
+        peaks.append(result.max_rss_mb)
+        return result.seconds
+
+    subject.write(schema, None, "")
+    live = bench.create_database("bench_live")
+    target = bench.create_database("bench_target")
+    try:
+        files = subject.psql_files(schema, bench.url(target))
+        bench.psql_load(live, files)
+        progress(f"{subject.name}: floor")
+        row.floor = median_of(runs, lambda i: bench.floor(files))
+        subject.write(schema, 0, "")
+        bench.psql_load(target, subject.psql_files(schema, bench.url(target)))
+        progress(f"{subject.name}: raw migra")
+        row.figures["migra"] = median_of(runs, lambda i: bench.raw_migra(live, target).seconds)
+
+        progress(f"{subject.name}: canon plan cold")
+        def cold(i: int) -> float:
+            subject.write(schema, None, f"cold run {i}")  # new bytes: no cache can answer
+            return plan({0, 2})
+        row.figures["cold"] = median_of(runs, cold)
+        progress(f"{subject.name}: canon plan warm")
+        row.figures["warm"] = median_of(runs, lambda i: plan({0, 2}))
+        row.figures["template"] = median_of(runs, lambda i: plan({0, 2}, PLAN_CACHE_OFF))
+
+        progress(f"{subject.name}: canon plan after a 5% change")
+        def changed(i: int) -> float:
+            subject.write(schema, i + 1, "")
+            return plan({2})
+        row.figures["change"] = median_of(runs, changed)
+    finally:
+        bench.drop_database(live)
+        bench.drop_database(target)
+        bench.drop_canon_databases()
+    row.peak_mb = max(peaks, default=0.0)
+    return row
+
+
+def generated(tables: int) -> Subject:
+    def write(root: Path, change: int | None, note: str) -> Path:
+        return generate.write_schema(
+            root, tables, generate.Change(change) if change is not None else None, note
+        )
+    return Subject(f"generated-{tables}", tables, write)
+
+
+COLUMNS = [
+    ("migra", "raw migra"),
+    ("cold", "plan, cold"),
+    ("warm", "plan, warm"),
+    ("template", "plan, warm, shortcut off"),
+    ("change", "plan, 5% change"),
+]
+
+
+def render(rows: list[Row], runs: str) -> str:
+    head = ["schema", "tables", "floor"] + [title for _, title in COLUMNS] + ["peak RSS"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in rows:
+        cells = [row.name, str(row.tables), f"{row.floor:.2f} s"]
+        for key, _ in COLUMNS:
+            value = row.figures[key]
+            cells.append("failed" if value != value else f"{value:.2f} s ({value / row.floor:.2f}×)")
+        cells.append(f"{row.peak_mb:.0f} MB" if row.peak_mb else "n/a")
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(f"Seconds, median of {runs}; (×) is the ratio to the floor "
+                 "(`psql -1 -f` of the files into an empty database + `pg_dump --schema-only`).")
+    return "\n".join(lines)
+
+
+@contextmanager
+def started_server() -> Iterator[tuple[Bench, Path]]:
+    root = Path(tempfile.mkdtemp(prefix="canon-bench-"))
+    root.chmod(0o711)  # the server account must traverse it to reach its data folder
+    cluster = Cluster(root / "pg")
+    try:
+        server = cluster.ensure_started()
+        workdir = root / "work"
+        workdir.mkdir()
+        yield Bench(server, cluster.root, workdir), root
+    finally:
+        cluster.destroy()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs, no 2,000-table schema")
+    parser.add_argument("--runs", type=int, help="runs per figure (default 5, --quick 3)")
+    parser.add_argument("--sizes", help="comma-separated table counts (default 60,500,2000)")
+    parser.add_argument("--no-seeds", action="store_true", help="skip the project's schema/")
+    parser.add_argument("--tenants", help="comma-separated tenant counts (default 50,200; 0: none)")
+    args = parser.parse_args(argv)
+    runs = args.runs or (3 if args.quick else 5)
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else (
+        [60, 500] if args.quick else [60, 500, 2000])
+
+    def progress(text: str) -> None:
+        print(f"bench: {text}", file=sys.stderr, flush=True)
+
+    tenant_counts = [int(n) for n in (args.tenants or ("20,100" if args.quick else "50,200")).split(",")
+                     if int(n) > 0]
+    subjects = [] if args.no_seeds else [seeds.subject(REPO / "schema")]
+    subjects += [generated(n) for n in sizes]
+    rows = []
+    tenant_rows = []
+    with started_server() as (bench, _):
+        for count in tenant_counts:
+            tenant_rows.append(tenants.measure(bench, count, runs, progress))
+        for subject in subjects:
+            # The largest schema gets fewer runs: its figures are long and steady.
+            count = min(runs, 3) if subject.tables >= 2000 else runs
+            rows.append(measure_subject(bench, subject, count, progress))
+            # Each finished row goes to stderr at once, so a long run that is cut short still reports.
+            progress("\n" + render(rows[-1:], f"{count} runs").splitlines()[2])
+    print(render(rows, f"{runs} runs (3 at 2,000 tables)" if any(r.tables >= 2000 for r in rows) else f"{runs} runs"))
+    if tenant_rows:
+        print()
+        print(tenants.render(tenant_rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+CREATE TABLE public.t (id integer);
+CREATE VIEW public.v AS SELECT id FROM public.t;
+CREATE FUNCTION public.f() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;
+COMMENT ON VIEW public.v IS 'ids';
+COMMENT ON FUNCTION public.f() IS 'one';

@@ -1,0 +1,2 @@
+CREATE SCHEMA "Sales Dept";
+CREATE TABLE "Sales Dept"."Order" ("Id" integer);

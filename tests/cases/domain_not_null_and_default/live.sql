@@ -1,0 +1,2 @@
+CREATE DOMAIN public.qty AS integer;
+CREATE TABLE public.t (id integer PRIMARY KEY, q public.qty);

@@ -1,0 +1,2 @@
+CREATE TYPE public.tag AS ENUM ('a', 'b', 'c');
+CREATE TABLE public.item (id integer PRIMARY KEY, tags public.tag[]);

@@ -1,0 +1,3 @@
+CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE public.person (id integer PRIMARY KEY, mood public.mood);
+CREATE VIEW public.happy_people AS SELECT id FROM public.person WHERE mood = 'happy';

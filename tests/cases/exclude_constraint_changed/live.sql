@@ -1,0 +1,2 @@
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE TABLE public.booking (id integer PRIMARY KEY, room integer, during tsrange, CONSTRAINT booking_no_overlap EXCLUDE USING gist (during WITH &&));

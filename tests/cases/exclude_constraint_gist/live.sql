@@ -1,0 +1,2 @@
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE TABLE public.booking (id integer PRIMARY KEY, room integer, during tsrange);

@@ -1,0 +1,4 @@
+CREATE SCHEMA a;
+CREATE SCHEMA b;
+CREATE TABLE a.owner (id integer PRIMARY KEY);
+CREATE TABLE b.pet (id integer PRIMARY KEY, owner_id integer CONSTRAINT pet_owner_fk REFERENCES a.owner (id));

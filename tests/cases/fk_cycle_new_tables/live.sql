@@ -1,0 +1,1 @@
+CREATE TABLE public.unrelated (id integer PRIMARY KEY);

@@ -1,0 +1,1 @@
+CREATE VIEW public.v AS SELECT 2 AS x;

@@ -1,0 +1,3 @@
+CREATE TABLE public.t (id integer);
+CREATE VIEW public.v AS SELECT id FROM public.t;
+GRANT SELECT ON public.v TO PUBLIC;

@@ -1,0 +1,3 @@
+CREATE SCHEMA app;
+GRANT USAGE ON SCHEMA app TO PUBLIC;
+CREATE TABLE app.t (id integer);

@@ -1,0 +1,2 @@
+CREATE TABLE public.acct (id integer PRIMARY KEY, owner text NOT NULL, balance numeric);
+GRANT SELECT ON public.acct TO PUBLIC;

@@ -1,0 +1,1 @@
+CREATE TABLE public."t""; DROP TABLE x; --" (id integer PRIMARY KEY);

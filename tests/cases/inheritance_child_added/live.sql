@@ -1,0 +1,1 @@
+CREATE TABLE public.base (id integer PRIMARY KEY, name text);

@@ -1,0 +1,3 @@
+CREATE TABLE public.base (id integer PRIMARY KEY, name text);
+CREATE TABLE public.special (extra text) INHERITS (public.base);
+CREATE TABLE public.keep (id integer);

@@ -1,0 +1,3 @@
+CREATE TABLE public.sales (id integer PRIMARY KEY, amount numeric NOT NULL, region text);
+CREATE VIEW public.v AS SELECT id, amount FROM public.sales;
+CREATE MATERIALIZED VIEW public.mv AS SELECT sum(amount) AS total FROM public.v;

@@ -1,0 +1,3 @@
+CREATE TABLE public.sales (id integer PRIMARY KEY, amount numeric NOT NULL, region text);
+CREATE VIEW public.v AS SELECT id, amount, region FROM public.sales;
+CREATE MATERIALIZED VIEW public.mv AS SELECT region, sum(amount) AS total FROM public.v GROUP BY region;

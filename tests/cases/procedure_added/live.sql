@@ -1,0 +1,1 @@
+CREATE TABLE public.log (id serial PRIMARY KEY, msg text);

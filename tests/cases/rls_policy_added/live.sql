@@ -1,0 +1,2 @@
+CREATE TABLE public.acct (id integer PRIMARY KEY, owner text NOT NULL, balance numeric);
+ALTER TABLE public.acct ENABLE ROW LEVEL SECURITY;

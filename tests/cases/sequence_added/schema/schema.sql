@@ -1,0 +1,2 @@
+CREATE TABLE public.t (id integer PRIMARY KEY);
+CREATE SEQUENCE public.ticket_seq START 100 INCREMENT 5;

@@ -1,0 +1,2 @@
+CREATE SEQUENCE public.ids;
+CREATE TABLE public.a (id bigint PRIMARY KEY DEFAULT nextval('public.ids'));

@@ -1,0 +1,1 @@
+CREATE TABLE public.old_name (id integer PRIMARY KEY);

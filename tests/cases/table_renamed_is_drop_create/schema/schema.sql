@@ -1,0 +1,1 @@
+CREATE TABLE public.new_name (id integer PRIMARY KEY);

@@ -1,0 +1,1 @@
+CREATE UNLOGGED TABLE public.t (id integer PRIMARY KEY);

@@ -1,0 +1,3 @@
+CREATE TABLE public.doc (id integer PRIMARY KEY, body text);
+CREATE VIEW public.doc_v AS SELECT id, body FROM public.doc;
+CREATE FUNCTION public.doc_v_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO public.doc VALUES (NEW.id, NEW.body); RETURN NEW; END; $$;

@@ -1,0 +1,3 @@
+CREATE SCHEMA raw;
+CREATE SCHEMA report;
+CREATE TABLE raw.events (id integer PRIMARY KEY, kind text);

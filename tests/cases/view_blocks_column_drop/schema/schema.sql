@@ -1,0 +1,2 @@
+CREATE TABLE public.sales (id integer PRIMARY KEY, amount numeric NOT NULL);
+CREATE VIEW public.v AS SELECT id, amount FROM public.sales;

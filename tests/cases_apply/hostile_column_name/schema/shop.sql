@@ -1,0 +1,5 @@
+CREATE SCHEMA shop;
+
+CREATE TABLE shop.orders (
+    id integer PRIMARY KEY
+);

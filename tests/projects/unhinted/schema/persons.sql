@@ -1,0 +1,1 @@
+CREATE TABLE public.persons (id integer PRIMARY KEY, full_name text);

@@ -1,0 +1,122 @@
+"""One scenario direction, run the way a DBA would: apply the files, then prove convergence.
+
+A case folder ``tests/cases/<name>/`` holds ``live.sql`` (the live database before) and
+``schema/`` (the files). Forward loads live.sql and converges to schema/; reverse loads
+schema/ and converges to live.sql. ``expect.json`` may say ``{"forward": "refuse",
+"reverse": "refuse", "refusal": "text the message must hold"}`` for changes canon must
+refuse cleanly. Both tests/test_cases.py and the corpus runner (tests/corpus.py) use
+this module, so a case means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from canon.diff import EXCLUDED_SCHEMAS, connect
+from canon.dburl import DatabaseUrl
+from canon.fingerprint import fingerprint
+from canon.scratch import load_statements
+from canon.sources import read_schema
+
+from .helpers import CASES, canon, catalog_snapshot
+
+CONVERGED, REFUSED, FAILED, SKIPPED = "converged", "refused", "failed", "skipped"
+# PlanRefused renders as "refused: <object>: <reason>; <remedy>".
+REFUSAL_MARK = "error: refused: "
+
+
+@dataclass(frozen=True)
+class Direction:
+    case: str
+    name: str  # "forward" or "reverse"
+    live: Path  # what is loaded into the live database first
+    files: Path  # the schema files canon converges to
+    expected: str  # "converge" or "refuse"
+    refusal: str  # text a refusal message must hold
+
+    @property
+    def id(self) -> str:
+        return f"{self.case}-{self.name}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    detail: str = ""
+
+
+def case_dirs(root: Path = CASES) -> list[Path]:
+    return sorted(p for p in root.iterdir() if (p / "schema").is_dir())
+
+
+def directions(case: Path) -> list[Direction]:
+    """Forward and reverse for one case folder."""
+    expect = _expectations(case)
+    refusal = expect.get("refusal", "")
+    live, schema = case / "live.sql", case / "schema"
+    return [
+        Direction(case.name, "forward", live, schema, expect.get("forward", "converge"), refusal),
+        Direction(case.name, "reverse", schema, live, expect.get("reverse", "converge"), refusal),
+    ]
+
+
+def _expectations(case: Path) -> dict[str, str]:
+    path = case / "expect.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def has_statements(path: Path) -> bool:
+    try:
+        return bool(read_schema(path).statements)
+    except Exception:
+        return False
+
+
+def run_direction(url: str, direction: Direction) -> Outcome:
+    """Load the live side into ``url`` (an empty database), apply the files, check the result."""
+    if not has_statements(direction.files):
+        return Outcome(SKIPPED, "no schema statements on this side")
+    if has_statements(direction.live):
+        _load(url, direction.live)
+    before = _state(url)
+    code, out, err = canon("apply", "--database-url", url, "--schema-dir", str(direction.files),
+                           "--allow-hazards", "all")
+    if direction.expected == "refuse":
+        return _judge_refusal(url, direction, before, code, err)
+    if code != 0:
+        return Outcome(FAILED, f"apply exited {code}: {err.strip()}")
+    code, out, err = canon("drift", "--strict", "--database-url", url,
+                           "--schema-dir", str(direction.files))
+    if code != 0:
+        return Outcome(FAILED, f"not converged (drift exit {code}):\n{out}{err}".strip())
+    return Outcome(CONVERGED)
+
+
+def _judge_refusal(url: str, direction: Direction, before: Any, code: int, err: str) -> Outcome:
+    if code != 1:
+        return Outcome(FAILED, f"expected a refusal, apply exited {code}: {err.strip()}")
+    # The message must open with the object named in expect.json, as PlanRefused words it.
+    if f"{REFUSAL_MARK}{direction.refusal}" not in err:
+        return Outcome(FAILED, f"refusal does not name object and reason {direction.refusal!r}: "
+                               f"{err.strip()}")
+    if _state(url) != before:
+        return Outcome(FAILED, "a refused apply changed the live database")
+    return Outcome(REFUSED, err.strip())
+
+
+def _load(url: str, source: Path) -> None:
+    with psycopg.connect(url) as conn:
+        load_statements(conn, read_schema(source).statements)
+
+
+def _state(url: str) -> tuple[Any, ...]:
+    """Relations and columns, plus canon's fingerprint of every managed object."""
+    # Other runs may hold scratch databases on the same server; they are not this case's state.
+    relations = [row for row in catalog_snapshot(url) if row[0] != "scratch"]
+    with connect(DatabaseUrl.parse(url)) as conn:
+        return (relations, fingerprint(conn, EXCLUDED_SCHEMAS))

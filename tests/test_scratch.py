@@ -1,0 +1,230 @@
+"""Scratch databases and their template cache: fast, but never stale and never left behind."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from canon import cache, scratch
+from canon.dburl import DatabaseUrl
+from canon.errors import SourceError
+from canon.sources import Statement
+
+from .helpers import canon
+
+
+def databases(url: str, prefix: str) -> list[str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, %s) ORDER BY oid", (prefix,)
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def leftovers(url: str) -> list[str]:
+    return databases(url, scratch.SCRATCH_PREFIX) + databases(url, scratch.BUILD_PREFIX)
+
+
+def write(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "tables.sql").write_text(text)
+    return folder
+
+
+def plan(url: str, schema: Path) -> tuple[int, str, str]:
+    return canon("plan", "--database-url", url, "--schema-dir", str(schema))
+
+
+def statements(*sqls: str, path: str = "s.sql") -> list[Statement]:
+    return [Statement(sql, path, number) for number, sql in enumerate(sqls, start=1)]
+
+
+@pytest.fixture(autouse=True)
+def private_plan_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "plan-cache"
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(folder))
+    return folder
+
+
+def test_an_edited_file_is_never_served_from_the_old_template(empty_url: str, tmp_path: Path) -> None:
+    schema = write(tmp_path / "schema", "CREATE TABLE public.t (id int PRIMARY KEY, a text);\n")
+    code, out, _ = plan(empty_url, schema)
+    assert code == 2 and '"a" text' in out and '"b"' not in out
+    write(schema, "CREATE TABLE public.t (id int PRIMARY KEY, a text, b int);\n")
+    code, out, _ = plan(empty_url, schema)
+    assert code == 2 and '"b" integer' in out
+    assert leftovers(empty_url) == []
+
+
+def test_unchanged_files_reuse_one_template(empty_url: str, tmp_path: Path) -> None:
+    schema = write(tmp_path / "schema", "CREATE TABLE public.reused (id int);\n")
+    plan(empty_url, schema)
+    first = set(databases(empty_url, scratch.TEMPLATE_PREFIX))
+    plan(empty_url, schema)
+    assert set(databases(empty_url, scratch.TEMPLATE_PREFIX)) == first
+
+
+def test_old_templates_are_pruned(empty_url: str, tmp_path: Path) -> None:
+    schema = tmp_path / "schema"
+    for number in range(scratch.KEEP_TEMPLATES + 2):
+        write(schema, f"CREATE TABLE public.t{number} (id int);\n")
+        assert plan(empty_url, schema)[0] == 2
+    assert len(databases(empty_url, scratch.TEMPLATE_PREFIX)) == scratch.KEEP_TEMPLATES
+
+
+def test_a_failing_load_names_file_and_line_and_leaves_nothing(empty_url: str, tmp_path: Path) -> None:
+    templates = databases(empty_url, scratch.TEMPLATE_PREFIX)
+    sql = "CREATE TABLE public.a (id int);\nCREATE TABLE public.b (id nosuchtype);\n"
+    code, _, err = plan(empty_url, write(tmp_path / "schema", sql))
+    assert code == 1 and "tables.sql:2" in err and "nosuchtype" in err
+    assert leftovers(empty_url) == []
+    assert databases(empty_url, scratch.TEMPLATE_PREFIX) == templates
+
+
+def test_interrupted_build_leaves_nothing(
+    empty_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(conn: psycopg.Connection, _: object) -> None:
+        conn.execute("CREATE TABLE half_done (id int)")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(scratch, "load_statements", interrupted)
+    live = DatabaseUrl.parse(empty_url)
+    with pytest.raises(KeyboardInterrupt):
+        with scratch.scratch_database(live, statements("CREATE TABLE public.never (id int)")):
+            pass
+    assert leftovers(empty_url) == []
+
+
+def test_interrupted_plan_drops_its_clone(empty_url: str) -> None:
+    live = DatabaseUrl.parse(empty_url)
+    with pytest.raises(KeyboardInterrupt):
+        with scratch.scratch_database(live, statements("CREATE TABLE public.c (id int)")) as url:
+            assert url.dbname.startswith(scratch.SCRATCH_PREFIX)
+            raise KeyboardInterrupt
+    assert leftovers(empty_url) == []
+
+
+def test_concurrent_builders_publish_one_template(empty_url: str) -> None:
+    host = DatabaseUrl.parse(empty_url)
+    wanted = statements(*(f"CREATE TABLE public.race{n} (id int)" for n in range(30)))
+    digest = scratch.statements_digest(wanted)
+    names: list[str] = []
+    errors: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            names.append(scratch.ensure_template(host, wanted, digest))
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=build) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(set(names)) == 1 and names[0] in databases(empty_url, scratch.TEMPLATE_PREFIX)
+    assert leftovers(empty_url) == []
+
+
+def test_statements_load_across_batches_in_any_order(empty_db: psycopg.Connection) -> None:
+    view = "CREATE VIEW public.v AS SELECT id FROM public.late"
+    filler = [f"CREATE TABLE public.f{n} (id int)" for n in range(scratch.BATCH_STATEMENTS + 5)]
+    scratch.load_statements(empty_db, statements(view, *filler, "CREATE TABLE public.late (id int)"))
+    empty_db.commit()
+    assert empty_db.execute("SELECT count(*) FROM public.v").fetchone() == (0,)
+
+
+def test_error_in_the_middle_of_a_batch_names_its_line(empty_db: psycopg.Connection) -> None:
+    sqls = ["CREATE TABLE public.ok1 (id int)", "CREATE TABLE public.bad (id int,\n  x nosuch)",
+            "CREATE TABLE public.ok2 (id int)"]
+    with pytest.raises(SourceError) as raised:
+        scratch.load_statements(empty_db, [Statement(s, "f.sql", 10 * n) for n, s in enumerate(sqls)])
+    assert (raised.value.path, raised.value.line) == ("f.sql", 11)
+
+
+def test_batches_are_bounded() -> None:
+    many = statements(*(["SELECT 1"] * 600))
+    assert [len(b) for b in scratch.batches(many, size=250)] == [250, 250, 100]
+    assert [len(b) for b in scratch.batches(many[:3], chars=10)] == [1, 1, 1]
+
+
+def test_no_change_shortcut_follows_files_and_live(
+    empty_url: str, tmp_path: Path, private_plan_cache: Path
+) -> None:
+    schema = write(tmp_path / "schema", "CREATE TABLE public.s (id int);\n")
+    canon("apply", "--database-url", empty_url, "--schema-dir", str(schema))
+    live = DatabaseUrl.parse(empty_url)
+    assert plan(empty_url, schema)[0] == 0
+    probe = cache.check(live, schema)
+    assert probe is not None and probe.hit
+    # The live schema changes: the shortcut must not answer.
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE public.extra (id int)")
+    code, out, _ = plan(empty_url, schema)
+    assert code == 2 and "drop table" in out.lower()
+    # A file changes: the shortcut must not answer either.
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        conn.execute("DROP TABLE public.extra")
+    assert plan(empty_url, schema)[0] == 0
+    write(schema, "CREATE TABLE public.s (id int, more text);\n")
+    probe = cache.check(live, schema)
+    assert probe is not None and not probe.hit
+    code, out, _ = plan(empty_url, schema)
+    assert code == 2 and '"more"' in out
+
+
+def test_shortcut_fingerprint_is_canons_fingerprint(empty_url: str, tmp_path: Path) -> None:
+    from canon import db, diff
+    from canon.fingerprint import fingerprint
+
+    schema = write(tmp_path / "schema", "CREATE TABLE public.fp (id int CHECK (id > 0));\n")
+    canon("apply", "--database-url", empty_url, "--schema-dir", str(schema))
+    live = DatabaseUrl.parse(empty_url)
+    with diff.connect(live) as conn:
+        expected = fingerprint(conn, diff.EXCLUDED_SCHEMAS)
+    with db.connect(live, autocommit=True) as raw:
+        assert cache._identity_and_fingerprint(raw, live)[1] == expected
+
+
+def test_shortcut_off(monkeypatch: pytest.MonkeyPatch, empty_url: str, tmp_path: Path) -> None:
+    monkeypatch.setenv(cache.SWITCH_ENV, "off")
+    schema = write(tmp_path / "schema", "CREATE TABLE public.o (id int);\n")
+    assert cache.check(DatabaseUrl.parse(empty_url), schema) is None
+
+
+def test_scratch_inspected_ahead_is_handed_out_once(empty_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from canon import diff, prefetch
+
+    live = DatabaseUrl.parse(empty_url)
+    calls: list[str] = []
+    real = diff._load_engine
+
+    def counting() -> object:
+        calls.append(threading.current_thread().name)
+        return real()
+
+    monkeypatch.setattr(diff, "_load_engine", counting)
+    with scratch.scratch_database(live, statements("CREATE TABLE public.ahead (id int)")) as url:
+        with prefetch.inspection(url, diff.EXCLUDED_SCHEMAS), diff.connect(url) as conn:
+            first = diff.inspect(conn)
+            assert '"public"."ahead"' in first.tables
+            assert calls == ["canon-inspect"]  # inspected in the background only
+            second = diff.inspect(conn)
+            assert second is not first  # a result is never handed out twice
+    assert leftovers(empty_url) == []
+
+
+def test_leaving_early_stops_the_background_inspection(empty_url: str) -> None:
+    from canon import diff, prefetch
+
+    live = DatabaseUrl.parse(empty_url)
+    with scratch.scratch_database(live, statements("CREATE TABLE public.early (id int)")) as url:
+        with prefetch.inspection(url, diff.EXCLUDED_SCHEMAS):
+            pass
+        assert not [t for t in threading.enumerate() if t.name == "canon-inspect"]
+    assert leftovers(empty_url) == []

@@ -1,0 +1,55 @@
+"""Constraints: NOT VALID ones stay NOT VALID, and indexes outlive their dropped constraints.
+
+migra adds CHECK and foreign keys as ``NOT VALID`` followed by ``VALIDATE CONSTRAINT``
+(a shorter lock). For a constraint whose definition already says ``NOT VALID`` that
+validation makes the live constraint differ from the files, so the plan never
+converges; canon leaves the validation out for those.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+NOT_VALID = "NOT VALID"
+
+
+class _KeepsNotValid:
+    """Mixed into migra's constraint class."""
+
+    definition: str
+    create_statement: str
+
+    @property
+    def safer_create_statements(self) -> list[str]:
+        if self.definition.rstrip().upper().endswith(NOT_VALID):
+            return [self.create_statement]
+        return list(super().safer_create_statements)  # type: ignore[misc]
+
+
+_CLASSES: dict[type, type] = {}
+
+
+def keep_not_valid(*inspectors: Any) -> None:
+    for inspector in inspectors:
+        for constraint in inspector.constraints.values():
+            base = type(constraint)
+            if issubclass(base, _KeepsNotValid):
+                continue
+            if base not in _CLASSES:
+                _CLASSES[base] = type(f"NotValidAware{base.__name__}", (_KeepsNotValid, base), {})
+            constraint.__class__ = _CLASSES[base]
+
+
+def keep_indexes_of_dropped_constraints(live: Any, target: Any) -> None:
+    """A UNIQUE constraint that is dropped, or dropped and added again, takes its index.
+
+    migra drops the constraint (and so the index) but can see the index as unchanged, so
+    it never creates it again; canon shows migra the live side without that index.
+    """
+    for key, constraint in live.constraints.items():
+        index = getattr(constraint, "index", None)
+        wanted = target.constraints.get(key)
+        if index is None or (wanted is not None and wanted == constraint):
+            continue
+        if index.quoted_full_name in target.indexes:
+            live.indexes.pop(index.quoted_full_name, None)

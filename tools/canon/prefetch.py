@@ -1,0 +1,92 @@
+"""Inspect the scratch database in the background while the live one is inspected.
+
+A diff inspects the live database, then the target; each inspection is mostly waiting
+on catalog queries. The scratch database is a private clone that nothing else
+changes, so it can be inspected ahead on a connection of its own as soon as it exists,
+and ``diff.inspect`` takes that finished result instead of inspecting it again.
+
+The live database is never inspected ahead: ``apply`` must see it inside its own
+locked transaction. A result is handed out once (callers may change it), and a
+background failure is never reported from here: the caller inspects again and meets
+the error on its own connection, with the usual message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dburl import DatabaseUrl
+
+# Scratch databases have unguessable names, so the name alone identifies one.
+Key = str
+
+_lock = threading.Lock()
+_jobs: dict[Key, _Job] = {}
+_worker = threading.local()
+
+
+@dataclass
+class _Job:
+    excluded: frozenset[str]
+    done: threading.Event = field(default_factory=threading.Event)
+    result: Any = None
+    failed: bool = False
+    driver: Any = None  # the worker's psycopg connection, to cancel its query on exit
+
+
+@contextlib.contextmanager
+def inspection(url: DatabaseUrl, excluded: Iterable[str]) -> Iterator[None]:
+    """Inspect ``url`` in a background thread for as long as the block runs."""
+    key = _url_key(url)
+    job = _Job(frozenset(excluded))
+    with _lock:
+        _jobs[key] = job
+    thread = threading.Thread(target=_inspect, args=(url, job), name="canon-inspect", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        with _lock:
+            if _jobs.get(key) is job:
+                del _jobs[key]
+        if thread.is_alive() and job.driver is not None:
+            # Leaving early (an error, Ctrl-C): stop the catalog queries rather than wait.
+            with contextlib.suppress(Exception):
+                job.driver.cancel_safe()
+        thread.join()
+
+
+def claim(conn: Any, excluded: Iterable[str]) -> Any | None:
+    """The inspection made ahead for ``conn``'s database, or None to inspect now."""
+    if getattr(_worker, "active", False):
+        return None
+    key = str(conn.engine.url.database or "")
+    with _lock:
+        job = _jobs.get(key)
+        if job is None or job.excluded != frozenset(excluded):
+            return None
+        del _jobs[key]
+    job.done.wait()
+    return None if job.failed else job.result
+
+
+def _inspect(url: DatabaseUrl, job: _Job) -> None:
+    _worker.active = True  # diff.inspect in this thread must really inspect
+    try:
+        from . import diff
+
+        with diff.connect(url) as conn:
+            job.driver = conn.connection.driver_connection
+            job.result = diff.inspect(conn, job.excluded)
+    except BaseException:  # noqa: BLE001 - the caller inspects again and reports it
+        job.failed = True
+    finally:
+        job.done.set()
+
+
+def _url_key(url: DatabaseUrl) -> Key:
+    return url.dbname
