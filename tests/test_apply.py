@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -138,18 +139,25 @@ def _when(url: str, condition: str, action: Callable[[], object], limit: float =
     return thread
 
 
+@contextlib.contextmanager
+def session_holding(url: str, sql: str, until: str) -> Iterator[None]:
+    """A session that ran ``sql`` and keeps its transaction open until ``until`` is true."""
+    session = psycopg.connect(url)
+    session.execute(sql)
+    release = _when(url, until, session.rollback)
+    try:
+        yield
+    finally:
+        release.join()
+        session.close()
+
+
 def test_lock_released_during_the_retries_lets_the_apply_finish(empty_url: str) -> None:
     schema = load_case(empty_url, "drop_column")
-    blocker = psycopg.connect(empty_url)
-    blocker.execute("SELECT count(*) FROM shop.orders")
-    release = _when(empty_url, RETRIED, blocker.rollback)
-    try:
+    with session_holding(empty_url, "SELECT count(*) FROM shop.orders", until=RETRIED):
         code, _, err = apply(empty_url, schema, "--allow-hazards", "all",
                              "--lock-timeout", "200ms", "--lock-retries", "5",
                              "--retry-backoff", "0.2")
-    finally:
-        release.join()
-        blocker.close()
     assert code == 0, err
     assert columns(empty_url, "shop.orders") == ["id", "qty"]
     [(step, in_transaction, status, attempts)] = steps_of_last_apply(empty_url)
@@ -201,17 +209,12 @@ def test_no_concurrently_builds_inside_the_transaction(empty_url: str) -> None:
 
 def test_failed_concurrent_build_leaves_no_invalid_index(empty_url: str) -> None:
     schema = load_case(empty_url, "populated_index")
-    writer = psycopg.connect(empty_url)
     # An open writing transaction: the concurrent build must wait for it, and times out.
-    writer.execute("INSERT INTO shop.events (id, kind) VALUES (0, 'view')")
-    # Once the clean-up waits for the writer too, let the writer finish.
-    finish = _when(empty_url, CLEANUP_WAITING, writer.rollback)
-    try:
+    # Once the clean-up waits for the writer too, the writer finishes.
+    writing = "INSERT INTO shop.events (id, kind) VALUES (0, 'view')"
+    with session_holding(empty_url, writing, until=CLEANUP_WAITING):
         code, _, err = apply(empty_url, schema, "--allow-hazards", "all",
                              "--lock-timeout", "200ms", "--lock-retries", "0")
-    finally:
-        finish.join()
-        writer.close()
     assert code == 1
     assert "dropped the invalid index" in err
     assert indexes(empty_url, "shop.events") == {"events_pkey": True}

@@ -99,12 +99,68 @@ def test_interrupted_build_leaves_nothing(
     assert leftovers(empty_url) == []
 
 
-def test_interrupted_plan_drops_its_clone(empty_url: str) -> None:
+def test_an_interrupted_plan_leaves_the_cached_database_intact(empty_url: str) -> None:
     live = DatabaseUrl.parse(empty_url)
+    wanted = statements("CREATE TABLE public.c (id int)")
+    name = scratch.ensure_template(live, wanted, scratch.statements_digest(wanted))
     with pytest.raises(KeyboardInterrupt):
-        with scratch.scratch_database(live, statements("CREATE TABLE public.c (id int)")) as url:
-            assert url.dbname.startswith(scratch.SCRATCH_PREFIX)
+        with scratch.scratch_database(live, wanted) as url:
+            assert url.dbname == name
             raise KeyboardInterrupt
+    assert name in databases(empty_url, scratch.TEMPLATE_PREFIX)
+    assert leftovers(empty_url) == []
+
+
+def test_the_first_build_serves_its_command_then_is_shared(empty_url: str) -> None:
+    live = DatabaseUrl.parse(empty_url)
+    wanted = statements("CREATE TABLE public.first (id int)")
+    before = databases(empty_url, scratch.TEMPLATE_PREFIX)
+    with scratch.scratch_database(live, wanted) as url:
+        # No copy is made for the command that builds: it works on the build itself.
+        assert url.dbname.startswith(scratch.BUILD_PREFIX)
+        with psycopg.connect(url.conninfo()) as conn:
+            assert conn.execute("SELECT to_regclass('public.first') IS NOT NULL").fetchone() == (True,)
+        assert databases(empty_url, scratch.TEMPLATE_PREFIX) == before
+    published = set(databases(empty_url, scratch.TEMPLATE_PREFIX)) - set(before)
+    assert len(published) == 1 and leftovers(empty_url) == []
+    with scratch.scratch_database(live, wanted) as url:
+        assert {url.dbname} == published  # read as it is: no copy
+    assert set(databases(empty_url, scratch.TEMPLATE_PREFIX)) - set(before) == published
+    assert leftovers(empty_url) == []
+
+
+def test_the_cached_database_refuses_writes(empty_url: str) -> None:
+    live = DatabaseUrl.parse(empty_url)
+    wanted = statements("CREATE TABLE public.kept (id int)")
+    scratch.ensure_template(live, wanted, scratch.statements_digest(wanted))
+    with scratch.scratch_database(live, wanted) as url:
+        with psycopg.connect(url.conninfo()) as conn:
+            with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+                conn.execute("DROP TABLE public.kept")
+
+
+def test_a_cached_database_in_use_is_not_pruned(empty_url: str, tmp_path: Path) -> None:
+    live = DatabaseUrl.parse(empty_url)
+    wanted = statements("CREATE TABLE public.busy (id int)")
+    with scratch.scratch_database(live, wanted):
+        pass
+    with scratch.scratch_database(live, wanted) as url:
+        for number in range(scratch.KEEP_TEMPLATES + 1):
+            assert plan(empty_url, write(tmp_path / f"s{number}", f"CREATE TABLE public.p{number} (id int);\n"))[0] == 2
+        assert url.dbname in databases(empty_url, scratch.TEMPLATE_PREFIX)
+
+
+def test_a_build_still_in_use_is_dropped_not_published(empty_url: str) -> None:
+    live = DatabaseUrl.parse(empty_url)
+    wanted = statements("CREATE TABLE public.held (id int)")
+    before = databases(empty_url, scratch.TEMPLATE_PREFIX)
+    with scratch.scratch_database(live, wanted) as url:
+        lingering = psycopg.connect(url.conninfo())
+    try:
+        # A template must never be published while a session could still change it.
+        assert databases(empty_url, scratch.TEMPLATE_PREFIX) == before
+    finally:
+        lingering.close()
     assert leftovers(empty_url) == []
 
 

@@ -355,7 +355,7 @@ def verify(database_url: str | None, schema_dir: Path, seeds_dir: Path | None, f
 
     console = _console()
     live = live_url(database_url)
-    with workspace(live, schema_dir, console.warn) as ws:
+    with workspace(live, schema_dir, console.warn, read_only=True) as ws:
         with connect(live) as live_conn, connect(ws.target) as target_conn:
             differences = [s.sql for s in make_plan(live_conn, target_conn, ws.source).statements]
     report = verifying(live, differences, _seeds_dir(seeds_dir, schema_dir))

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from .errors import PlanRefused
+from . import immutables
 from .quoting import literal
 
 COLLATIONS_QUERY = text(
@@ -53,12 +53,6 @@ class Collation:
         return f"CREATE COLLATION {self.name} ({', '.join(options)});"
 
 
-@dataclass(frozen=True)
-class CollationChanges:
-    create: list[str]
-    drop: list[str]
-
-
 def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Collation]:
     rows = conn.execute(COLLATIONS_QUERY, {"excluded": sorted(excluded)})
     return {row[0]: Collation(*row) for row in rows}
@@ -66,20 +60,9 @@ def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Collation]:
 
 def prepare(
     live_conn: Connection, target_conn: Connection, live: Any, target: Any, excluded: Iterable[str]
-) -> CollationChanges:
+) -> immutables.ObjectChanges:
     """Plan collations; removes them from migra's pictures of both databases."""
     have, want = read(live_conn, excluded), read(target_conn, excluded)
     for model in (live, target):
         model.collations.clear()
-    create = []
-    for name, wanted in sorted(want.items()):
-        current = have.get(name)
-        if current is None:
-            create.append(wanted.create_statement())
-        elif current != wanted:
-            raise PlanRefused(
-                f"collation {name}", "its definition changes, and a collation cannot be altered",
-                "create a collation under a new name, move the columns to it, then drop the old one",
-            )
-    drop = [f"DROP COLLATION {name};" for name in sorted(have.keys() - want.keys())]
-    return CollationChanges(create, drop)
+    return immutables.changes(have, want, "collation", lambda name: f"DROP COLLATION {name};")

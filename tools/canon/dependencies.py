@@ -18,6 +18,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from .models import column_pairs
+
 # Views and materialized views that read the given columns, then every view that reads
 # those, with the depth at which each was reached (deepest are dropped first).
 VIEWS_QUERY = text(
@@ -75,17 +77,12 @@ def blocked_columns(live: Any, target: Any, recreated_enums: Iterable[str]) -> l
     """(table, column) pairs the plan retypes or drops, by migra's picture of both sides."""
     enums = set(recreated_enums)
     found = []
-    for key, table in live.tables.items():
-        wanted = target.tables.get(key)
-        if wanted is None:
-            continue
-        for name, column in table.columns.items():
-            new = wanted.columns.get(name)
-            retyped = new is not None and new.dbtypestr != column.dbtypestr
-            enum_recast = column.is_enum and column.enum is not None and \
-                column.enum.quoted_full_name in enums
-            if new is None or retyped or enum_recast:
-                found.append((key, name))
+    for key, name, column, new in column_pairs(live, target):
+        retyped = new is not None and new.dbtypestr != column.dbtypestr
+        enum_recast = column.is_enum and column.enum is not None and \
+            column.enum.quoted_full_name in enums
+        if new is None or retyped or enum_recast:
+            found.append((key, name))
     return found
 
 

@@ -11,7 +11,8 @@ from . import seeds as seeding
 from .dburl import DatabaseUrl
 from .plan import Plan, make_plan, workspace
 from .scratch import Warn
-from .tenants import Tenant, group_by_tenant
+from .tenancy import group_by_tenant
+from .tenants import Tenant
 
 FORMAT_VERSION = 1
 
@@ -109,7 +110,7 @@ def check(
 ) -> DriftReport:
     """Compare the live schema with the files and, when given, the reference rows with seeds/."""
     seeds = seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
-    with workspace(live, schema_dir, warn, tenant) as ws:
+    with workspace(live, schema_dir, warn, tenant, read_only=True) as ws:
         with diff.connect(live) as live_conn, diff.connect(ws.target) as target_conn:
             plan = make_plan(live_conn, target_conn, ws.source)
             # Residuals are what stays different once the plan has nothing left to do.

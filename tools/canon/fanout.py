@@ -19,7 +19,8 @@ from typing import Protocol
 from .dburl import DatabaseUrl
 from .runner import Listener, StepFailed, Timeouts, run_steps
 from .steps import Step, group
-from .tenants import Tenant, group_by_tenant
+from .tenancy import group_by_tenant
+from .tenants import Tenant
 
 APPLIED, UNCHANGED, FAILED, SKIPPED = "applied", "unchanged", "failed", "skipped"
 

@@ -11,29 +11,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from .models import column_pairs
 from .quoting import ident
 
 
 def prepare(live: Any, target: Any) -> list[str]:
     """Statements for generated-column changes; hides those changes from migra."""
     statements = []
-    for key, table in live.tables.items():
-        wanted = target.tables.get(key)
-        if wanted is None:
+    for key, name, column, new in column_pairs(live, target):
+        if new is None or not (column.is_generated or new.is_generated):
             continue
-        for name, column in table.columns.items():
-            new = wanted.columns.get(name)
-            if new is None or not (column.is_generated or new.is_generated):
-                continue
-            if column.is_generated and new.is_generated and column.default != new.default:
-                statements.append(_regenerate(key, name, new))
-            elif column.is_generated and not new.is_generated:
-                statements.append(f"ALTER TABLE {key} ALTER COLUMN {ident(name)} DROP EXPRESSION;")
-            elif new.is_generated and not column.is_generated:
-                statements.append(_regenerate(key, name, new))
-            else:
-                continue
-            _adopt(column, new)
+        if column.is_generated and new.is_generated and column.default != new.default:
+            statements.append(_regenerate(key, name, new))
+        elif column.is_generated and not new.is_generated:
+            statements.append(f"ALTER TABLE {key} ALTER COLUMN {ident(name)} DROP EXPRESSION;")
+        elif new.is_generated and not column.is_generated:
+            statements.append(_regenerate(key, name, new))
+        else:
+            continue
+        _adopt(column, new)
     return statements
 
 

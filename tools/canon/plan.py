@@ -38,13 +38,14 @@ from . import (
     measure,
     renames,
     steps,
+    tenancy,
     tenants,
 )
 from .config import load_config
 from .dburl import DatabaseUrl
 from .errors import SourceError
 from .fingerprint import fingerprint
-from .prefetch import inspection
+from .prefetch import FINGERPRINT_INFO, inspection
 from .scratch import Warn, scratch_database
 from .sources import SchemaSource, read_schema, split_statements
 from .tenants import resolve as resolve_tenants
@@ -147,7 +148,7 @@ class Plan:
                 lines.append(f"-- step {step.number} of {len(all_steps)}: {_step_kind(step)}")
             for _ in step.statements:
                 statement = next(by_sql)
-                owner = tenants.tenant_of(statement.sql, self.tenants) if self.tenants else None
+                owner = tenancy.tenant_of(statement.sql, self.tenants) if self.tenants else None
                 if owner is not None and owner != section:
                     lines.append(f"-- tenant {owner.id} (schema {owner.schema})")
                 section = owner
@@ -221,17 +222,25 @@ class Workspace:
 
 @contextlib.contextmanager
 def workspace(
-    live: DatabaseUrl, schema_dir: Path, warn: Warn, tenant: str | None = None
+    live: DatabaseUrl, schema_dir: Path, warn: Warn, tenant: str | None = None,
+    read_only: bool = False,
 ) -> Iterator[Workspace]:
-    """The files (tenants rendered; just ``tenant`` when given) and their scratch database."""
-    config = load_config(schema_dir)
-    tenants = resolve_tenants(config, live)
-    chosen = resolve_tenants(config, live, only=tenant)[0] if tenant else None
-    source = read_schema(schema_dir, config, tenants, chosen)
-    with scratch_database(live, source.statements, warn) as target:
+    """The files (tenants rendered; just ``tenant`` when given) and their scratch database.
+
+    ``read_only`` commands (plan, drift, verify) have live inspected while the files
+    are read and the scratch database is built.
+    """
+    with contextlib.ExitStack() as stack:
+        if read_only:
+            stack.enter_context(inspection(live, diff.EXCLUDED_SCHEMAS, changing=True))
+        config = load_config(schema_dir)
+        tenants = resolve_tenants(config, live)
+        chosen = resolve_tenants(config, live, only=tenant)[0] if tenant else None
+        source = read_schema(schema_dir, config, tenants, chosen)
+        target = stack.enter_context(scratch_database(live, source.statements, warn))
         # The scratch database is inspected in the background while the caller works on live.
-        with inspection(target, diff.EXCLUDED_SCHEMAS):
-            yield Workspace(source, target)
+        stack.enter_context(inspection(target, diff.EXCLUDED_SCHEMAS))
+        yield Workspace(source, target)
 
 
 def build_plan(live: DatabaseUrl, schema_dir: Path, options: PlanOptions, warn: Warn,
@@ -242,7 +251,7 @@ def build_plan(live: DatabaseUrl, schema_dir: Path, options: PlanOptions, warn: 
             revision = stack.enter_context(gitref.schema_at(ref, schema_dir))
             schema_dir = revision.schema_dir
             options = replace(options, schema_ref=revision.commit)
-        ws = stack.enter_context(workspace(live, schema_dir, warn, tenant))
+        ws = stack.enter_context(workspace(live, schema_dir, warn, tenant, read_only=True))
         with diff.connect(live) as live_conn, diff.connect(ws.target) as target_conn:
             return make_plan(live_conn, target_conn, ws.source, options)
 
@@ -252,13 +261,20 @@ def make_plan(
     options: PlanOptions = PlanOptions(),
 ) -> Plan:
     """Diff ``live`` against ``target``, make it lock-safe and classify what it would do."""
-    changes, notes = renames.planned_changes(live, target, source)
-    raw = tenants.shared_first(source.in_scope(changes), source.tenants)
+    # Taken before live is read: should live change while it is planned, the plan
+    # no longer matches it and apply refuses it as stale.
+    live_fingerprint = fingerprint(live, diff.EXCLUDED_SCHEMAS)
+    live.info[FINGERPRINT_INFO] = live_fingerprint
+    try:
+        changes, notes = renames.planned_changes(live, target, source)
+    finally:
+        del live.info[FINGERPRINT_INFO]
+    raw = tenancy.shared_first(source.in_scope(changes), source.tenants)
     statements = locksafe.lock_safe(raw, live, options.concurrently) if raw else []
     plan = Plan(
         statements=classified(statements, live),
         schema_digest=source.digest,
-        live_fingerprint=fingerprint(live, diff.EXCLUDED_SCHEMAS),
+        live_fingerprint=live_fingerprint,
         server_version=_server_version(live),
         schema_ref=options.schema_ref,
         notes=tuple(notes),

@@ -1,14 +1,17 @@
-"""Inspect the scratch database in the background while the live one is inspected.
+"""Inspect databases in the background while the command does other work.
 
 A diff inspects the live database, then the target; each inspection is mostly waiting
 on catalog queries. The scratch database is a private clone that nothing else
 changes, so it can be inspected ahead on a connection of its own as soon as it exists,
 and ``diff.inspect`` takes that finished result instead of inspecting it again.
 
-The live database is never inspected ahead: ``apply`` must see it inside its own
-locked transaction. A result is handed out once (callers may change it), and a
-background failure is never reported from here: the caller inspects again and meets
-the error on its own connection, with the usual message.
+Commands that only read the live database (plan, drift, verify) inspect it ahead too,
+while the scratch database is being built. Others may change live meanwhile, so such
+a result is only handed out when the live schema's fingerprint, taken before the
+inspection began, is still the one the plan records. ``apply`` never inspects ahead:
+it must see live inside its own locked transaction. A result is handed out once
+(callers may change it), and a background failure is never reported from here: the
+caller inspects again and meets the error on its own connection, with the usual message.
 """
 
 from __future__ import annotations
@@ -29,20 +32,30 @@ _jobs: dict[Key, _Job] = {}
 _worker = threading.local()
 
 
+# Where a caller keeps the live fingerprint on its connection (``Connection.info``),
+# so the check below costs no second catalog query.
+FINGERPRINT_INFO = "canon.fingerprint"
+
+
 @dataclass
 class _Job:
     excluded: frozenset[str]
+    changing: bool = False  # others may change the database: check the fingerprint
     done: threading.Event = field(default_factory=threading.Event)
     result: Any = None
+    fingerprint: str | None = None  # taken just before the inspection, when changing
     failed: bool = False
     driver: Any = None  # the worker's psycopg connection, to cancel its query on exit
 
 
 @contextlib.contextmanager
-def inspection(url: DatabaseUrl, excluded: Iterable[str]) -> Iterator[None]:
-    """Inspect ``url`` in a background thread for as long as the block runs."""
+def inspection(url: DatabaseUrl, excluded: Iterable[str], changing: bool = False) -> Iterator[None]:
+    """Inspect ``url`` in a background thread for as long as the block runs.
+
+    ``changing`` marks a database others may change meanwhile (the live one).
+    """
     key = _url_key(url)
-    job = _Job(frozenset(excluded))
+    job = _Job(frozenset(excluded), changing)
     with _lock:
         _jobs[key] = job
     thread = threading.Thread(target=_inspect, args=(url, job), name="canon-inspect", daemon=True)
@@ -71,7 +84,18 @@ def claim(conn: Any, excluded: Iterable[str]) -> Any | None:
             return None
         del _jobs[key]
     job.done.wait()
-    return None if job.failed else job.result
+    if job.failed:
+        return None
+    if job.changing and job.fingerprint != _fingerprint_now(conn, job.excluded):
+        return None  # live changed since it was inspected: inspect it again
+    return job.result
+
+
+def _fingerprint_now(conn: Any, excluded: frozenset[str]) -> str:
+    from .fingerprint import fingerprint
+
+    known = conn.info.get(FINGERPRINT_INFO)
+    return known if isinstance(known, str) else fingerprint(conn, excluded)
 
 
 def _inspect(url: DatabaseUrl, job: _Job) -> None:
@@ -81,6 +105,10 @@ def _inspect(url: DatabaseUrl, job: _Job) -> None:
 
         with diff.connect(url) as conn:
             job.driver = conn.connection.driver_connection
+            if job.changing:
+                from .fingerprint import fingerprint
+
+                job.fingerprint = fingerprint(conn, job.excluded)
             job.result = diff.inspect(conn, job.excluded)
     except BaseException:  # noqa: BLE001 - the caller inspects again and reports it
         job.failed = True

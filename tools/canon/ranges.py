@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from .errors import PlanRefused
+from . import immutables
 
 RANGES_QUERY = text(
     """
@@ -56,26 +56,10 @@ class Range:
         return f"CREATE TYPE {self.name} AS RANGE ({', '.join(options)});"
 
 
-@dataclass(frozen=True)
-class RangeChanges:
-    create: list[str]
-    drop: list[str]
-
-
 def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Range]:
     return {row[0]: Range(*row) for row in conn.execute(RANGES_QUERY, {"excluded": sorted(excluded)})}
 
 
-def changes(live: Connection, target: Connection, excluded: Iterable[str]) -> RangeChanges:
+def changes(live: Connection, target: Connection, excluded: Iterable[str]) -> immutables.ObjectChanges:
     have, want = read(live, excluded), read(target, excluded)
-    create = []
-    for name, wanted in sorted(want.items()):
-        current = have.get(name)
-        if current is None:
-            create.append(wanted.create_statement())
-        elif current != wanted:
-            raise PlanRefused(
-                f"range type {name}", "its definition changes, and a range type cannot be altered",
-                "create a range type under a new name, move the columns to it, then drop the old one",
-            )
-    return RangeChanges(create, [f"DROP TYPE {name};" for name in sorted(have.keys() - want.keys())])
+    return immutables.changes(have, want, "range type", lambda name: f"DROP TYPE {name};")

@@ -47,9 +47,14 @@ class Rename:
 
 def find_hints(source: SchemaSource) -> list[Rename]:
     """Every rename hint in the schema files, tied to what its line declares."""
+    # Most projects have no hint at all: only files that mention one are looked into.
+    hinted = {f.display: f.text.split("\n") for f in source.files if HINT.search(f.text)}
     hints = []
     for statement in source.statements:
-        for offset, line_text in enumerate(_lines_with_trailer(statement, source)):
+        file_lines = hinted.get(statement.path)
+        if file_lines is None:
+            continue
+        for offset, line_text in enumerate(_lines_with_trailer(statement, file_lines)):
             found = HINT.search(line_text)
             if found:
                 old = _unquote(found.group(1))
@@ -59,16 +64,12 @@ def find_hints(source: SchemaSource) -> list[Rename]:
     return hints
 
 
-def _lines_with_trailer(statement: Statement, source: SchemaSource) -> list[str]:
+def _lines_with_trailer(statement: Statement, file_lines: list[str]) -> list[str]:
     """The statement's lines, the last one as written in the file (with its comment)."""
     lines = statement.sql.split("\n")
-    for f in source.files:
-        if f.display == statement.path:
-            file_lines = f.text.split("\n")
-            last = statement.line + len(lines) - 2
-            if 0 <= last < len(file_lines):
-                lines[-1] = file_lines[last]
-            break
+    last = statement.line + len(lines) - 2
+    if 0 <= last < len(file_lines):
+        lines[-1] = file_lines[last]
     return lines
 
 

@@ -1,17 +1,25 @@
-"""Scratch databases: throwaway databases built from the schema files, always dropped.
+"""Scratch databases: databases built from the schema files, which nothing writes to.
 
 Building a scratch database means running every schema statement, which costs
-seconds to minutes on large schemas, while ``CREATE DATABASE … TEMPLATE`` copies one
-in a fraction of a second. So the files are loaded once per content hash into a
-sealed template database (``canon_template_<key>``) on the scratch server, and each
-command clones it. The key covers every byte of every file, so a template can only
-ever serve the exact files it was built from.
+seconds to minutes on large schemas. So the files are loaded once per content hash
+into a cached database (``canon_template_<key>``) on the scratch server, and later
+commands read that database as it is. The key covers every byte of every file, so a
+cached database can only ever serve the exact files it was built from.
 
-A template is published atomically: it is built under a private name, closed to
-connections, then renamed. A name of the template form therefore always means a
-complete build; two processes racing on the same files both get a correct template
+Nothing canon does writes to a scratch database: it is inspected and compared, never
+changed. That is what lets commands share one cached database instead of copying it
+(``CREATE DATABASE … TEMPLATE`` copies every file of a database, which on a large
+schema costs as much as building it), and lets the command that builds it use the
+build itself. Sessions on a cached database default to read-only transactions, so a
+slip cannot change what later plans compare against.
+
+A cached database is published atomically: it is built under a private name, then
+renamed once no session is left on it. A name of the cached form therefore always
+means a complete build; two processes racing on the same files both get a correct one
 (the loser of the rename drops its copy), and an advisory lock keeps the second one
-waiting instead of building twice. Only the few most recently used templates are kept.
+waiting instead of building twice. Each command keeps a session open on the cached
+database it reads, so pruning (only the few most recently used are kept) cannot drop
+it from under the command.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ TEMPLATE_PREFIX = "canon_template_"
 BUILD_PREFIX = "canon_build_"
 KEEP_TEMPLATES = 3
 # Bump when the way files become a database changes, so older templates are not reused.
-LOADER_VERSION = "2"
+LOADER_VERSION = "3"
 # Set to "off" to build every scratch database from the files (no template cache).
 CACHE_ENV = "CANON_SCRATCH_CACHE"
 
@@ -64,10 +72,11 @@ def _ignore(_: str) -> None:
 def scratch_database(
     live: DatabaseUrl, statements: Sequence[Statement], warn: Warn = _ignore
 ) -> Iterator[DatabaseUrl]:
-    """A new database holding ``statements``, dropped on success, error and Ctrl-C.
+    """A database holding ``statements``, for reading only, on the scratch server.
 
-    It is a clone of a cached template built from exactly these statements (see the
-    module's docstring), unless ``CANON_SCRATCH_CACHE=off`` asks for a fresh build.
+    It is the cached database built from exactly these statements (see the module's
+    docstring), unless ``CANON_SCRATCH_CACHE=off`` asks for a fresh build, which is
+    dropped on success, error and Ctrl-C.
     """
     host = scratch_host(live, warn)
     if not cache_enabled():
@@ -77,7 +86,7 @@ def scratch_database(
                 conn.commit()
             yield url
         return
-    with _cloned_template(host, statements, statements_digest(statements)) as url:
+    with _cached_database(host, statements, statements_digest(statements)) as url:
         yield url
 
 
@@ -112,44 +121,65 @@ def template_name(key: str) -> str:
 
 
 @contextlib.contextmanager
-def _cloned_template(
+def _cached_database(
     host: DatabaseUrl, statements: Sequence[Statement], digest: str
 ) -> Iterator[DatabaseUrl]:
-    try:
-        name = _new_database(host, ensure_template(host, statements, digest))
-    except _TemplateGone:
-        # Pruned by another process between our check and the copy: build it again.
-        name = _new_database(host, ensure_template(host, statements, digest))
-    try:
-        yield host.with_dbname(name)
-    finally:
-        drop_database(host, name)
-
-
-def ensure_template(host: DatabaseUrl, statements: Sequence[Statement], digest: str) -> str:
-    """The name of a complete template for the files on ``host``, building it if needed."""
     with db.connect(host, autocommit=True) as conn:
         key = template_key(digest, _current_role(conn))
         name = template_name(key)
-        if not _database_exists(conn, name):
-            with _advisory_lock(conn, key):
-                # Whoever held the lock before us may have just built it.
-                if not _database_exists(conn, name):
-                    _build_template(host, conn, statements, key)
+        with _unless_built(host, conn, statements, key) as building:
+            if building is not None:
+                yield building
+                return
         _touch(conn, name)
         prune_templates(conn, keep=name)
-    return name
+    try:
+        held = db.connect(host.with_dbname(name))
+    except DatabaseError:
+        # Pruned by another process between our check and our connection: build it again.
+        name = ensure_template(host, statements, digest)
+        held = db.connect(host.with_dbname(name))
+    with held:
+        yield host.with_dbname(name)
 
 
-def _current_role(conn: psycopg.Connection) -> str:
-    row = conn.execute("SELECT current_user").fetchone()
-    return str(row[0]) if row else ""
+def ensure_template(host: DatabaseUrl, statements: Sequence[Statement], digest: str) -> str:
+    """The name of the cached database for the statements on ``host``, built if need be."""
+    with db.connect(host, autocommit=True) as conn:
+        key = template_key(digest, _current_role(conn))
+        with _unless_built(host, conn, statements, key):
+            pass
+        _touch(conn, template_name(key))
+        prune_templates(conn, keep=template_name(key))
+    return template_name(key)
 
 
-def _build_template(
+@contextlib.contextmanager
+def _unless_built(
     host: DatabaseUrl, conn: psycopg.Connection, statements: Sequence[Statement], key: str
-) -> None:
-    """Load the files into a private database, seal it, and publish it under the template name."""
+) -> Iterator[DatabaseUrl | None]:
+    """None when the cached database exists; else a new build of it (see ``_build``)."""
+    if _database_exists(conn, template_name(key)):
+        yield None
+        return
+    with _advisory_lock(conn, key):
+        # Whoever held the lock before us may have just built it.
+        if _database_exists(conn, template_name(key)):
+            yield None
+            return
+        with _build(host, conn, statements, key) as url:
+            yield url
+
+
+@contextlib.contextmanager
+def _build(
+    host: DatabaseUrl, conn: psycopg.Connection, statements: Sequence[Statement], key: str
+) -> Iterator[DatabaseUrl]:
+    """A new build of the statements, which serves the block, then is published.
+
+    The caller holds the builders' lock on ``conn`` throughout, so others wait and
+    then read the published database.
+    """
     building = f"{BUILD_PREFIX}{key}_{secrets.token_hex(4)}"
     _create_database(conn, building, "template0")
     published = False
@@ -157,17 +187,34 @@ def _build_template(
         with db.connect(host.with_dbname(building)) as build_conn:
             load_statements(build_conn, statements)
             build_conn.commit()
-        quoted = quoting.ident(building)
-        # Sealed: nobody can connect and change what later clones will copy.
-        conn.execute(f"ALTER DATABASE {quoted} WITH ALLOW_CONNECTIONS false")
         try:
-            conn.execute(f"ALTER DATABASE {quoted} RENAME TO {quoting.ident(template_name(key))}")
-            published = True
-        except psycopg.errors.DuplicateDatabase:
-            pass  # another process published the same files first; theirs is as good
+            yield host.with_dbname(building)
+        finally:
+            published = _publish(conn, building, template_name(key))
     finally:
         if not published:
             drop_database(host, building)
+    if published:
+        _touch(conn, template_name(key))
+        prune_templates(conn, keep=template_name(key))
+
+
+def _current_role(conn: psycopg.Connection) -> str:
+    row = conn.execute("SELECT current_user").fetchone()
+    return str(row[0]) if row else ""
+
+
+def _publish(conn: psycopg.Connection, building: str, name: str) -> bool:
+    """Make a finished build read-only and give it the cached name; False if that fails."""
+    quoted = quoting.ident(building)
+    try:
+        conn.execute(f"ALTER DATABASE {quoted} SET default_transaction_read_only = on")
+        conn.execute(f"ALTER DATABASE {quoted} RENAME TO {quoting.ident(name)}")
+    except psycopg.Error:
+        # Another process published the same files first (theirs is as good), or a
+        # session on the build is still open: either way this copy is dropped.
+        return False
+    return True
 
 
 def _touch(conn: psycopg.Connection, name: str) -> None:
@@ -182,15 +229,18 @@ def _touch(conn: psycopg.Connection, name: str) -> None:
 def prune_templates(conn: psycopg.Connection, keep: str, count: int = KEEP_TEMPLATES) -> list[str]:
     """Drop all but the ``count`` most recently used templates (``keep`` always stays)."""
     rows = conn.execute(
-        "SELECT d.datname, coalesce(shobj_description(d.oid, 'pg_database'), '') "
+        "SELECT d.datname, coalesce(shobj_description(d.oid, 'pg_database'), ''), "
+        "EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datid = d.oid) "
         "FROM pg_database d WHERE starts_with(d.datname, %s)",
         (TEMPLATE_PREFIX,),
     ).fetchall()
     others = sorted((r for r in rows if r[0] != keep), key=lambda r: _last_used(r[1]), reverse=True)
     dropped = []
-    for name, _ in others[max(count - 1, 0):]:
-        # A template another role owns cannot be dropped by us: it stays. A drop waits
-        # for a copy in progress, which then has its own complete clone.
+    for name, _, in_use in others[max(count - 1, 0):]:
+        if in_use:
+            continue  # another command is reading it: it goes on a later prune
+        # One another role owns cannot be dropped by us: it stays. A session opened
+        # since the query above makes the drop fail: the database stays for now.
         with contextlib.suppress(psycopg.Error):
             conn.execute(f"DROP DATABASE IF EXISTS {quoting.ident(name)}")
             dropped.append(name)
@@ -220,10 +270,6 @@ def _advisory_lock(conn: psycopg.Connection, key: str) -> Iterator[None]:
             conn.execute("SELECT pg_advisory_unlock(%s)", (lock_id,))
 
 
-class _TemplateGone(DatabaseError):
-    """The template disappeared between checking for it and copying it."""
-
-
 @contextlib.contextmanager
 def empty_database(host: DatabaseUrl, template: str = "template0") -> Iterator[DatabaseUrl]:
     """A freshly created database with an unguessable name on ``host``'s server."""
@@ -244,8 +290,6 @@ def _new_database(host: DatabaseUrl, template: str) -> str:
 def _create_database(conn: psycopg.Connection, name: str, template: str) -> None:
     try:
         conn.execute(f"CREATE DATABASE {quoting.ident(name)} TEMPLATE {quoting.ident(template)}")
-    except psycopg.errors.InvalidCatalogName as exc:
-        raise _TemplateGone(f"cannot create a scratch database: {db.describe(exc)}", exc.sqlstate) from None
     except psycopg.Error as exc:
         raise DatabaseError(f"cannot create a scratch database: {db.describe(exc)}", exc.sqlstate) from None
 
