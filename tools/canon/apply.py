@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import Connection
 
-from . import __version__, catalog, db, diff, gitref
+from . import __version__, catalog, db, diff
 from .backup import Backup, backup
 from .dburl import DatabaseUrl
 from .errors import ApplyFailed, DatabaseError, HazardRefused, PlanRefused, StalePlan
@@ -32,8 +32,8 @@ from .plan import (
     make_plan,
     read_plan_file,
     with_stakes,
-    workspace,
 )
+from .workspace import workspace
 from .rehearsal import rehearse
 from .runner import (
     Listener,
@@ -94,34 +94,33 @@ def apply(
     if saved is not None and saved.canon_version != __version__:
         warn(f"{plan_file} was written by canon {saved.canon_version}; this is canon {__version__}")
     ref = settings.ref or (saved.schema_ref if saved else None)
-    with _schema_files(ref, schema_dir) as (files, commit):
-        with workspace(live, files, warn, settings.tenant) as ws, \
-                apply_lock(live, settings.apply_lock_wait) as lock:
-            check_timeouts(lock, settings.timeouts)
-            plan = _current_plan(live, ws.target, ws.source, saved, settings, commit)
-            if plan.empty:
-                return ApplyResult(plan, applied=False, dry_run=settings.dry_run)
-            _refuse_unallowed(plan, settings.allow_hazards)
-            _refuse_certain_failures(plan)
-            rehearse(live, plan.steps, ws.target, warn, ws.source.in_scope)
-            if settings.dry_run:
-                return ApplyResult(plan, applied=True, dry_run=True)
-            _check_unchanged(live, plan)
-            taken = backup(live, settings.backup_to) if settings.backup_to else None
-            if plan.tenants:
-                outcomes = apply_by_tenant(
-                    live, [s.sql for s in plan.statements], plan.tenants, settings.timeouts,
-                    settings.fan_out, _TenantJournals(lock, plan, plan_file),
-                )
-                return ApplyResult(plan, applied=True, dry_run=False, backup=taken,
-                                   tenants=tuple(outcomes),
-                                   residuals=_residuals(live, ws.target, ws.source))
-            record = ApplyRecord(plan.plan_hash, plan.recorded_sql, plan.schema_digest,
-                                 plan.live_fingerprint, str(plan_file) if plan_file else None)
-            journal = Journal(lock, record, plan.steps)
-            _run(live, plan, settings, journal)
-            return ApplyResult(plan, applied=True, dry_run=False, apply_id=journal.apply_id,
-                               backup=taken, residuals=_residuals(live, ws.target, ws.source))
+    with workspace(live, schema_dir, warn, settings.tenant, ref=ref) as ws, \
+            apply_lock(live, settings.apply_lock_wait) as lock:
+        check_timeouts(lock, settings.timeouts)
+        plan = _current_plan(live, ws.target, ws.source, saved, settings, ws.commit)
+        if plan.empty:
+            return ApplyResult(plan, applied=False, dry_run=settings.dry_run)
+        _refuse_unallowed(plan, settings.allow_hazards)
+        _refuse_certain_failures(plan)
+        rehearse(live, plan.steps, ws.target, warn, ws.source.in_scope)
+        if settings.dry_run:
+            return ApplyResult(plan, applied=True, dry_run=True)
+        _check_unchanged(live, plan)
+        taken = backup(live, settings.backup_to) if settings.backup_to else None
+        if plan.tenants:
+            outcomes = apply_by_tenant(
+                live, [s.sql for s in plan.statements], plan.tenants, settings.timeouts,
+                settings.fan_out, _TenantJournals(lock, plan, plan_file),
+            )
+            return ApplyResult(plan, applied=True, dry_run=False, backup=taken,
+                               tenants=tuple(outcomes),
+                               residuals=_residuals(live, ws.target, ws.source))
+        record = ApplyRecord(plan.plan_hash, plan.recorded_sql, plan.schema_digest,
+                             plan.live_fingerprint, str(plan_file) if plan_file else None)
+        journal = Journal(lock, record, plan.steps)
+        _run(live, plan, settings, journal)
+        return ApplyResult(plan, applied=True, dry_run=False, apply_id=journal.apply_id,
+                           backup=taken, residuals=_residuals(live, ws.target, ws.source))
 
 
 def _residuals(live: DatabaseUrl, target: DatabaseUrl, source: SchemaSource) -> tuple[catalog.Residual, ...]:
@@ -129,15 +128,6 @@ def _residuals(live: DatabaseUrl, target: DatabaseUrl, source: SchemaSource) -> 
     with diff.connect(live) as conn, diff.connect(target) as target_conn:
         found = catalog.residuals(conn, target_conn, diff.EXCLUDED_SCHEMAS)
     return tuple(r for r in found if source.owns_schema(r.schema))
-
-
-@contextlib.contextmanager
-def _schema_files(ref: str | None, schema_dir: Path) -> Iterator[tuple[Path, str | None]]:
-    if ref is None:
-        yield schema_dir, None
-        return
-    with gitref.schema_at(ref, schema_dir) as revision:
-        yield revision.schema_dir, revision.commit
 
 
 @contextlib.contextmanager

@@ -36,6 +36,7 @@ from .cluster import project_root
 from .dburl import DatabaseUrl
 from .errors import CanonError
 from .fingerprint import FINGERPRINT_QUERY
+from .managed import CANON_SCHEMA
 from .quoting import literal
 
 CACHE_DIR_ENV = "CANON_CACHE_DIR"
@@ -43,7 +44,6 @@ CACHE_DIR_ENV = "CANON_CACHE_DIR"
 SWITCH_ENV = "CANON_PLAN_CACHE"
 CACHE_FILE = "clean-plans.json"
 FORMAT = "1"
-CANON_SCHEMA = "canon"  # excluded from fingerprints, as in canon.diff
 CONFIG_NAME = "canon.toml"
 
 

@@ -109,10 +109,14 @@ def plan(database_url: str | None, schema_dir: Path, out: Path | None, fmt: str,
     if probe is not None and probe.hit:
         console.note(f"no changes: {live.masked()} matches {schema_dir}")
         return EXIT_OK
-    from .plan import PlanOptions, build_plan
+    from .workspace import workspace
 
-    options = PlanOptions(concurrently=not no_concurrently, measure=True)
-    result = build_plan(live, schema_dir, options, console.warn, ref, tenant)
+    # The workspace comes first: the diff engine loads in the background meanwhile.
+    with workspace(live, schema_dir, console.warn, tenant, read_only=True, ref=ref) as ws:
+        from .plan import PlanOptions, plan_workspace
+
+        options = PlanOptions(concurrently=not no_concurrently, measure=True)
+        result = plan_workspace(live, ws, options)
     for note in result.notes:
         console.warn(note)
     if result.empty:
@@ -312,12 +316,15 @@ def drift(
 
     With tenants configured, a per-tenant drift matrix follows the differences.
     """
-    from . import drift as drifting
+    from .workspace import workspace
 
     console = _console()
-    report = drifting.check(
-        live_url(database_url), schema_dir, console.warn, _seeds_dir(seeds_dir, schema_dir), tenant
-    )
+    live = live_url(database_url)
+    # The workspace comes first: the diff engine loads in the background meanwhile.
+    with workspace(live, schema_dir, console.warn, tenant, read_only=True) as ws:
+        from . import drift as drifting
+
+        report = drifting.check(live, ws, schema_dir, _seeds_dir(seeds_dir, schema_dir))
     render = {"text": report.to_text, "json": report.to_json, "github": report.to_github}[fmt]
     console.result(render())
     return EXIT_CHANGES if report.drifted or (strict and report.residuals) else EXIT_OK
@@ -349,15 +356,15 @@ def seed(database_url: str | None, seeds_dir: Path | None) -> int:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def verify(database_url: str | None, schema_dir: Path, seeds_dir: Path | None, fmt: str) -> int:
     """Report what each schema holds; exit 1 if the database does not match the files."""
-    from .diff import connect
-    from .plan import make_plan, workspace
-    from .verify import verify as verifying
+    from .workspace import workspace
 
     console = _console()
     live = live_url(database_url)
     with workspace(live, schema_dir, console.warn, read_only=True) as ws:
-        with connect(live) as live_conn, connect(ws.target) as target_conn:
-            differences = [s.sql for s in make_plan(live_conn, target_conn, ws.source).statements]
+        from .plan import PlanOptions, plan_workspace
+        from .verify import verify as verifying
+
+        differences = [s.sql for s in plan_workspace(live, ws, PlanOptions()).statements]
     report = verifying(live, differences, _seeds_dir(seeds_dir, schema_dir))
     console.result(report.to_json() if fmt == "json" else report.to_text())
     return EXIT_OK if report.matches else EXIT_ERROR

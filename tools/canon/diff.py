@@ -43,10 +43,8 @@ from . import (
 )
 from .dburl import DatabaseUrl
 from .errors import DatabaseError
+from .managed import EXCLUDED_SCHEMAS
 
-# canon's own bookkeeping lives here; it is never diffed and never dropped.
-CANON_SCHEMA = "canon"
-EXCLUDED_SCHEMAS = frozenset({CANON_SCHEMA})
 
 
 @contextlib.contextmanager

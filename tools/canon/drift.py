@@ -9,10 +9,10 @@ from pathlib import Path
 from . import catalog, db, diff
 from . import seeds as seeding
 from .dburl import DatabaseUrl
-from .plan import Plan, make_plan, workspace
-from .scratch import Warn
+from .plan import Plan, make_plan
 from .tenancy import group_by_tenant
 from .tenants import Tenant
+from .workspace import Workspace
 
 FORMAT_VERSION = 1
 
@@ -105,17 +105,15 @@ class DriftReport:
 
 
 def check(
-    live: DatabaseUrl, schema_dir: Path, warn: Warn, seeds_dir: Path | None = None,
-    tenant: str | None = None,
+    live: DatabaseUrl, ws: Workspace, schema_dir: Path, seeds_dir: Path | None = None,
 ) -> DriftReport:
-    """Compare the live schema with the files and, when given, the reference rows with seeds/."""
+    """Compare the live schema with the workspace's files and, when given, the reference rows with seeds/."""
     seeds = seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
-    with workspace(live, schema_dir, warn, tenant, read_only=True) as ws:
-        with diff.connect(live) as live_conn, diff.connect(ws.target) as target_conn:
-            plan = make_plan(live_conn, target_conn, ws.source)
-            # Residuals are what stays different once the plan has nothing left to do.
-            residuals = (catalog.residuals(live_conn, target_conn, diff.EXCLUDED_SCHEMAS)
-                         if plan.empty else [])
+    with diff.connect(live) as live_conn, diff.connect(ws.target) as target_conn:
+        plan = make_plan(live_conn, target_conn, ws.source)
+        # Residuals are what stays different once the plan has nothing left to do.
+        residuals = (catalog.residuals(live_conn, target_conn, diff.EXCLUDED_SCHEMAS)
+                     if plan.empty else [])
     seed_differences: list[seeding.SeedDifference] = []
     if seeds and plan.empty:
         # Reference rows are only comparable once the tables have the planned shape.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import psycopg
 
 from . import __version__
-from .diff import CANON_SCHEMA
+from .managed import CANON_SCHEMA
 from .runner import StepError
 from .steps import Step
 

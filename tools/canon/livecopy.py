@@ -7,9 +7,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import diff
 from .backup import dump_schema, load_dump
 from .dburl import DatabaseUrl
+from .managed import CANON_SCHEMA
 from .scratch import Warn, empty_database, scratch_host
 
 
@@ -20,7 +20,7 @@ def copy_of_live(live: DatabaseUrl, warn: Warn) -> Iterator[DatabaseUrl]:
     same_server = host.get("host") == live.get("host") and host.get("port") == live.get("port")
     with tempfile.TemporaryDirectory(prefix="canon-live-copy-") as folder:
         archive = Path(folder) / "live-schema.dump"
-        dump_schema(live, archive, exclude_schemas=(diff.CANON_SCHEMA,))
+        dump_schema(live, archive, exclude_schemas=(CANON_SCHEMA,))
         with empty_database(host) as copy:
             # Roles are per server: grants can only be copied onto the live server itself.
             load_dump(copy, archive, privileges=same_server)

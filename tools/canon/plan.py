@@ -20,10 +20,8 @@ deleting a hazard comment cannot switch a check off.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -32,7 +30,6 @@ from sqlalchemy.engine import Connection
 from . import (
     __version__,
     diff,
-    gitref,
     hazards,
     locksafe,
     measure,
@@ -41,14 +38,12 @@ from . import (
     tenancy,
     tenants,
 )
-from .config import load_config
 from .dburl import DatabaseUrl
 from .errors import SourceError
 from .fingerprint import fingerprint
-from .prefetch import FINGERPRINT_INFO, inspection
-from .scratch import Warn, scratch_database
-from .sources import SchemaSource, read_schema, split_statements
-from .tenants import resolve as resolve_tenants
+from .prefetch import FINGERPRINT_INFO
+from .sources import SchemaSource, split_statements
+from .workspace import Workspace
 
 MAGIC = "-- canon plan"
 FORMAT_VERSION = "1"
@@ -212,48 +207,12 @@ def _terminated(sql: str) -> str:
     return sql if sql.endswith(";") else sql + ";"
 
 
-@dataclass(frozen=True)
-class Workspace:
-    """The schema files and a scratch database built from them, for one command."""
-
-    source: SchemaSource
-    target: DatabaseUrl
-
-
-@contextlib.contextmanager
-def workspace(
-    live: DatabaseUrl, schema_dir: Path, warn: Warn, tenant: str | None = None,
-    read_only: bool = False,
-) -> Iterator[Workspace]:
-    """The files (tenants rendered; just ``tenant`` when given) and their scratch database.
-
-    ``read_only`` commands (plan, drift, verify) have live inspected while the files
-    are read and the scratch database is built.
-    """
-    with contextlib.ExitStack() as stack:
-        if read_only:
-            stack.enter_context(inspection(live, diff.EXCLUDED_SCHEMAS, changing=True))
-        config = load_config(schema_dir)
-        tenants = resolve_tenants(config, live)
-        chosen = resolve_tenants(config, live, only=tenant)[0] if tenant else None
-        source = read_schema(schema_dir, config, tenants, chosen)
-        target = stack.enter_context(scratch_database(live, source.statements, warn))
-        # The scratch database is inspected in the background while the caller works on live.
-        stack.enter_context(inspection(target, diff.EXCLUDED_SCHEMAS))
-        yield Workspace(source, target)
-
-
-def build_plan(live: DatabaseUrl, schema_dir: Path, options: PlanOptions, warn: Warn,
-               ref: str | None = None, tenant: str | None = None) -> Plan:
-    """Plan from the files in ``schema_dir``, or from those committed at git revision ``ref``."""
-    with contextlib.ExitStack() as stack:
-        if ref is not None:
-            revision = stack.enter_context(gitref.schema_at(ref, schema_dir))
-            schema_dir = revision.schema_dir
-            options = replace(options, schema_ref=revision.commit)
-        ws = stack.enter_context(workspace(live, schema_dir, warn, tenant, read_only=True))
-        with diff.connect(live) as live_conn, diff.connect(ws.target) as target_conn:
-            return make_plan(live_conn, target_conn, ws.source, options)
+def plan_workspace(live: DatabaseUrl, ws: Workspace, options: PlanOptions) -> Plan:
+    """The plan from live to the workspace's scratch database."""
+    if ws.commit is not None:
+        options = replace(options, schema_ref=ws.commit)
+    with diff.connect(live) as live_conn, diff.connect(ws.target) as target_conn:
+        return make_plan(live_conn, target_conn, ws.source, options)
 
 
 def make_plan(

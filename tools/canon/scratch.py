@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 import psycopg
 
-from . import __version__, db, quoting
+from . import __version__, db, loadorder, quoting
 from .cluster import dev_cluster
 from .dburl import DatabaseUrl
 from .errors import DatabaseError, SourceError
@@ -325,12 +325,13 @@ def scratch_host(live: DatabaseUrl, warn: Warn = _ignore) -> DatabaseUrl:
 def load_statements(conn: psycopg.Connection, statements: Sequence[Statement]) -> None:
     """Run ``statements`` in the connection's transaction, in order where order allows.
 
-    Statements travel in batches, one round trip each. When a batch fails, its
-    statements run one by one so that an error names its own file and line, and a
-    statement that needs an object defined further on waits for a later pass. Passes
-    repeat until everything ran or a pass makes no progress.
+    Each statement first moves after those defining what it names (``loadorder``).
+    Statements travel in batches, one round trip each. When a batch fails, the failing
+    statement runs alone, so that an error names its own file and line, and one that
+    needs an object defined further on waits for a later pass. Passes repeat until
+    everything ran or a pass makes no progress.
     """
-    pending: list[Statement] = list(statements)
+    pending: list[Statement] = loadorder.ordered(statements)
     while pending:
         waiting = _load_pass(conn, pending)
         if len(waiting) == len(pending):
@@ -350,13 +351,37 @@ def _load_pass(conn: psycopg.Connection, statements: Sequence[Statement]) -> lis
     """Run what can run now; return the statements still waiting for something."""
     waiting: list[_Missing] = []
     for batch in batches(statements):
-        if _run_batch(conn, batch):
-            continue
-        for statement in batch:
-            missing = _run_one(conn, statement)
-            if missing is not None:
-                waiting.append(missing)
+        _run_in_parts(conn, batch, waiting)
     return waiting
+
+
+def _run_in_parts(conn: psycopg.Connection, batch: Sequence[Statement], waiting: list[_Missing]) -> None:
+    """Run ``batch``; when it fails, run the failing statement alone and the rest in batches.
+
+    The failing statement is found from the error's position when PostgreSQL gives one,
+    else by halving the batch: a few round trips instead of one per statement.
+    """
+    pending = list(batch)
+    while pending:
+        if len(pending) == 1:
+            index = 0
+        else:
+            error = _run_batch(conn, pending)
+            if error is None:
+                return
+            found = _failed_index(pending, error)
+            if found is None:
+                half = len(pending) // 2
+                _run_in_parts(conn, pending[:half], waiting)
+                pending = pending[half:]
+                continue
+            index = found
+        if index:
+            _run_in_parts(conn, pending[:index], waiting)  # they ran, then were rolled back
+        missing = _run_one(conn, pending[index])
+        if missing is not None:
+            waiting.append(missing)
+        pending = pending[index + 1:]
 
 
 def batches(
@@ -375,16 +400,35 @@ def batches(
         yield batch
 
 
-def _run_batch(conn: psycopg.Connection, batch: Sequence[Statement]) -> bool:
-    """Run ``batch`` as one simple-protocol query under a savepoint; False if it failed."""
+BATCH_HEAD = "SAVEPOINT canon_batch;\n"
+BATCH_SEPARATOR = "\n;\n"
+
+
+def _run_batch(conn: psycopg.Connection, batch: Sequence[Statement]) -> psycopg.Error | None:
+    """Run ``batch`` as one simple-protocol query under a savepoint; the error if it failed."""
     # A newline before each ';' ends any trailing line comment in a statement.
-    body = "\n;\n".join(statement.sql for statement in batch)
+    body = BATCH_SEPARATOR.join(statement.sql for statement in batch)
     try:
-        conn.execute(f"SAVEPOINT canon_batch;\n{body}\n;\nRELEASE SAVEPOINT canon_batch")
-    except psycopg.Error:
+        conn.execute(f"{BATCH_HEAD}{body}{BATCH_SEPARATOR}RELEASE SAVEPOINT canon_batch")
+    except psycopg.Error as exc:
         conn.execute("ROLLBACK TO SAVEPOINT canon_batch")
-        return False
-    return True
+        return exc
+    return None
+
+
+def _failed_index(batch: Sequence[Statement], error: psycopg.Error) -> int | None:
+    """Which statement of a batch failed, from the error's position in the batch's text."""
+    position = error.diag.statement_position
+    if not position:
+        return None
+    offset = int(position) - 1 - len(BATCH_HEAD)  # in characters, as PostgreSQL counts them
+    start = 0
+    for index, statement in enumerate(batch):
+        end = start + len(statement.sql)
+        if start <= offset < end:
+            return index
+        start = end + len(BATCH_SEPARATOR)
+    return None
 
 
 def _run_one(conn: psycopg.Connection, statement: Statement) -> _Missing | None:
