@@ -6,6 +6,7 @@ every error names the template file and line.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,13 +31,19 @@ _ENVIRONMENT.filters["literal"] = lambda value: literal(str(value))
 def render(text: str, display: str, variables: Mapping[str, Any]) -> str:
     """Render one template; syntax and undefined-variable errors name file and line."""
     try:
-        template = _ENVIRONMENT.from_string(text)
+        template = _compiled(text)
     except jinja2.TemplateSyntaxError as exc:
         raise SourceError(display, exc.lineno, f"template syntax error: {exc.message}") from None
     try:
         return template.render(**variables)
     except jinja2.TemplateError as exc:
         raise SourceError(display, _template_line(exc), f"template error: {exc}") from None
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(text: str) -> jinja2.Template:
+    """A template compiled once: the tenant template is rendered once per tenant."""
+    return _ENVIRONMENT.from_string(text)
 
 
 def _template_line(exc: BaseException) -> int | None:
