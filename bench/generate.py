@@ -99,7 +99,7 @@ def write_schema(root: Path, tables: int, change: Change | None = None, note: st
         if first == 0:
             head += "\n" + FUNCTION_SQL.format(schema=schema)
         if note and first == 0:
-            head += f"\n-- {note}\n"
+            head += f"\nSELECT '{note}' AS note;\n"  # new statements, same schema
         (folder / "00_schema.sql").write_text(head)
         last = min(first + TABLES_PER_SCHEMA, tables)
         (folder / "10_tables.sql").write_text(

@@ -29,6 +29,9 @@ class Run:
 
 def run(argv: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
     """Run a process; wall time and its own peak memory (not the benchmark's)."""
+    # Write back what earlier runs left in the page cache (databases created, loaded and
+    # dropped), so that no run pays for the one before it.
+    os.sync()
     started = time.perf_counter()
     proc = subprocess.Popen(
         list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd

@@ -47,7 +47,7 @@ def subject(source: Path):  # type: ignore[no-untyped-def]
             if (source.parent / beside).is_file():
                 shutil.copy(source.parent / beside, root.parent / beside)
         last = find_files(root)[-1]
-        extra = f"\n-- {note}\n" if note else ""
+        extra = f"\nSELECT '{note}' AS note;\n" if note else ""  # new statements, same schema
         if change is not None:
             chosen = tables[change % CHANGE_EVERY::CHANGE_EVERY] or tables[:1]
             extra += "".join(

@@ -1,9 +1,9 @@
 """Inspect databases in the background while the command does other work.
 
 A diff inspects the live database, then the target; each inspection is mostly waiting
-on catalog queries. The scratch database is a private clone that nothing else
-changes, so it can be inspected ahead on a connection of its own as soon as it exists,
-and ``diff.inspect`` takes that finished result instead of inspecting it again.
+on catalog queries. Nothing changes a scratch database, so it can be inspected ahead
+on a connection of its own as soon as it exists, and ``diff.inspect`` takes that
+finished result instead of inspecting it again.
 
 Commands that only read the live database (plan, drift, verify) inspect it ahead too,
 while the scratch database is being built. Others may change live meanwhile, so such

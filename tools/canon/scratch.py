@@ -108,9 +108,9 @@ def cache_enabled() -> bool:
 
 
 def template_key(digest: str, role: str) -> str:
-    """The template's key: the statements' hash plus what turns them into a database.
+    """The cached database's key: the statements' hash plus what turns them into a database.
 
-    The role is part of it because only a database's owner may copy it.
+    The role is part of it because a role can only prune databases it owns.
     """
     seed = f"{digest}\0{role}\0{LOADER_VERSION}\0{__version__}"
     return hashlib.sha256(seed.encode()).hexdigest()[:32]
