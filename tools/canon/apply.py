@@ -33,7 +33,6 @@ from .plan import (
     read_plan_file,
     with_stakes,
 )
-from .workspace import workspace
 from .rehearsal import rehearse
 from .runner import (
     Listener,
@@ -48,6 +47,7 @@ from .scratch import Warn
 from .sources import SchemaSource
 from .steps import Step
 from .tenants import Tenant
+from .workspace import workspace
 
 # Two applies on one database never interleave: they queue on this advisory lock.
 APPLY_LOCK_KEY = 0x63616E6F6E  # "canon"

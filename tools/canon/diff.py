@@ -47,7 +47,6 @@ from .errors import DatabaseError
 from .managed import EXCLUDED_SCHEMAS
 
 
-
 @contextlib.contextmanager
 def connect(url: DatabaseUrl) -> Iterator[Connection]:
     """A SQLAlchemy connection over psycopg 3 with no pool, so nothing outlives the block."""
