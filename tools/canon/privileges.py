@@ -12,8 +12,9 @@ default ACL, so its live ACL is taken to be that default.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from pglast import ast
 from sqlalchemy import text
@@ -137,12 +138,9 @@ def changes(
     """GRANT/REVOKE statements giving ``live`` the privileges of ``target``, after ``planned``."""
     excluded = frozenset(excluded)
     have, want = read(live, excluded), read(target, excluded)
-    created = created_objects(planned)
     statements: list[str] = []
-    for key, wanted in sorted(want.items()):
-        current = have.get(key)
-        recreated = current is None or (wanted.schema, wanted.relname) in created
-        before = wanted.default if recreated else current.grants  # type: ignore[union-attr]
+    for _, wanted, current in standing(have, want, planned):
+        before = wanted.default if current is None else current.grants
         statements.extend(_object_statements(wanted, before, wanted.grants))
     for key, current in sorted(have.items()):
         # Column ACLs vanish only by REVOKE; other objects missing from target are dropped.
@@ -213,6 +211,31 @@ def _schemas(conn: Connection, excluded: frozenset[str]) -> set[str]:
     rows = conn.execute(text("SELECT nspname FROM pg_namespace WHERE nspname <> ALL (:excluded)"),
                         {"excluded": sorted(excluded)})
     return {row[0] for row in rows}
+
+
+class Placed(Protocol):
+    schema: str
+    relname: str
+
+
+Key = TypeVar("Key")
+State = TypeVar("State", bound=Placed)
+
+
+def standing(
+    have: Mapping[Key, State], want: Mapping[Key, State], planned: Sequence[str]
+) -> Iterator[tuple[Key, State, State | None]]:
+    """Each wanted object, in key order, with the state it will have once ``planned`` ran.
+
+    That is its live state, or None where live lacks it or the plan creates it anew:
+    such an object starts from PostgreSQL's defaults.
+    """
+    created = created_objects(planned)
+    for key, wanted in sorted(want.items()):  # type: ignore[type-var]
+        current = have.get(key)
+        if (wanted.schema, wanted.relname) in created:
+            current = None
+        yield key, wanted, current
 
 
 def created_objects(statements: Sequence[str]) -> set[tuple[str, str]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from .privileges import created_objects
+from .privileges import standing
 
 RELATIONS_QUERY = text(
     """
@@ -57,13 +57,10 @@ def changes(
 ) -> list[str]:
     excluded = frozenset(excluded)
     have, want = read(live, excluded), read(target, excluded)
-    created = created_objects(planned)
     statements = []
-    for name, wanted in sorted(want.items()):
-        current = have.get(name)
-        fresh = current is None or (wanted.schema, wanted.relname) in created
-        options = {} if fresh or current is None else current.options
-        force = False if fresh or current is None else current.force_rls
+    for name, wanted, current in standing(have, want, planned):
+        options = {} if current is None else current.options
+        force = False if current is None else current.force_rls
         statements.extend(_option_statements(wanted, options))
         if force != wanted.force_rls:
             statements.append(f"ALTER TABLE {name} {'' if wanted.force_rls else 'NO '}"
