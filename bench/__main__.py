@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from canon.cluster import Cluster
+from canon.cluster import Cluster, destroy_with_scratch
 from canon.sources import find_files
 
 from . import generate, seeds, tenants
@@ -157,7 +157,7 @@ def started_server() -> Iterator[tuple[Bench, Path]]:
         workdir.mkdir()
         yield Bench(server, cluster.root, workdir), root
     finally:
-        cluster.destroy()
+        destroy_with_scratch(cluster)
         shutil.rmtree(root, ignore_errors=True)
 
 

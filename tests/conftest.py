@@ -19,7 +19,7 @@ import pytest
 from pytest_postgresql import factories
 from pytest_postgresql.executors.noop import NoopExecutor
 
-from canon.cluster import Cluster
+from canon.cluster import Cluster, destroy_with_scratch
 
 from .helpers import PROJECT, load_project_schema
 
@@ -48,7 +48,7 @@ def pg_server() -> Iterator[NoopExecutor]:
             os.environ.pop("CANON_HOME", None)
         else:
             os.environ["CANON_HOME"] = previous
-        cluster.destroy()
+        destroy_with_scratch(cluster)
         shutil.rmtree(root, ignore_errors=True)
 
 

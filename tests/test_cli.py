@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
 import pytest
 from pytest_postgresql.executors.noop import NoopExecutor
 
+from canon import scratch
 from canon.cluster import free_port
+from canon.dburl import DatabaseUrl
 
 from .helpers import CASES, canon, catalog_snapshot
 
@@ -179,8 +183,22 @@ def test_not_a_plan_file(empty_url: str, tmp_path: Path) -> None:
 def test_no_scratch_database_left_behind(empty_url: str) -> None:
     canon("plan", "--database-url", empty_url, "--schema-dir", str(GOOD))
     canon("plan", "--database-url", empty_url, "--schema-dir", str(BAD / "unknown_type"))
-    with psycopg.connect(empty_url) as conn:
-        left = conn.execute(
-            "SELECT count(*) FROM pg_database WHERE datname LIKE 'canon_scratch_%'"
-        ).fetchone()
-    assert left == (0,)
+    host = scratch.template_host(DatabaseUrl.parse(empty_url))
+    for url in (empty_url, host.conninfo()):
+        with psycopg.connect(url) as conn:
+            left = conn.execute(
+                "SELECT count(*) FROM pg_database "
+                "WHERE datname LIKE 'canon\\_scratch\\_%' OR datname LIKE 'canon\\_build\\_%'"
+            ).fetchone()
+        assert left == (0,)
+
+
+def test_the_installed_command_prints_everything_and_exits_with_the_code(empty_url: str) -> None:
+    entry = "import sys; sys.argv[0] = 'canon'; from canon.cli import main; main()"
+    argv = [sys.executable, "-c", entry, "plan", "--database-url", empty_url]
+    changes = subprocess.run([*argv, "--schema-dir", str(GOOD)], capture_output=True, text=True)
+    assert changes.returncode == 2, changes.stderr
+    assert changes.stdout.startswith("-- canon plan") and changes.stdout.endswith(";\n")
+    assert "statements" in changes.stderr
+    bad = subprocess.run([*argv, "--schema-dir", str(BAD / "unknown_type")], capture_output=True, text=True)
+    assert bad.returncode == 1 and "canon: error:" in bad.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import psycopg
 import pytest
 
 from canon import cache, scratch
+from canon.cluster import MEMORY_ENV
 from canon.dburl import DatabaseUrl
 from canon.errors import SourceError
 from canon.sources import Statement
@@ -16,8 +18,18 @@ from canon.sources import Statement
 from .helpers import canon
 
 
+@pytest.fixture(autouse=True, params=["in memory", "on the live server"])
+def scratch_server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs with scratch databases on both servers canon may build them on."""
+    if request.param == "on the live server":
+        monkeypatch.setenv(MEMORY_ENV, "off")
+    return str(request.param)
+
+
 def databases(url: str, prefix: str) -> list[str]:
-    with psycopg.connect(url) as conn:
+    """The databases named ``prefix…`` on the server where scratch databases for ``url`` go."""
+    host = scratch.template_host(DatabaseUrl.parse(url))
+    with psycopg.connect(host.conninfo()) as conn:
         rows = conn.execute(
             "SELECT datname FROM pg_database WHERE starts_with(datname, %s) ORDER BY oid", (prefix,)
         ).fetchall()
@@ -102,7 +114,8 @@ def test_interrupted_build_leaves_nothing(
 def test_an_interrupted_plan_leaves_the_cached_database_intact(empty_url: str) -> None:
     live = DatabaseUrl.parse(empty_url)
     wanted = statements("CREATE TABLE public.c (id int)")
-    name = scratch.ensure_template(live, wanted, scratch.statements_digest(wanted))
+    host = scratch.template_host(live)
+    name = scratch.ensure_template(host, wanted, scratch.statements_digest(wanted))
     with pytest.raises(KeyboardInterrupt):
         with scratch.scratch_database(live, wanted) as url:
             assert url.dbname == name
@@ -132,7 +145,7 @@ def test_the_first_build_serves_its_command_then_is_shared(empty_url: str) -> No
 def test_the_cached_database_refuses_writes(empty_url: str) -> None:
     live = DatabaseUrl.parse(empty_url)
     wanted = statements("CREATE TABLE public.kept (id int)")
-    scratch.ensure_template(live, wanted, scratch.statements_digest(wanted))
+    scratch.ensure_template(scratch.template_host(live), wanted, scratch.statements_digest(wanted))
     with scratch.scratch_database(live, wanted) as url:
         with psycopg.connect(url.conninfo()) as conn:
             with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
@@ -165,7 +178,7 @@ def test_a_build_still_in_use_is_dropped_not_published(empty_url: str) -> None:
 
 
 def test_concurrent_builders_publish_one_template(empty_url: str) -> None:
-    host = DatabaseUrl.parse(empty_url)
+    host = scratch.template_host(DatabaseUrl.parse(empty_url))
     wanted = statements(*(f"CREATE TABLE public.race{n} (id int)" for n in range(30)))
     digest = scratch.statements_digest(wanted)
     names: list[str] = []
@@ -185,6 +198,48 @@ def test_concurrent_builders_publish_one_template(empty_url: str) -> None:
     assert not errors
     assert len(set(names)) == 1 and names[0] in databases(empty_url, scratch.TEMPLATE_PREFIX)
     assert leftovers(empty_url) == []
+
+
+def test_scratch_databases_of_the_embedded_cluster_live_in_memory(empty_url: str, scratch_server: str) -> None:
+    live = DatabaseUrl.parse(empty_url)
+    host = scratch.template_host(live)
+    assert scratch.same_server(host, live) == (scratch_server == "on the live server")
+    with psycopg.connect(host.conninfo()) as conn:
+        row = conn.execute("SELECT current_setting('data_directory')").fetchone()
+    assert row is not None and row[0].startswith("/dev/shm/") == (scratch_server == "in memory")
+
+
+def test_files_may_grant_to_roles_only_live_has(empty_url: str, tmp_path: Path) -> None:
+    # A new name each time: a role once copied to the scratch server stays there.
+    role = f"canon_test_reader_{secrets.token_hex(4)}"
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} NOLOGIN")
+    sql = f"CREATE TABLE public.shared (id int);\nGRANT SELECT ON public.shared TO {role};\n"
+    code, out, err = plan(empty_url, write(tmp_path / "schema", sql))
+    assert code == 2, err
+    assert f"grant select on table public.shared to {role};" in out.lower()
+
+
+def test_a_role_that_may_not_create_databases_plans_on_canons_cluster(
+    empty_url: str, tmp_path: Path, scratch_server: str
+) -> None:
+    owner = f"canon_test_owner_{secrets.token_hex(4)}"
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {owner} LOGIN NOCREATEDB")
+        conn.execute(f"CREATE DATABASE {owner} OWNER {owner}")
+    server = DatabaseUrl.parse(empty_url)
+    live = f"postgresql://{owner}@{server.get('host')}:{server.get('port')}/{owner}"
+    try:
+        host = scratch.template_host(DatabaseUrl.parse(live))
+        # Off the live server only when the scratch cluster is in memory: the embedded
+        # cluster is this very server in the tests.
+        assert scratch.same_server(host, server) == (scratch_server == "on the live server")
+        code, out, err = plan(live, write(tmp_path / "schema", "CREATE TABLE public.mine (id int);\n"))
+        assert code == 2, err
+        assert 'create table "public"."mine"' in out.lower()
+    finally:
+        with psycopg.connect(empty_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {owner} WITH (FORCE)")
 
 
 def test_statements_load_across_batches_in_any_order(empty_db: psycopg.Connection) -> None:

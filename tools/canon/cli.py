@@ -16,7 +16,7 @@ from typing import Any, TextIO
 import click
 
 from . import __version__
-from .cluster import DEV_DATABASE, dev_cluster
+from .cluster import DEV_DATABASE, dev_cluster, memory_cluster
 from .dburl import DatabaseUrl
 from .errors import CanonError
 
@@ -387,14 +387,22 @@ def dev_url() -> int:
 def dev_status() -> int:
     """Say whether the embedded cluster is running."""
     cluster = dev_cluster()
-    _console().result(f"{cluster.status()} ({cluster.root})\n")
+    lines = f"{cluster.status()} ({cluster.root})\n"
+    memory = memory_cluster(cluster)
+    if memory is not None:
+        lines += f"scratch: {memory.status()} ({memory.root})\n"
+    _console().result(lines)
     return EXIT_OK
 
 
 @dev.command("stop")
 def dev_stop() -> int:
-    """Stop the embedded cluster."""
-    stopped = dev_cluster().stop()
+    """Stop the embedded cluster; its in-memory scratch cluster is deleted."""
+    cluster = dev_cluster()
+    memory = memory_cluster(cluster)
+    if memory is not None:
+        memory.destroy()
+    stopped = cluster.stop()
     _console().note("stopped" if stopped else "not running")
     return EXIT_OK
 
@@ -439,4 +447,13 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
-    sys.exit(run(sys.argv[1:], sys.stdout, sys.stderr))
+    code = run(sys.argv[1:], sys.stdout, sys.stderr)
+    # Every connection, thread and temporary file is closed when run() returns; what is
+    # left is the interpreter freeing the diff engine's objects one by one, a tenth of a
+    # second that nobody waits for gladly.
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader left (``canon plan | head``)
+        pass
+    os._exit(code)

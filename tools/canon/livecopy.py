@@ -10,18 +10,17 @@ from pathlib import Path
 from .backup import dump_schema, load_dump
 from .dburl import DatabaseUrl
 from .managed import CANON_SCHEMA
-from .scratch import Warn, empty_database, scratch_host
+from .scratch import Warn, empty_database, same_server, scratch_host
 
 
 @contextlib.contextmanager
 def copy_of_live(live: DatabaseUrl, warn: Warn) -> Iterator[DatabaseUrl]:
     """A database with live's schema (no rows, not canon's own schema), always dropped."""
     host = scratch_host(live, warn)
-    same_server = host.get("host") == live.get("host") and host.get("port") == live.get("port")
     with tempfile.TemporaryDirectory(prefix="canon-live-copy-") as folder:
         archive = Path(folder) / "live-schema.dump"
         dump_schema(live, archive, exclude_schemas=(CANON_SCHEMA,))
         with empty_database(host) as copy:
             # Roles are per server: grants can only be copied onto the live server itself.
-            load_dump(copy, archive, privileges=same_server)
+            load_dump(copy, archive, privileges=same_server(host, live))
             yield copy

@@ -20,6 +20,11 @@ means a complete build; two processes racing on the same files both get a correc
 waiting instead of building twice. Each command keeps a session open on the cached
 database it reads, so pruning (only the few most recently used are kept) cannot drop
 it from under the command.
+
+Where they are built (``template_host``): when live is canon's embedded cluster, on the
+in-memory scratch cluster beside it, where creating thousands of relation files costs
+no disk; else on the live server when the role may create databases (same version and
+extensions as live); else on canon's own cluster.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from collections.abc import Callable, Iterator, Sequence
 import psycopg
 
 from . import __version__, db, loadorder, quoting
-from .cluster import dev_cluster
+from .cluster import dev_cluster, memory_cluster
 from .dburl import DatabaseUrl
 from .errors import DatabaseError, SourceError
 from .sources import Statement
@@ -78,7 +83,7 @@ def scratch_database(
     docstring), unless ``CANON_SCRATCH_CACHE=off`` asks for a fresh build, which is
     dropped on success, error and Ctrl-C.
     """
-    host = scratch_host(live, warn)
+    host = template_host(live, warn)
     if not cache_enabled():
         with empty_database(host) as url:
             with db.connect(url) as conn:
@@ -300,8 +305,47 @@ def drop_database(host: DatabaseUrl, name: str) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {quoting.ident(name)}{force}")
 
 
+def template_host(live: DatabaseUrl, warn: Warn = _ignore) -> DatabaseUrl:
+    """Where databases built from the files go.
+
+    When live is canon's embedded cluster, that is the in-memory scratch cluster beside
+    it (same binaries, so the same version and extensions); otherwise ``scratch_host``.
+    On a server other than live's, live's roles are created first, so that the files'
+    grants, owners and policies name roles that exist.
+    """
+    embedded = dev_cluster()
+    memory = memory_cluster(embedded) if embedded.serves(live.get("host"), live.get("port")) else None
+    if memory is None:
+        host = scratch_host(live, warn)
+    else:
+        host = DatabaseUrl.parse(memory.ensure_started().url("postgres"))
+    if not same_server(host, live):
+        mirror_roles(live, host)
+    return host
+
+
+def same_server(one: DatabaseUrl, other: DatabaseUrl) -> bool:
+    return one.get("host") == other.get("host") and one.get("port") == other.get("port")
+
+
+def mirror_roles(live: DatabaseUrl, host: DatabaseUrl) -> list[str]:
+    """Create on ``host`` (without login) the roles live has and it lacks; return their names."""
+    query = "SELECT rolname FROM pg_roles WHERE NOT starts_with(rolname, 'pg_')"
+    with db.connect(live, autocommit=True) as conn:
+        wanted = {row[0] for row in conn.execute(query)}
+    created = []
+    with db.connect(host, autocommit=True) as conn:
+        present = {row[0] for row in conn.execute(query)}
+        for name in sorted(wanted - present):
+            # Another command may create the same role at the same moment: theirs will do.
+            with contextlib.suppress(psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
+                conn.execute(f"CREATE ROLE {quoting.ident(name)} NOLOGIN")
+                created.append(name)
+    return created
+
+
 def scratch_host(live: DatabaseUrl, warn: Warn = _ignore) -> DatabaseUrl:
-    """The live server when it lets us create databases, else the embedded cluster."""
+    """The live server when it lets us create databases, else canon's own (scratch) cluster."""
     with db.connect(live, autocommit=True) as conn:
         live_version = db.server_version(conn)
         row = conn.execute(
@@ -309,7 +353,8 @@ def scratch_host(live: DatabaseUrl, warn: Warn = _ignore) -> DatabaseUrl:
         ).fetchone()
     if row and row[0]:
         return live
-    server = dev_cluster().ensure_started()
+    embedded = dev_cluster()
+    server = (memory_cluster(embedded) or embedded).ensure_started()
     local = DatabaseUrl.parse(server.url("postgres"))
     with db.connect(local, autocommit=True) as conn:
         local_version = db.server_version(conn)
