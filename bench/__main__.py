@@ -3,7 +3,8 @@
 For the project's schema/ and for generated schemas it measures, each as a separate
 process and as the median of several runs:
 
-- floor: ``psql -1 -f`` of the files into an empty database plus ``pg_dump --schema-only``;
+- floor: ``psql -1 -f`` of the files into an empty database plus ``pg_dump --schema-only``,
+  on the benchmark's server and on the in-memory scratch cluster canon builds in;
 - raw migra between two ready databases (the live one and one loaded with a 5% change);
 - ``canon plan`` cold (files never planned before), warm (files and live unchanged since
   the last plan), warm with the no-change shortcut off (template clone and full diff),
@@ -25,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from canon.cluster import Cluster, destroy_with_scratch
+from canon.cluster import Cluster, destroy_with_scratch, memory_cluster
 from canon.sources import find_files
 
 from . import generate, seeds, tenants
@@ -34,11 +35,15 @@ from .measure import REPO, Bench
 PLAN_CACHE_OFF = {"CANON_PLAN_CACHE": "off"}
 
 
+FAILED = float("nan")
+
+
 @dataclass
 class Row:
     name: str
     tables: int
     floor: float = 0.0
+    floor_in_memory: float = FAILED
     figures: dict[str, float] = field(default_factory=dict)
     peak_mb: float = 0.0
 
@@ -53,8 +58,6 @@ class Subject:
     # The files psql loads, in an order it can load them (``psql`` cannot defer statements).
     psql_files: Callable[[Path, str], list[Path]] = lambda schema, url: find_files(schema)
 
-
-FAILED = float("nan")
 
 
 def median_of(runs: int, measure: Callable[[int], float]) -> float:
@@ -85,6 +88,8 @@ def measure_subject(bench: Bench, subject: Subject, runs: int, progress: Callabl
         bench.psql_load(live, files)
         progress(f"{subject.name}: floor")
         row.floor = median_of(runs, lambda i: bench.floor(files))
+        if bench.in_memory is not None:
+            row.floor_in_memory = median_of(runs, lambda i: bench.in_memory.floor(files))
         subject.write(schema, 0, "")
         bench.psql_load(target, subject.psql_files(schema, bench.url(target)))
         progress(f"{subject.name}: raw migra")
@@ -131,10 +136,12 @@ COLUMNS = [
 
 
 def render(rows: list[Row], runs: str) -> str:
-    head = ["schema", "tables", "floor"] + [title for _, title in COLUMNS] + ["peak RSS"]
+    head = ["schema", "tables", "floor", "floor in memory"] + [title for _, title in COLUMNS] + ["peak RSS"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
-        cells = [row.name, str(row.tables), f"{row.floor:.2f} s"]
+        memory = row.floor_in_memory
+        cells = [row.name, str(row.tables), f"{row.floor:.2f} s",
+                 "n/a" if memory != memory else f"{memory:.2f} s ({memory / row.floor:.2f}×)"]
         for key, _ in COLUMNS:
             value = row.figures[key]
             cells.append("failed" if value != value else f"{value:.2f} s ({value / row.floor:.2f}×)")
@@ -142,7 +149,8 @@ def render(rows: list[Row], runs: str) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(f"Seconds, median of {runs}; (×) is the ratio to the floor "
-                 "(`psql -1 -f` of the files into an empty database + `pg_dump --schema-only`).")
+                 "(`psql -1 -f` of the files into an empty database + `pg_dump --schema-only`); "
+                 "the floor in memory is the same on the in-memory cluster canon builds in.")
     return "\n".join(lines)
 
 
@@ -155,7 +163,11 @@ def started_server() -> Iterator[tuple[Bench, Path]]:
         server = cluster.ensure_started()
         workdir = root / "work"
         workdir.mkdir()
-        yield Bench(server, cluster.root, workdir), root
+        bench = Bench(server, cluster.root, workdir)
+        memory = memory_cluster(cluster)
+        if memory is not None:  # where canon builds scratch databases
+            bench.in_memory = Bench(memory.ensure_started(), cluster.root, workdir)
+        yield bench, root
     finally:
         destroy_with_scratch(cluster)
         shutil.rmtree(root, ignore_errors=True)

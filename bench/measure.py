@@ -57,6 +57,7 @@ class Bench:
         self.env["CANON_HOME"] = str(cluster_root)
         self.env["CANON_CACHE_DIR"] = str(workdir / "canon-cache")
         self.env.pop("DATABASE_URL", None)
+        self.in_memory: Bench | None = None  # the same helpers on the in-memory scratch cluster
 
     def url(self, dbname: str) -> str:
         return self.server.url(dbname)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -10,7 +13,7 @@ import psycopg
 import pytest
 
 from canon import cache, scratch
-from canon.cluster import MEMORY_ENV
+from canon.cluster import MEMORY_ENV, _server_account
 from canon.dburl import DatabaseUrl
 from canon.errors import SourceError
 from canon.sources import Statement
@@ -218,6 +221,24 @@ def test_files_may_grant_to_roles_only_live_has(empty_url: str, tmp_path: Path) 
     code, out, err = plan(empty_url, write(tmp_path / "schema", sql))
     assert code == 2, err
     assert f"grant select on table public.shared to {role};" in out.lower()
+
+
+def test_live_with_tablespaces_of_its_own_keeps_scratch_databases_beside_it(empty_url: str) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="canon-tablespace-"))
+    account = _server_account()
+    if account is not None:
+        os.chown(folder, account.pw_uid, account.pw_gid)
+    space = f"canon_test_space_{secrets.token_hex(4)}"
+    live = DatabaseUrl.parse(empty_url)
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        conn.execute(f"CREATE TABLESPACE {space} LOCATION '{folder}'")
+    try:
+        # Files may name it, and it exists on live's server only.
+        assert scratch.same_server(scratch.template_host(live), live)
+    finally:
+        with psycopg.connect(empty_url, autocommit=True) as conn:
+            conn.execute(f"DROP TABLESPACE {space}")
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_a_role_that_may_not_create_databases_plans_on_canons_cluster(

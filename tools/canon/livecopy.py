@@ -10,17 +10,17 @@ from pathlib import Path
 from .backup import dump_schema, load_dump
 from .dburl import DatabaseUrl
 from .managed import CANON_SCHEMA
-from .scratch import Warn, empty_database, same_server, scratch_host
+from .scratch import Warn, empty_database, template_host
 
 
 @contextlib.contextmanager
 def copy_of_live(live: DatabaseUrl, warn: Warn) -> Iterator[DatabaseUrl]:
     """A database with live's schema (no rows, not canon's own schema), always dropped."""
-    host = scratch_host(live, warn)
+    # Where the files' databases go: live's roles exist there, so grants copy over too.
+    host = template_host(live, warn)
     with tempfile.TemporaryDirectory(prefix="canon-live-copy-") as folder:
         archive = Path(folder) / "live-schema.dump"
         dump_schema(live, archive, exclude_schemas=(CANON_SCHEMA,))
         with empty_database(host) as copy:
-            # Roles are per server: grants can only be copied onto the live server itself.
-            load_dump(copy, archive, privileges=same_server(host, live))
+            load_dump(copy, archive)
             yield copy

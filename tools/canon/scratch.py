@@ -306,21 +306,25 @@ def drop_database(host: DatabaseUrl, name: str) -> None:
 
 
 def template_host(live: DatabaseUrl, warn: Warn = _ignore) -> DatabaseUrl:
-    """Where databases built from the files go.
+    """Where databases built from the files, and copies of live, go.
 
     When live is canon's embedded cluster, that is the in-memory scratch cluster beside
-    it (same binaries, so the same version and extensions); otherwise ``scratch_host``.
-    On a server other than live's, live's roles are created first, so that the files'
-    grants, owners and policies name roles that exist.
+    it (same binaries, so the same version and extensions), unless live has tablespaces
+    of its own, which files may name and which exist only there; otherwise
+    ``scratch_host``. On a server other than live's, live's roles are created first, so
+    that grants, owners and policies name roles that exist.
     """
     embedded = dev_cluster()
-    memory = memory_cluster(embedded) if embedded.serves(live.get("host"), live.get("port")) else None
-    if memory is None:
-        host = scratch_host(live, warn)
-    else:
-        host = DatabaseUrl.parse(memory.ensure_started().url("postgres"))
+    if embedded.serves(live.get("host"), live.get("port")):
+        roles, own_tablespaces = _roles_and_tablespaces(live)
+        memory = None if own_tablespaces else memory_cluster(embedded)
+        if memory is not None:
+            host = DatabaseUrl.parse(memory.ensure_started().url("postgres"))
+            create_roles(host, roles)
+            return host
+    host = scratch_host(live, warn)
     if not same_server(host, live):
-        mirror_roles(live, host)
+        create_roles(host, _roles_and_tablespaces(live)[0])
     return host
 
 
@@ -328,15 +332,25 @@ def same_server(one: DatabaseUrl, other: DatabaseUrl) -> bool:
     return one.get("host") == other.get("host") and one.get("port") == other.get("port")
 
 
-def mirror_roles(live: DatabaseUrl, host: DatabaseUrl) -> list[str]:
-    """Create on ``host`` (without login) the roles live has and it lacks; return their names."""
-    query = "SELECT rolname FROM pg_roles WHERE NOT starts_with(rolname, 'pg_')"
+ROLES_QUERY = "SELECT rolname FROM pg_roles WHERE NOT starts_with(rolname, 'pg_')"
+
+
+def _roles_and_tablespaces(live: DatabaseUrl) -> tuple[set[str], bool]:
+    """Live's roles, and whether it has tablespaces besides the two every server has."""
     with db.connect(live, autocommit=True) as conn:
-        wanted = {row[0] for row in conn.execute(query)}
+        roles = {row[0] for row in conn.execute(ROLES_QUERY)}
+        row = conn.execute(
+            "SELECT count(*) FROM pg_tablespace WHERE spcname NOT IN ('pg_default', 'pg_global')"
+        ).fetchone()
+    return roles, bool(row and row[0])
+
+
+def create_roles(host: DatabaseUrl, roles: set[str]) -> list[str]:
+    """Create on ``host`` (without login) those of ``roles`` it lacks; return their names."""
     created = []
     with db.connect(host, autocommit=True) as conn:
-        present = {row[0] for row in conn.execute(query)}
-        for name in sorted(wanted - present):
+        present = {row[0] for row in conn.execute(ROLES_QUERY)}
+        for name in sorted(roles - present):
             # Another command may create the same role at the same moment: theirs will do.
             with contextlib.suppress(psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
                 conn.execute(f"CREATE ROLE {quoting.ident(name)} NOLOGIN")
