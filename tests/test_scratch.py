@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from canon import cache, scratch
-from canon.cluster import MEMORY_ENV, _server_account
+from canon.cluster import MEMORY_ENV, _server_account, dev_cluster, memory_cluster
 from canon.dburl import DatabaseUrl
 from canon.errors import SourceError
 from canon.sources import Statement
@@ -26,6 +26,8 @@ def scratch_server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
     """Every test runs with scratch databases on both servers canon may build them on."""
     if request.param == "on the live server":
         monkeypatch.setenv(MEMORY_ENV, "off")
+    elif memory_cluster(dev_cluster()) is None:
+        pytest.skip("this machine has no room for a cluster in /dev/shm")
     return str(request.param)
 
 
@@ -177,6 +179,23 @@ def test_a_build_still_in_use_is_dropped_not_published(empty_url: str) -> None:
         assert databases(empty_url, scratch.TEMPLATE_PREFIX) == before
     finally:
         lingering.close()
+    assert leftovers(empty_url) == []
+
+
+def test_a_build_left_by_a_killed_builder_goes_at_the_next_prune(empty_url: str) -> None:
+    host = scratch.template_host(DatabaseUrl.parse(empty_url))
+    abandoned = f"{scratch.BUILD_PREFIX}{'a' * 32}_{secrets.token_hex(4)}"
+    building = f"{scratch.BUILD_PREFIX}{'b' * 32}_{secrets.token_hex(4)}"
+    with psycopg.connect(host.conninfo(), autocommit=True) as conn, \
+            psycopg.connect(host.conninfo(), autocommit=True) as builder:
+        for name in (abandoned, building):
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        # A live builder holds the builders' lock of its key for as long as it builds.
+        builder.execute("SELECT pg_advisory_lock(%s)", (scratch._lock_id("b" * 32),))
+        assert scratch.drop_abandoned_builds(conn) == [abandoned]
+        assert databases(empty_url, scratch.BUILD_PREFIX) == [building]
+        builder.execute("SELECT pg_advisory_unlock_all()")
+        assert scratch.drop_abandoned_builds(conn) == [building]
     assert leftovers(empty_url) == []
 
 

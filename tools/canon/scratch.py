@@ -249,7 +249,42 @@ def prune_templates(conn: psycopg.Connection, keep: str, count: int = KEEP_TEMPL
         with contextlib.suppress(psycopg.Error):
             conn.execute(f"DROP DATABASE IF EXISTS {quoting.ident(name)}")
             dropped.append(name)
+    return dropped + drop_abandoned_builds(conn)
+
+
+def drop_abandoned_builds(conn: psycopg.Connection) -> list[str]:
+    """Drop the builds whose builder was killed: nobody holds the builders' lock of their key.
+
+    A builder takes the lock before it creates its build and keeps it until the build is
+    published or dropped, so the builds are listed first and the locks read after.
+    """
+    builds = [row[0] for row in conn.execute(
+        "SELECT d.datname FROM pg_database d WHERE starts_with(d.datname, %s) "
+        "AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datid = d.oid)",
+        (BUILD_PREFIX,),
+    )]
+    if not builds:
+        return []
+    held = {(int(high) << 32) | int(low) for high, low in conn.execute(
+        "SELECT classid, objid FROM pg_locks "
+        "WHERE locktype = 'advisory' AND objsubid = 1 AND granted"
+    )}
+    dropped = []
+    for name in builds:
+        try:
+            lock_id = _lock_id(name[len(BUILD_PREFIX):].split("_", 1)[0])
+        except ValueError:
+            continue  # not a name canon gave
+        if lock_id in held:
+            continue
+        with contextlib.suppress(psycopg.Error):
+            conn.execute(f"DROP DATABASE IF EXISTS {quoting.ident(name)}")
+            dropped.append(name)
     return dropped
+
+
+def _lock_id(key: str) -> int:
+    return int(key[:15], 16)
 
 
 def _last_used(comment: str) -> float:
@@ -266,7 +301,7 @@ def _database_exists(conn: psycopg.Connection, name: str) -> bool:
 @contextlib.contextmanager
 def _advisory_lock(conn: psycopg.Connection, key: str) -> Iterator[None]:
     """Serialise builders of one template; released with the connection on any exit."""
-    lock_id = int(key[:15], 16)
+    lock_id = _lock_id(key)
     conn.execute("SELECT pg_advisory_lock(%s)", (lock_id,))
     try:
         yield
