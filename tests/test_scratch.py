@@ -15,7 +15,7 @@ import pytest
 from canon import cache, scratch
 from canon.cluster import MEMORY_ENV, _server_account, dev_cluster, memory_cluster
 from canon.dburl import DatabaseUrl
-from canon.errors import SourceError
+from canon.errors import DatabaseError, SourceError
 from canon.sources import Statement
 
 from .helpers import canon
@@ -296,6 +296,15 @@ def test_error_in_the_middle_of_a_batch_names_its_line(empty_db: psycopg.Connect
     with pytest.raises(SourceError) as raised:
         scratch.load_statements(empty_db, [Statement(s, "f.sql", 10 * n) for n, s in enumerate(sqls)])
     assert (raised.value.path, raised.value.line) == ("f.sql", 11)
+
+
+def test_a_full_scratch_server_is_not_blamed_on_the_files(empty_db: psycopg.Connection) -> None:
+    full = "DO $$ BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = 'disk_full'; END $$"
+    with pytest.raises(DatabaseError) as raised:
+        scratch.load_statements(empty_db, statements("CREATE TABLE public.fine (id int)", full))
+    message = str(raised.value)
+    assert "ran out of room at s.sql:2" in message and "could not extend file" in message
+    assert "CANON_SCRATCH_MEMORY=off" in message
 
 
 def test_batches_are_bounded() -> None:

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator, Sequence
 import psycopg
 
 from . import __version__, db, loadorder, quoting
-from .cluster import dev_cluster, memory_cluster
+from .cluster import MEMORY_ENV, MEMORY_FOLDER, dev_cluster, memory_cluster
 from .dburl import DatabaseUrl
 from .errors import DatabaseError, SourceError
 from .sources import Statement
@@ -56,6 +56,8 @@ CACHE_ENV = "CANON_SCRATCH_CACHE"
 # Statements per round trip when loading; a failing batch is rerun one statement at a time.
 BATCH_STATEMENTS = 250
 BATCH_CHARS = 512 * 1024
+
+DISK_FULL = "53100"
 
 # A statement failing with one of these may only be waiting for an object defined later.
 MISSING_DEPENDENCY = {
@@ -531,12 +533,24 @@ def _run_one(conn: psycopg.Connection, statement: Statement) -> _Missing | None:
     try:
         conn.execute(statement.sql)
     except psycopg.Error as exc:
+        if exc.sqlstate == DISK_FULL:
+            raise out_of_room(statement, exc) from None
         if exc.sqlstate not in MISSING_DEPENDENCY:
             raise statement_error(statement, exc) from None
         conn.execute("ROLLBACK TO SAVEPOINT canon_statement")
         return _Missing(statement, exc)
     conn.execute("RELEASE SAVEPOINT canon_statement")
     return None
+
+
+def out_of_room(statement: Statement, exc: psycopg.Error) -> DatabaseError:
+    """The scratch server filled up: not the statement's fault, though it is where it happened."""
+    return DatabaseError(
+        f"the scratch server ran out of room at {statement.path}:{statement.line} "
+        f"({db.describe(exc)}); on canon's in-memory scratch cluster, free room in "
+        f"{MEMORY_FOLDER} or set {MEMORY_ENV}=off to build on disk",
+        exc.sqlstate,
+    )
 
 
 def statement_error(statement: Statement, exc: psycopg.Error) -> SourceError:
