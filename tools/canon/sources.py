@@ -130,11 +130,13 @@ def split_statements(text: str, display: str) -> list[Statement]:
     # The JSON form counts locations in UTF-8 bytes.
     data = text.encode()
     statements = []
+    line, counted = 1, 0  # lines are counted on from the previous statement, not from the top
     for raw in parsed.get("stmts", ()):
         start = raw.get("stmt_location", 0)
         length = raw.get("stmt_len", 0)
         chunk = data[start:start + length] if length else data[start:].rstrip().rstrip(b";")
-        line = data.count(b"\n", 0, start) + 1
+        line += data.count(b"\n", counted, start)
+        counted = start
         kind = next(iter(raw.get("stmt") or {}), "")
         reason = FORBIDDEN_STATEMENTS.get(kind)
         if reason:
