@@ -338,6 +338,19 @@ def test_no_change_shortcut_follows_files_and_live(
     assert code == 2 and '"more"' in out
 
 
+def test_no_change_shortcut_sees_what_only_canon_plans(
+    empty_url: str, tmp_path: Path, private_plan_cache: Path
+) -> None:
+    sql = "CREATE TABLE public.t (id int);\nCREATE SEQUENCE public.s OWNED BY public.t.id;\n"
+    schema = write(tmp_path / "schema", sql)
+    canon("apply", "--database-url", empty_url, "--schema-dir", str(schema))
+    assert plan(empty_url, schema)[0] == 0
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        conn.execute("ALTER SEQUENCE public.s OWNED BY NONE")
+    code, out, _ = plan(empty_url, schema)
+    assert code == 2 and "owned by" in out.lower()
+
+
 def test_shortcut_fingerprint_is_canons_fingerprint(empty_url: str, tmp_path: Path) -> None:
     from canon import db, diff
     from canon.fingerprint import fingerprint

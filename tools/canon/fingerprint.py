@@ -1,8 +1,10 @@
 """A fingerprint of a database's schema, computed by PostgreSQL from its catalogs in one query.
 
-Two databases with the same managed objects (tables, columns, constraints, indexes,
-views, functions, triggers, types, sequences, comments, grants, policies, extensions)
-have the same fingerprint. It proves a saved plan still fits the live database.
+Two databases with the same managed objects (tables and their options and parents,
+columns, constraints, indexes, views, functions, triggers, types, ranges, collations,
+sequences and their owning columns, comments, grants, default privileges, policies,
+publications, extensions) have the same fingerprint: everything canon plans is in it,
+so that the no-change shortcut never misses a change a full plan would make. It proves a saved plan still fits the live database.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ parts AS (
     SELECT concat_ws(' ', 'n', nspname, nspacl) AS item FROM ns
     UNION ALL
     SELECT concat_ws(' ', 'r', ns.nspname, c.relname, c.relkind, c.relacl, c.relrowsecurity,
-                     c.relforcerowsecurity, pg_get_expr(c.relpartbound, c.oid))
+                     c.relforcerowsecurity, pg_get_expr(c.relpartbound, c.oid), c.reloptions)
     FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+    UNION ALL
+    SELECT concat_ws(' ', 'h', i.inhrelid::regclass, i.inhparent::regclass, i.inhseqno)
+    FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN ns ON ns.oid = c.relnamespace
     UNION ALL
     SELECT concat_ws(' ', 'a', ns.nspname, c.relname, a.attname, a.attnum,
                      format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
@@ -60,7 +65,12 @@ parts AS (
     FROM pg_type t JOIN ns ON ns.oid = t.typnamespace
     UNION ALL
     SELECT concat_ws(' ', 's', s.seqrelid::regclass, format_type(s.seqtypid, NULL), s.seqstart,
-                     s.seqincrement, s.seqmax, s.seqmin, s.seqcache, s.seqcycle)
+                     s.seqincrement, s.seqmax, s.seqmin, s.seqcache, s.seqcycle,
+                     (SELECT string_agg(d.refobjid::regclass || '.' || d.refobjsubid, ',')
+                      FROM pg_depend d
+                      WHERE d.classid = 'pg_class'::regclass AND d.objid = s.seqrelid
+                        AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0
+                        AND d.deptype IN ('a', 'i')))
     FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN ns ON ns.oid = c.relnamespace
     UNION ALL
     SELECT concat_ws(' ', 'd', d.classoid::regclass, o.identity, d.description)
@@ -74,6 +84,24 @@ parts AS (
     FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN ns ON ns.oid = c.relnamespace
     UNION ALL
     SELECT concat_ws(' ', 'e', extname, extversion) FROM pg_extension
+    UNION ALL
+    SELECT concat_ws(' ', 'q', d.defaclrole::regrole, dn.nspname, d.defaclobjtype, d.defaclacl)
+    FROM pg_default_acl d LEFT JOIN pg_namespace dn ON dn.oid = d.defaclnamespace
+    WHERE d.defaclnamespace = 0 OR dn.nspname IN (SELECT nspname FROM ns)
+    UNION ALL
+    SELECT concat_ws(' ', 'u', p.pubname, p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete,
+                     p.pubtruncate,
+                     ARRAY(SELECT format('%I.%I', t.schemaname, t.tablename)
+                           FROM pg_publication_tables t WHERE t.pubname = p.pubname ORDER BY 1))
+    FROM pg_publication p
+    UNION ALL
+    SELECT concat_ws(' ', 'l', ns.nspname, co.collname,
+                     to_jsonb(co) - ARRAY['oid', 'collname', 'collnamespace', 'collowner', 'collversion'])
+    FROM pg_collation co JOIN ns ON ns.oid = co.collnamespace
+    UNION ALL
+    SELECT concat_ws(' ', 'g', r.rngtypid::regtype, format_type(r.rngsubtype, NULL),
+                     r.rngcollation, r.rngsubopc, r.rngcanonical::regproc, r.rngsubdiff::regproc)
+    FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid JOIN ns ON ns.oid = t.typnamespace
 )
 SELECT md5(coalesce(string_agg(item, E'\\n' ORDER BY item), '')), count(*) FROM parts
 """
