@@ -92,6 +92,20 @@ def test_old_templates_are_pruned(empty_url: str, tmp_path: Path) -> None:
     assert len(databases(empty_url, scratch.TEMPLATE_PREFIX)) == scratch.KEEP_TEMPLATES
 
 
+def test_templates_past_the_size_budget_are_pruned(
+    empty_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schema = tmp_path / "schema"
+    before = set(databases(empty_url, scratch.TEMPLATE_PREFIX))
+    write(schema, "CREATE TABLE public.small (id int);\n")
+    assert plan(empty_url, schema)[0] == 2
+    assert len(set(databases(empty_url, scratch.TEMPLATE_PREFIX)) - before) == 1
+    monkeypatch.setattr(scratch, "KEEP_BYTES", 1)  # room for the newest only
+    write(schema, "CREATE TABLE public.small (id int, more int);\n")
+    assert plan(empty_url, schema)[0] == 2
+    assert len(databases(empty_url, scratch.TEMPLATE_PREFIX)) == 1
+
+
 def test_a_failing_load_names_file_and_line_and_leaves_nothing(empty_url: str, tmp_path: Path) -> None:
     templates = databases(empty_url, scratch.TEMPLATE_PREFIX)
     sql = "CREATE TABLE public.a (id int);\nCREATE TABLE public.b (id nosuchtype);\n"

@@ -48,6 +48,8 @@ SCRATCH_PREFIX = "canon_scratch_"
 TEMPLATE_PREFIX = "canon_template_"
 BUILD_PREFIX = "canon_build_"
 KEEP_TEMPLATES = 3
+# They may be held in memory: past this size in all, the least recently used go first.
+KEEP_BYTES = 1 << 30
 # Bump when the way files become a database changes, so older templates are not reused.
 LOADER_VERSION = "3"
 # Set to "off" to build every scratch database from the files (no template cache).
@@ -157,7 +159,7 @@ def ensure_template(host: DatabaseUrl, statements: Sequence[Statement], digest: 
         with _unless_built(host, conn, statements, key):
             pass
         _touch(conn, template_name(key))
-        prune_templates(conn, keep=template_name(key))
+        prune_templates(conn, keep=template_name(key), budget=KEEP_BYTES)
     return template_name(key)
 
 
@@ -203,7 +205,7 @@ def _build(
             drop_database(host, building)
     if published:
         _touch(conn, template_name(key))
-        prune_templates(conn, keep=template_name(key))
+        prune_templates(conn, keep=template_name(key), budget=KEEP_BYTES)
 
 
 def _current_role(conn: psycopg.Connection) -> str:
@@ -233,19 +235,31 @@ def _touch(conn: psycopg.Connection, name: str) -> None:
         )
 
 
-def prune_templates(conn: psycopg.Connection, keep: str, count: int = KEEP_TEMPLATES) -> list[str]:
-    """Drop all but the ``count`` most recently used templates (``keep`` always stays)."""
+def prune_templates(
+    conn: psycopg.Connection, keep: str, count: int = KEEP_TEMPLATES, budget: float | None = None
+) -> list[str]:
+    """Keep the ``count`` most recently used templates, within ``budget`` bytes when given.
+
+    ``keep`` always stays, and so does a template another command is reading. Sizes only
+    change when a template is added, so only the command that built one gives a budget.
+    """
     rows = conn.execute(
         "SELECT d.datname, coalesce(shobj_description(d.oid, 'pg_database'), ''), "
-        "EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datid = d.oid) "
+        "EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datid = d.oid), "
+        "CASE WHEN %s AND has_database_privilege(d.oid, 'CONNECT') "
+        "THEN pg_database_size(d.oid) END "
         "FROM pg_database d WHERE starts_with(d.datname, %s)",
-        (TEMPLATE_PREFIX,),
+        (budget is not None, TEMPLATE_PREFIX),
     ).fetchall()
+    budget = budget if budget is not None else float("inf")
+    kept, total = 1, sum(r[3] or 0 for r in rows if r[0] == keep)
     others = sorted((r for r in rows if r[0] != keep), key=lambda r: _last_used(r[1]), reverse=True)
     dropped = []
-    for name, _, in_use in others[max(count - 1, 0):]:
-        if in_use:
-            continue  # another command is reading it: it goes on a later prune
+    for name, _, in_use, size in others:
+        if in_use or (kept < count and total + (size or 0) <= budget):
+            # One another command is reading goes on a later prune.
+            kept, total = kept + 1, total + (size or 0)
+            continue
         # One another role owns cannot be dropped by us: it stays. A session opened
         # since the query above makes the drop fail: the database stays for now.
         with contextlib.suppress(psycopg.Error):
