@@ -4,7 +4,8 @@ Two databases with the same managed objects (tables and their options and parent
 columns, constraints, indexes, views, functions, triggers, types, ranges, collations,
 sequences and their owning columns, comments, grants, default privileges, policies,
 publications, extensions) have the same fingerprint: everything canon plans is in it,
-so that the no-change shortcut never misses a change a full plan would make. It proves a saved plan still fits the live database.
+so that the no-change shortcut never misses a change a full plan would make. It proves
+a saved plan still fits the live database.
 """
 
 from __future__ import annotations
