@@ -10,10 +10,11 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from canon import cluster
-from canon.cluster import Cluster, destroy_with_scratch, memory_cluster
+from canon.cluster import DEV_DATABASE, Cluster, destroy_with_scratch, memory_cluster
 
 from .helpers import canon
 
@@ -58,6 +59,7 @@ def test_memory_cluster_is_paired_with_its_owner(tmp_path: Path, monkeypatch: py
     assert first is not None and second is not None
     assert first.root != second.root and first.root.parent == tmp_path
     assert first.settings["autovacuum"] == "off"
+    assert first.database is None  # it holds scratch databases only
     again = memory_cluster(Cluster(tmp_path / "one"))
     assert again is not None and again.root == first.root
 
@@ -100,6 +102,9 @@ def test_the_embedded_cluster_plans_in_memory_and_stops_with_it(
     assert 'create table "public"."t"' in out.lower()
     memory = memory_cluster(own_embedded_cluster)
     assert memory is not None and memory.is_running()
+    with psycopg.connect(memory.server().url("postgres")) as conn:
+        names = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+    assert DEV_DATABASE not in names and any(n.startswith("canon_template_") for n in names)
     code, out, _ = canon("dev", "status")
     assert code == 0 and f"scratch: running on port {memory.server().port}" in out
     code, _, _ = canon("dev", "stop")

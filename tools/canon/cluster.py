@@ -116,11 +116,13 @@ class Cluster:
     """A cluster kept in ``root`` (data directory, log and state file), started on demand."""
 
     def __init__(
-        self, root: Path, bindir: Path | None = None, settings: dict[str, str] | None = None
+        self, root: Path, bindir: Path | None = None, settings: dict[str, str] | None = None,
+        database: str | None = DEV_DATABASE,
     ) -> None:
         self.root = Path(root)
         self._bindir = bindir
         self.settings = SERVER_SETTINGS if settings is None else settings
+        self.database = database  # created at start when missing
         self.account = _server_account()
 
     @property
@@ -143,7 +145,7 @@ class Cluster:
 
     def server(self) -> Server:
         state = self._read_state()
-        return Server("127.0.0.1", int(state["port"]), SUPERUSER)
+        return Server("127.0.0.1", int(str(state["port"])), SUPERUSER)
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -258,18 +260,17 @@ class Cluster:
                 f"could not start the embedded PostgreSQL in {self.data_dir}: "
                 f"{self._log_tail() or result.stderr.strip()}"
             )
-        self._create_dev_database(port)
+        if self.database is not None:
+            self._create_database(port, self.database)
 
-    def _create_dev_database(self, port: int) -> None:
+    def _create_database(self, port: int, name: str) -> None:
         import psycopg
 
         url = Server("127.0.0.1", port, SUPERUSER).url("postgres")
         with psycopg.connect(url, autocommit=True) as conn:
-            found = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", (DEV_DATABASE,)
-            ).fetchone()
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
             if not found:
-                conn.execute(f'CREATE DATABASE "{DEV_DATABASE}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
 
     def _log_tail(self, lines: int = 5) -> str:
         try:
@@ -303,7 +304,7 @@ class Cluster:
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,  # type: ignore[call-overload]
         )
         if check and result.returncode != 0:
             raise DatabaseError(
@@ -375,7 +376,7 @@ def memory_cluster(owner: Cluster) -> Cluster | None:
     root = MEMORY_FOLDER / f"canon-scratch-{digest}"
     if not root.exists() and not _room_in_memory():
         return None
-    return Cluster(root, owner._bindir, MEMORY_SETTINGS)
+    return Cluster(root, owner._bindir, MEMORY_SETTINGS, database=None)
 
 
 def _room_in_memory() -> bool:

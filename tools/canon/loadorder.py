@@ -18,6 +18,7 @@ only a head start: the loader still defers whatever fails for want of an object.
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -154,4 +155,4 @@ def _dotted(items: Any) -> list[str]:
         parts.append(value)
     if len(parts) == 1:
         parts.insert(0, PUBLIC)
-    return [f"{a}.{b}" for a, b in zip(parts, parts[1:])]
+    return [f"{a}.{b}" for a, b in itertools.pairwise(parts)]
