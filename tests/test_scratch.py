@@ -206,10 +206,22 @@ def test_a_build_left_by_a_killed_builder_goes_at_the_next_prune(empty_url: str)
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
         # A live builder holds the builders' lock of its key for as long as it builds.
         builder.execute("SELECT pg_advisory_lock(%s)", (scratch._lock_id("b" * 32),))
-        assert scratch.drop_abandoned_builds(conn) == [abandoned]
+        assert scratch.drop_abandoned(conn) == [abandoned]
         assert databases(empty_url, scratch.BUILD_PREFIX) == [building]
         builder.execute("SELECT pg_advisory_unlock_all()")
-        assert scratch.drop_abandoned_builds(conn) == [building]
+        assert scratch.drop_abandoned(conn) == [building]
+    assert leftovers(empty_url) == []
+
+
+def test_a_scratch_database_of_a_killed_command_goes_at_the_next_prune(empty_url: str) -> None:
+    host = scratch.template_host(DatabaseUrl.parse(empty_url))
+    abandoned = f"{scratch.SCRATCH_PREFIX}{secrets.token_hex(8)}"
+    with psycopg.connect(host.conninfo(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{abandoned}" TEMPLATE template0')
+        with scratch.empty_database(host) as in_use:
+            # No session on it yet: only its creator's lock keeps it.
+            assert scratch.drop_abandoned(conn) == [abandoned]
+            assert databases(empty_url, scratch.SCRATCH_PREFIX) == [in_use.dbname]
     assert leftovers(empty_url) == []
 
 

@@ -265,30 +265,34 @@ def prune_templates(
         with contextlib.suppress(psycopg.Error):
             conn.execute(f"DROP DATABASE IF EXISTS {quoting.ident(name)}")
             dropped.append(name)
-    return dropped + drop_abandoned_builds(conn)
+    return dropped + drop_abandoned(conn)
 
 
-def drop_abandoned_builds(conn: psycopg.Connection) -> list[str]:
-    """Drop the builds whose builder was killed: nobody holds the builders' lock of their key.
+def drop_abandoned(conn: psycopg.Connection) -> list[str]:
+    """Drop the builds and scratch databases whose command was killed.
 
-    A builder takes the lock before it creates its build and keeps it until the build is
-    published or dropped, so the builds are listed first and the locks read after.
+    A builder holds the builders' lock of its key, and the creator of a scratch database
+    a lock named after it, from before the database exists until it is published or
+    dropped. So the databases are listed first and the locks read after: one with no
+    session and no lock held has nobody left to finish or drop it.
     """
-    builds = [row[0] for row in conn.execute(
-        "SELECT d.datname FROM pg_database d WHERE starts_with(d.datname, %s) "
+    candidates = [row[0] for row in conn.execute(
+        "SELECT d.datname FROM pg_database d "
+        "WHERE (starts_with(d.datname, %s) OR starts_with(d.datname, %s)) "
         "AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datid = d.oid)",
-        (BUILD_PREFIX,),
+        (BUILD_PREFIX, SCRATCH_PREFIX),
     )]
-    if not builds:
+    if not candidates:
         return []
     held = {(int(high) << 32) | int(low) for high, low in conn.execute(
         "SELECT classid, objid FROM pg_locks "
         "WHERE locktype = 'advisory' AND objsubid = 1 AND granted"
     )}
     dropped = []
-    for name in builds:
+    for name in candidates:
+        prefix = BUILD_PREFIX if name.startswith(BUILD_PREFIX) else SCRATCH_PREFIX
         try:
-            lock_id = _lock_id(name[len(BUILD_PREFIX):].split("_", 1)[0])
+            lock_id = _lock_id(name[len(prefix):].split("_", 1)[0])
         except ValueError:
             continue  # not a name canon gave
         if lock_id in held:
@@ -316,7 +320,7 @@ def _database_exists(conn: psycopg.Connection, name: str) -> bool:
 
 @contextlib.contextmanager
 def _advisory_lock(conn: psycopg.Connection, key: str) -> Iterator[None]:
-    """Serialise builders of one template; released with the connection on any exit."""
+    """A lock for ``key`` (hex), held by ``conn``; released with the connection on any exit."""
     lock_id = _lock_id(key)
     conn.execute("SELECT pg_advisory_lock(%s)", (lock_id,))
     try:
@@ -328,19 +332,19 @@ def _advisory_lock(conn: psycopg.Connection, key: str) -> Iterator[None]:
 
 @contextlib.contextmanager
 def empty_database(host: DatabaseUrl, template: str = "template0") -> Iterator[DatabaseUrl]:
-    """A freshly created database with an unguessable name on ``host``'s server."""
-    name = _new_database(host, template)
-    try:
-        yield host.with_dbname(name)
-    finally:
-        drop_database(host, name)
+    """A freshly created database with an unguessable name on ``host``'s server.
 
-
-def _new_database(host: DatabaseUrl, template: str) -> str:
-    name = SCRATCH_PREFIX + secrets.token_hex(8)
-    with db.connect(host, autocommit=True) as conn:
+    Its creator holds a lock named after it for as long as it lives, so that a prune can
+    tell one whose command was killed (see ``drop_abandoned``).
+    """
+    token = secrets.token_hex(8)
+    name = SCRATCH_PREFIX + token
+    with db.connect(host, autocommit=True) as conn, _advisory_lock(conn, token):
         _create_database(conn, name, template)
-    return name
+        try:
+            yield host.with_dbname(name)
+        finally:
+            drop_database(host, name)
 
 
 def _create_database(conn: psycopg.Connection, name: str, template: str) -> None:
