@@ -59,7 +59,6 @@ class Subject:
     psql_files: Callable[[Path, str], list[Path]] = lambda schema, url: find_files(schema)
 
 
-
 def median_of(runs: int, measure: Callable[[int], float]) -> float:
     """The median of ``runs`` measurements; NaN (shown as "failed") if a run fails."""
     try:

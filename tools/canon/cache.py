@@ -31,7 +31,7 @@ from pathlib import Path
 
 import psycopg
 
-from . import __version__, db
+from . import __version__, db, switches
 from .cluster import project_root
 from .dburl import DatabaseUrl
 from .errors import CanonError
@@ -92,7 +92,7 @@ def _tenant_ids(live: DatabaseUrl, schema_dir: Path) -> list[str]:
 
 
 def enabled() -> bool:
-    return os.environ.get(SWITCH_ENV, "on").strip().lower() not in {"off", "0", "no", "false"}
+    return switches.is_on(SWITCH_ENV)
 
 
 def cache_file() -> Path:

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 import click
 
 from . import __version__
-from .cluster import DEV_DATABASE, dev_cluster, memory_cluster
+from .cluster import DEV_DATABASE, dev_cluster, memory_cluster, stop_with_scratch
 from .dburl import DatabaseUrl
 from .errors import CanonError
 
@@ -398,11 +398,7 @@ def dev_status() -> int:
 @dev.command("stop")
 def dev_stop() -> int:
     """Stop the embedded cluster; its in-memory scratch cluster is deleted."""
-    cluster = dev_cluster()
-    memory = memory_cluster(cluster)
-    if memory is not None:
-        memory.destroy()
-    stopped = cluster.stop()
+    stopped = stop_with_scratch(dev_cluster())
     _console().note("stopped" if stopped else "not running")
     return EXIT_OK
 

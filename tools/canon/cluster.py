@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import switches
 from .errors import ConfigError, DatabaseError
 
 SUPERUSER = "canon"
@@ -49,7 +50,6 @@ MEMORY_MIN_FREE = 512 * 1024 * 1024
 # Nothing writes to a scratch database after its build: autovacuum would only compete
 # with the plan for the CPU.
 MEMORY_SETTINGS = {**SERVER_SETTINGS, "autovacuum": "off"}
-OFF_VALUES = {"off", "0", "no", "false"}
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ class Cluster:
 
     def serves(self, host: str | None, port: str | None) -> bool:
         """Whether a server at ``host``:``port`` is this cluster (as last started)."""
-        if host not in {"127.0.0.1", "localhost"} or not self.state_file.exists():
+        if host not in {"127.0.0.1", "localhost"}:
             return False
         try:
             return str(self._read_state()["port"]) == str(port)
@@ -370,7 +370,7 @@ def memory_cluster(owner: Cluster) -> Cluster | None:
     It is off with ``CANON_SCRATCH_MEMORY=off``, and not created where the tmpfs is missing
     or small (a container's 64 MB ``/dev/shm``). Lost at reboot, it is created again.
     """
-    if os.environ.get(MEMORY_ENV, "on").strip().lower() in OFF_VALUES:
+    if not switches.is_on(MEMORY_ENV):
         return None
     digest = hashlib.sha256(str(owner.root.resolve()).encode()).hexdigest()[:12]
     root = MEMORY_FOLDER / f"canon-scratch-{digest}"
@@ -390,10 +390,16 @@ def _room_in_memory() -> bool:
 
 def destroy_with_scratch(cluster: Cluster) -> None:
     """Delete ``cluster`` and the in-memory scratch cluster paired with it."""
+    stop_with_scratch(cluster)
+    cluster.destroy()
+
+
+def stop_with_scratch(cluster: Cluster) -> bool:
+    """Stop ``cluster`` and delete its in-memory scratch cluster (a cache); True if it ran."""
     memory = memory_cluster(cluster)
     if memory is not None:
         memory.destroy()
-    cluster.destroy()
+    return cluster.stop()
 
 
 def _reachable_by(account: pwd.struct_passwd, folder: Path) -> bool:

@@ -31,14 +31,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
 
 import psycopg
 
-from . import __version__, db, loadorder, quoting
+from . import __version__, db, loadorder, quoting, switches
 from .cluster import MEMORY_ENV, MEMORY_FOLDER, dev_cluster, memory_cluster
 from .dburl import DatabaseUrl
 from .errors import DatabaseError, SourceError
@@ -113,7 +112,7 @@ def statements_digest(statements: Sequence[Statement]) -> str:
 
 
 def cache_enabled() -> bool:
-    return os.environ.get(CACHE_ENV, "on").strip().lower() not in {"off", "0", "no", "false"}
+    return switches.is_on(CACHE_ENV)
 
 
 def template_key(digest: str, role: str) -> str:
@@ -257,7 +256,7 @@ def prune_templates(
     dropped = []
     for name, _, in_use, size in others:
         if in_use or (kept < count and total + (size or 0) <= budget):
-            # One another command is reading goes on a later prune.
+            # Kept: it fits, or another command is reading it (a later prune may drop it).
             kept, total = kept + 1, total + (size or 0)
             continue
         # One another role owns cannot be dropped by us: it stays. A session opened
