@@ -87,11 +87,8 @@ def dump_schema(url: DatabaseUrl, out: Path, exclude_schemas: tuple[str, ...] = 
     _run(url, "pg_dump", args)
 
 
-def load_dump(url: DatabaseUrl, archive: Path, privileges: bool = True) -> None:
-    args = ["--single-transaction", "--exit-on-error", "--no-owner"]
-    if not privileges:
-        args.append("--no-privileges")
-    _run(url, "pg_restore", [*args, str(archive)])
+def load_dump(url: DatabaseUrl, archive: Path) -> None:
+    _run(url, "pg_restore", ["--single-transaction", "--exit-on-error", "--no-owner", str(archive)])
 
 
 def _run(url: DatabaseUrl, tool: str, args: list[str], connect: bool = True) -> str:
