@@ -445,8 +445,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
     code = run(sys.argv[1:], sys.stdout, sys.stderr)
     # Every connection, thread and temporary file is closed when run() returns; what is
-    # left is the interpreter freeing the diff engine's objects one by one, a tenth of a
-    # second that nobody waits for gladly.
+    # left is the interpreter freeing the diff engine's objects one by one, which nobody
+    # needs to wait for.
     try:
         sys.stdout.flush()
         sys.stderr.flush()
