@@ -70,16 +70,17 @@ def stakes(live: Connection, statements: Sequence[str],
     return result
 
 
-def _validated(statements: Sequence[str]) -> set[str]:
-    """``table.constraint`` for every VALIDATE CONSTRAINT in the plan."""
-    found = set()
+def _validated(statements: Sequence[str]) -> dict[str, set[str]]:
+    """The constraints each table (``schema.name``) has validated by a VALIDATE CONSTRAINT."""
+    found: dict[str, set[str]] = {}
     for sql in statements:
         for node in parse(sql):
-            if isinstance(node, ast.AlterTableStmt):
-                table = RawStream()(node.relation)
-                found.update(f"{table}.{cmd.name}" for cmd in node.cmds or ()
-                             if isinstance(cmd, ast.AlterTableCmd)
-                             and cmd.subtype == AlterTableType.AT_ValidateConstraint)
+            if not isinstance(node, ast.AlterTableStmt):
+                continue
+            names = {cmd.name for cmd in node.cmds or () if isinstance(cmd, ast.AlterTableCmd)
+                     and cmd.subtype == AlterTableType.AT_ValidateConstraint}
+            if names:
+                found.setdefault(qualified(node.relation) or "", set()).update(names)
     return found
 
 
@@ -90,7 +91,7 @@ def _table(node: ast.Node) -> ast.RangeVar | None:
 
 
 def _measure(
-    node: ast.Node, count: Count, raw: psycopg.Connection, validated: set[str]
+    node: ast.Node, count: Count, raw: psycopg.Connection, validated: dict[str, set[str]]
 ) -> list[Stake]:
     if isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_TABLE:
         return [_rows(_name(obj), count, raw) for obj in node.objects]
@@ -100,7 +101,7 @@ def _measure(
         table = RawStream()(node.relation)
         lines = []
         for cmd in node.cmds or ():
-            line = _alter(table, cmd, count, validated)
+            line = _alter(table, cmd, count, validated.get(qualified(node.relation) or "", set()))
             if line:
                 lines.append(line)
         return lines
@@ -140,8 +141,9 @@ def _constraint(
 ) -> Stake | None:
     name = constraint.conname or "the new constraint"
     kind = constraint.contype
-    # Rows that break a NOT VALID constraint only matter if the plan validates it later.
-    checked = not constraint.skip_validation or f"{table}.{constraint.conname}" in validated
+    # Rows that break a NOT VALID constraint only matter if the plan validates it later
+    # (``validated`` holds the names of this table's constraints it validates).
+    checked = not constraint.skip_validation or constraint.conname in validated
     if kind == ConstrType.CONSTR_CHECK and constraint.raw_expr is not None:
         predicate = RawStream()(constraint.raw_expr)
         n = count(f"SELECT count(*) FROM {table} WHERE NOT ({predicate})")

@@ -261,7 +261,8 @@ def with_stakes(plan: Plan, live: Connection) -> Plan:
     """The plan with what each statement puts at stake measured on ``live``."""
     measured = measure.stakes(live, [s.sql for s in plan.statements])
     return replace(plan, statements=tuple(
-        replace(s, at_stake=stakes) for s, stakes in zip(plan.statements, measured, strict=True)
+        replace(s, at_stake=stakes) if stakes else s
+        for s, stakes in zip(plan.statements, measured, strict=True)
     ))
 
 

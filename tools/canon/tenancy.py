@@ -6,52 +6,41 @@ a comment or drop target); one that names no tenant schema is shared.
 
 from __future__ import annotations
 
+import functools
+from collections import deque
 from collections.abc import Iterable, Sequence
 
 from pglast import ast
 from pglast.enums import ObjectType
-from pglast.visitors import Visitor
 
 from . import parsing
 from .tenants import Tenant
 
 
-class _Schemas(Visitor):  # type: ignore[misc]
-    """Collects the schema names a statement mentions."""
-
-    def __init__(self) -> None:
-        self.names: list[str] = []
-
-    def visit_RangeVar(self, ancestors: object, node: ast.RangeVar) -> None:
-        if node.schemaname:
-            self.names.append(node.schemaname)
-
-    def visit_CreateSchemaStmt(self, ancestors: object, node: ast.CreateSchemaStmt) -> None:
-        self.names.append(node.schemaname)
-
-    def visit_DropStmt(self, ancestors: object, node: ast.DropStmt) -> None:
-        for obj in node.objects or ():
-            self._object(node.removeType, obj)
-
-    def visit_CommentStmt(self, ancestors: object, node: ast.CommentStmt) -> None:
-        self._object(node.objtype, node.object)
-
-    def _object(self, kind: ObjectType, obj: object) -> None:
-        names = _names(obj)
-        if kind == ObjectType.OBJECT_SCHEMA and names:
-            self.names.append(names[0])
-        elif len(names) > 1:
-            self.names.append(names[0])
-
-    def visit_TypeName(self, ancestors: object, node: ast.TypeName) -> None:
+def _schemas_named(node: ast.Node) -> list[str]:
+    """The schema names one node itself mentions (not its children)."""
+    if isinstance(node, ast.RangeVar):
+        return [node.schemaname] if node.schemaname else []
+    if isinstance(node, ast.CreateSchemaStmt):
+        return [node.schemaname]
+    if isinstance(node, ast.DropStmt):
+        return [name for obj in node.objects or () for name in _object_schema(node.removeType, obj)]
+    if isinstance(node, ast.CommentStmt):
+        return _object_schema(node.objtype, node.object)
+    if isinstance(node, ast.TypeName):
         names = [n.sval for n in node.names or () if isinstance(n, ast.String)]
-        if len(names) > 1 and names[0] != "pg_catalog":
-            self.names.append(names[0])
-
-    def visit_CreateFunctionStmt(self, ancestors: object, node: ast.CreateFunctionStmt) -> None:
+        return [names[0]] if len(names) > 1 and names[0] != "pg_catalog" else []
+    if isinstance(node, ast.CreateFunctionStmt):
         names = [n.sval for n in node.funcname]
-        if len(names) > 1:
-            self.names.append(names[0])
+        return [names[0]] if len(names) > 1 else []
+    return []
+
+
+def _object_schema(kind: ObjectType, obj: object) -> list[str]:
+    names = _names(obj)
+    if kind == ObjectType.OBJECT_SCHEMA and names:
+        return [names[0]]
+    return [names[0]] if len(names) > 1 else []
 
 
 def _names(obj: object) -> list[str]:
@@ -69,17 +58,33 @@ def _names(obj: object) -> list[str]:
     return []
 
 
-def schemas_of(sql: str) -> list[str]:
+@functools.lru_cache(maxsize=parsing.CACHED_STATEMENTS)
+def schemas_of(sql: str) -> tuple[str, ...]:
     """The schema names a statement touches, in the order they appear."""
-    collector = _Schemas()
-    for node in parsing.parse(sql):
-        collector(node)
-    return collector.names
+    # Breadth first, as PostgreSQL's tree is laid out, walked by hand: pglast's Visitor
+    # costs more than the parse itself on plans of many thousand statements.
+    found: list[str] = []
+    pending: deque[object] = deque(parsing.parse(sql))
+    while pending:
+        item = pending.popleft()
+        if isinstance(item, tuple):
+            pending.extend(v for v in item if isinstance(v, (tuple, ast.Node)))
+            continue
+        assert isinstance(item, ast.Node)
+        found.extend(_schemas_named(item))
+        for member in item:
+            value = getattr(item, member)
+            if isinstance(value, (tuple, ast.Node)):
+                pending.append(value)
+    return tuple(found)
 
 
 def tenant_of(sql: str, tenants: Sequence[Tenant]) -> Tenant | None:
     """The tenant whose schema the statement changes, or None for shared objects."""
-    by_schema = {t.schema: t for t in tenants}
+    return _owner(sql, {t.schema: t for t in tenants})
+
+
+def _owner(sql: str, by_schema: dict[str, Tenant]) -> Tenant | None:
     for name in schemas_of(sql):
         if name in by_schema:
             return by_schema[name]
@@ -90,8 +95,9 @@ def group_by_tenant(statements: Iterable[str], tenants: Sequence[Tenant]) -> lis
     """Statements grouped: shared ones first (in plan order), then each tenant's."""
     shared: list[str] = []
     per_tenant: dict[str, list[str]] = {t.id: [] for t in tenants}
+    by_schema = {t.schema: t for t in tenants}
     for sql in statements:
-        owner = tenant_of(sql, tenants)
+        owner = _owner(sql, by_schema)
         (per_tenant[owner.id] if owner else shared).append(sql)
     groups: list[tuple[Tenant | None, list[str]]] = [(None, shared)] if shared else []
     groups += [(t, per_tenant[t.id]) for t in tenants if per_tenant[t.id]]

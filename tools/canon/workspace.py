@@ -43,13 +43,15 @@ def workspace(
     (plan, drift, verify) have live inspected while the files are read and loaded.
     """
     with contextlib.ExitStack() as stack:
-        if read_only:
-            stack.enter_context(inspection(live, EXCLUDED_SCHEMAS, changing=True))
         files, commit = stack.enter_context(schema_files(ref, schema_dir))
         config = load_config(files)
         tenants = resolve_tenants(config, live)
         chosen = resolve_tenants(config, live, only=tenant)[0] if tenant else None
         source = read_schema(files, config, tenants, chosen)
+        if read_only:
+            # Started once the files are read: its imports would slow the reading down,
+            # and the build that follows mostly waits on the server.
+            stack.enter_context(inspection(live, EXCLUDED_SCHEMAS, changing=True))
         target = stack.enter_context(scratch_database(live, source.statements, warn))
         # The scratch database is inspected in the background while the caller works on live.
         stack.enter_context(inspection(target, EXCLUDED_SCHEMAS))
