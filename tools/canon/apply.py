@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import psycopg
-from sqlalchemy.engine import Connection
 
 from . import __version__, catalog, db, diff
 from .backup import Backup, backup
+from .db import Connection
 from .dburl import DatabaseUrl
 from .errors import ApplyFailed, DatabaseError, HazardRefused, PlanRefused, StalePlan
 from .fanout import FAILED, FanOut, TenantOutcome, apply_by_tenant
@@ -173,7 +173,7 @@ def _current_plan(
 
 
 def _check_fresh(plan: Plan, schema_digest: str, conn: Connection) -> None:
-    live_major = _server_version(conn) // 10000
+    live_major = db.server_version(conn) // 10000
     if plan.server_version and plan.server_version // 10000 != live_major:
         raise StalePlan(f"stale plan: it was written for PostgreSQL {plan.server_version // 10000} "
                         f"and the live server runs PostgreSQL {live_major}; plan again")
@@ -181,11 +181,6 @@ def _check_fresh(plan: Plan, schema_digest: str, conn: Connection) -> None:
         raise StalePlan("stale plan: the schema files changed since it was written; plan again")
     if plan.live_fingerprint != fingerprint(conn, diff.EXCLUDED_SCHEMAS):
         raise StalePlan("stale plan: the live database changed since it was written; plan again")
-
-
-def _server_version(conn: Connection) -> int:
-    raw = conn.connection.driver_connection
-    return int(raw.info.server_version) if isinstance(raw, psycopg.Connection) else 0
 
 
 def _check_unchanged(live: DatabaseUrl, plan: Plan) -> None:

@@ -14,8 +14,7 @@ gate or a migration never rests on a local file.
 The inputs hashed are every file under the schema folder (any suffix), the settings
 file beside it and the resolved tenant list: a superset of what shapes a plan, so a
 change to any of them misses the cache. The fingerprint query is the one
-``canon.fingerprint`` runs; that module imports SQLAlchemy (the slowest import canon
-has) only when it runs the query itself, so this path stays light.
+``canon.fingerprint`` runs.
 """
 
 from __future__ import annotations

@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from .db import Connection, query
 
 # Privileges as "grantee:privilege[*]" without the owner's own rows: owners are not
 # managed, and the owner's implicit grants would differ with them. A NULL ACL means the
@@ -195,7 +194,7 @@ Signatures = dict[tuple[str, str], str]
 
 def signatures(conn: Connection, excluded: Iterable[str]) -> Signatures:
     """Every managed object, keyed by (kind, qualified name), with its defining details."""
-    rows = conn.execute(text(SIGNATURE_QUERY), {"excluded": sorted(excluded)})
+    rows = conn.execute(query(SIGNATURE_QUERY), {"excluded": sorted(excluded)})
     return {(kind, name): detail or "" for kind, name, detail in rows if kind is not None}
 
 

@@ -12,13 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-
 from . import immutables
+from .db import Connection, query
 from .quoting import literal
 
-COLLATIONS_QUERY = text(
+COLLATIONS_QUERY = query(
     """
     SELECT format('%I.%I', n.nspname, c.collname),
            format('"%s"."%s"', replace(n.nspname, '"', '""'), replace(c.collname, '"', '""')),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
+import psycopg
 
+from .db import Connection, query
 from .quoting import literal
 
 # Objects in pg_description, named the way COMMENT ON wants them. Extension members and
 # system schemas are left out: their comments belong to whoever installed them.
-COMMENTS_QUERY = text(
+COMMENTS_QUERY = query(
     """
     SELECT i.type, i.schema, i.identity, d.description, a.object_names, a.object_args
     FROM pg_description d
@@ -61,15 +61,14 @@ def comment_statement(kind: str, identity: str, description: str | None) -> str:
 
 
 def _exists(conn: Connection, kind: str, names: list[str], args: list[str]) -> bool:
-    with conn.begin_nested() as savepoint:
-        try:
+    try:
+        with conn.transaction():
             conn.execute(
-                text("SELECT pg_get_object_address(:kind, :names, :args)"),
+                query("SELECT pg_get_object_address(:kind, :names, :args)"),
                 {"kind": kind, "names": names, "args": args},
             )
-        except Exception:
-            savepoint.rollback()
-            return False
+    except psycopg.Error:
+        return False
     return True
 
 

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import functools
+import re
+import weakref
+from collections import namedtuple
+from typing import Any, TypeAlias
+
 import psycopg
+from psycopg.rows import RowMaker
 
 from .dburl import DatabaseUrl
 from .errors import DatabaseError
 
 CONNECT_TIMEOUT_SECONDS = 10
+
+Connection: TypeAlias = "psycopg.Connection[Any]"
+
+# ``:name``, but not a ``::`` cast, an array slice ``[a:b]`` or an escaped ``\:``.
+_PARAMETER = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
+
+# The address each ``reader`` connection was opened with. Kept rather than rebuilt from
+# libpq's view of the connection, which adds defaults (sslcertmode...) older tools refuse.
+_opened_with: weakref.WeakKeyDictionary[Connection, DatabaseUrl] = weakref.WeakKeyDictionary()
 
 
 def connect(url: DatabaseUrl, *, autocommit: bool = False) -> psycopg.Connection:
@@ -43,3 +59,44 @@ def _first_line(text: str) -> str:
 def server_version(conn: psycopg.Connection) -> int:
     """server_version_num, e.g. 150018."""
     return int(conn.info.server_version)
+
+
+def query(text: str) -> str:
+    """A catalog query written with ``:name`` parameters, in psycopg's ``%(name)s`` form.
+
+    canon's catalog queries are long and full of ``%I`` formats and ``LIKE 'pg_%'``
+    patterns; ``:name`` keeps them readable. Once a query has parameters psycopg wants
+    every literal ``%`` doubled, so that is done here too.
+    """
+    if not _PARAMETER.search(text):
+        return text
+    return _PARAMETER.sub(r"%(\1)s", text.replace("%", "%%")).replace("\\:", ":")
+
+
+def named_rows(cursor: psycopg.Cursor[Any]) -> RowMaker[Any]:
+    """Rows read by column name (``row.relname``) as well as by position.
+
+    Unlike psycopg's ``namedtuple_row``, two columns may share a name (``format``,
+    ``?column?``): such columns are read by position.
+    """
+    if not cursor.description:
+        return lambda values: values
+    return _row_class(tuple(column.name for column in cursor.description))._make
+
+
+@functools.lru_cache(maxsize=512)
+def _row_class(names: tuple[str, ...]) -> Any:
+    return namedtuple("Row", names, rename=True)  # type: ignore[misc]
+
+
+def reader(url: DatabaseUrl) -> Connection:
+    """A connection for reading catalogs: rows by name, a transaction begun on first use."""
+    conn = connect(url)
+    conn.row_factory = named_rows
+    _opened_with[conn] = url
+    return conn
+
+
+def url_of(conn: Connection) -> DatabaseUrl:
+    """The address a ``reader`` connection was opened with, password included."""
+    return _opened_with[conn]

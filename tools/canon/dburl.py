@@ -1,4 +1,4 @@
-"""Database addresses: one value type that speaks libpq, SQLAlchemy and humans (password masked)."""
+"""Database addresses: one value type that speaks libpq and humans (password masked)."""
 
 from __future__ import annotations
 
@@ -70,10 +70,6 @@ class DatabaseUrl:
         query = "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in sorted(params.items()))
         text = f"{driver}://{netloc}/{quote(dbname or '', safe='')}"
         return f"{text}?{query}" if query else text
-
-    def sqlalchemy_url(self) -> str:
-        """SQLAlchemy 2.0 maps plain postgresql:// to psycopg2: name psycopg 3 explicitly."""
-        return self.url(driver="postgresql+psycopg")
 
     def masked(self) -> str:
         return self.url(mask=True)

@@ -15,14 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-
+from .db import Connection, query
 from .models import column_pairs
 
 # Views and materialized views that read the given columns, then every view that reads
 # those, with the depth at which each was reached (deepest are dropped first).
-VIEWS_QUERY = text(
+VIEWS_QUERY = query(
     """
     WITH RECURSIVE blocked AS (
         SELECT DISTINCT r.ev_class AS oid, 1 AS depth
@@ -48,7 +46,7 @@ VIEWS_QUERY = text(
 )
 
 # Indexes whose expressions or predicates use one of the given types.
-INDEXES_QUERY = text(
+INDEXES_QUERY = query(
     """
     SELECT DISTINCT format('"%s"."%s"', replace(n.nspname, '"', '""'), replace(c.relname, '"', '""'))
     FROM pg_depend d

@@ -18,11 +18,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import create_engine
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.pool import NullPool
-
 from . import (
     collations,
     comments,
@@ -42,27 +37,19 @@ from . import (
     sequences,
     structure,
 )
+from .db import Connection, reader
 from .dburl import DatabaseUrl
-from .errors import DatabaseError
 from .managed import EXCLUDED_SCHEMAS
 
 
 @contextlib.contextmanager
 def connect(url: DatabaseUrl) -> Iterator[Connection]:
-    """A SQLAlchemy connection over psycopg 3 with no pool, so nothing outlives the block."""
-    engine = create_engine(url.sqlalchemy_url(), poolclass=NullPool)
+    """A connection for diffing; closed, with its transaction undone, when the block ends."""
+    conn = reader(url)
     try:
-        try:
-            conn = engine.connect()
-        except (OperationalError, DBAPIError) as exc:
-            reason = url.scrub(str(exc.orig).strip().splitlines()[0])
-            raise DatabaseError(f"cannot connect to {url.masked()}: {reason}") from None
-        try:
-            yield conn
-        finally:
-            conn.close()
+        yield conn
     finally:
-        engine.dispose()
+        conn.close()
 
 
 @functools.cache
@@ -88,7 +75,7 @@ def _load_engine() -> tuple[Any, Any, str]:
         """
 
         def load_privileges(self) -> None:
-            self.privileges = {}
+            self.privileges: dict[str, Any] = {}
 
     return Migration, Inspector, PROPS
 
@@ -122,7 +109,7 @@ def _import_schemainspect_queries() -> None:
     finally:
         if not had_real:
             del sys.modules["pkg_resources"]
-    misc.resource_stream = lambda subpath: _package_file("schemainspect.pg", subpath)
+    misc.resource_stream = lambda subpath: _package_file("schemainspect.pg", subpath)  # type: ignore[attr-defined]
     sys.modules[name] = misc
 
 
@@ -138,12 +125,28 @@ def inspect(conn: Connection, excluded: Iterable[str] = EXCLUDED_SCHEMAS) -> Any
     if ready is not None:
         return ready
     _, inspector_class, props = _load_engine()
-    inspector = inspector_class(conn)
+    inspector = inspector_class(_InspectorLink(conn))
     skip = set(excluded)
     for prop in props.split():
         kept = {k: v for k, v in getattr(inspector, prop).items() if v.schema not in skip}
         setattr(inspector, prop, kept)
     return inspector
+
+
+class _InspectorLink:
+    """What schemainspect asks of a connection, answered over psycopg.
+
+    With no SQLAlchemy dialect to read, schemainspect takes its plain-driver path: it
+    reads the server version from ``connection.server_version`` and runs each query as
+    written, reading the rows by column name.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.connection = types.SimpleNamespace(server_version=conn.info.server_version)
+
+    def execute(self, sql: str) -> list[Any]:
+        return self._conn.execute(sql).fetchall()
 
 
 def changes(

@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-
+from .db import Connection, query
 from .errors import PlanRefused
 
-DOMAINS_QUERY = text(
+DOMAINS_QUERY = query(
     """
     SELECT format('%I.%I', n.nspname, t.typname), format_type(t.typbasetype, t.typtypmod),
            t.typnotnull, t.typdefault,

@@ -17,9 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-
+from .db import Connection, query
 from .errors import PlanRefused
 from .quoting import ident, literal, qualified
 
@@ -103,7 +101,7 @@ def prepare(live: Any, target: Any, conn: Connection) -> EnumPlan:
 
 
 def _array_recasts(conn: Connection, change: EnumChange) -> list[str]:
-    columns = conn.execute(COLUMNS_QUERY, {"schema": change.schema, "name": change.name}).all()
+    columns = conn.execute(COLUMNS_QUERY, {"schema": change.schema, "name": change.name}).fetchall()
     return [
         f"ALTER TABLE {table} ALTER COLUMN {ident(column)} TYPE {change.key}[] "
         f"USING {ident(column)}::text[]::{change.key}[];"
@@ -132,7 +130,7 @@ def _changes(live: Any, target: Any) -> list[EnumChange]:
 
 
 # Columns of the enum or of its array type, in tables that hold rows.
-COLUMNS_QUERY = text(
+COLUMNS_QUERY = query(
     """
     SELECT a.attrelid::regclass::text, a.attname, a.atttypid = t.typarray
     FROM pg_type t
@@ -162,7 +160,7 @@ def _refuse_if_used(conn: Connection, change: EnumChange) -> None:
 
 def _uses(conn: Connection, change: EnumChange) -> list[tuple[str, str, int]]:
     found = []
-    columns = conn.execute(COLUMNS_QUERY, {"schema": change.schema, "name": change.name}).all()
+    columns = conn.execute(COLUMNS_QUERY, {"schema": change.schema, "name": change.name}).fetchall()
     for table, column, is_array in columns:
         found.extend(_count(conn, table, column, is_array, change.removed))
     return found
@@ -179,7 +177,7 @@ def _count(
     else:
         sql = (f"SELECT {quoted}::text, count(*) FROM {table} "
                f"WHERE {quoted}::text = ANY(:labels) GROUP BY 1 ORDER BY 1")
-    rows = conn.execute(text(sql), {"labels": list(labels)}).all()
+    rows = conn.execute(query(sql), {"labels": list(labels)}).fetchall()
     return [(f"{table}.{quoted}", label, int(count)) for label, count in rows]
 
 

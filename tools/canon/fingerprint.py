@@ -11,10 +11,8 @@ a saved plan still fits the live database.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # SQLAlchemy is slow to import; the no-change shortcut reads only the query
-    from sqlalchemy.engine import Connection
+from .db import Connection, query
 
 FINGERPRINT_QUERY = """
 WITH ns AS (
@@ -110,9 +108,6 @@ SELECT md5(coalesce(string_agg(item, E'\\n' ORDER BY item), '')), count(*) FROM 
 
 def fingerprint(conn: Connection, excluded: Iterable[str]) -> str:
     """A stable hash of every managed object's definition in the connected database."""
-    from sqlalchemy import text
-
-    row = conn.execute(
-        text(FINGERPRINT_QUERY), {"excluded": sorted(excluded)}
-    ).one()
+    row = conn.execute(query(FINGERPRINT_QUERY), {"excluded": sorted(excluded)}).fetchone()
+    assert row is not None  # an aggregate returns one row
     return f"{row[0]}-{row[1]}"

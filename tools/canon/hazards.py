@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, ObjectType
 from pglast.visitors import Visitor
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
 
 from . import parsing
+from .db import Connection, query
 from .diff import EXCLUDED_SCHEMAS
 from .errors import ConfigError
 
@@ -101,14 +100,14 @@ def parse_names(value: str) -> set[str]:
 
 def live_facts(conn: Connection) -> LiveFacts:
     rows = conn.execute(
-        text(
+        query(
             "SELECT p.proname, p.provolatile = 'v', n.nspname || '.' || p.proname "
             "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
             "WHERE n.nspname NOT IN ('information_schema')"
         )
-    ).all()
+    ).fetchall()
     bodies = conn.execute(
-        text(
+        query(
             "SELECT p.oid::regprocedure::text, p.prosrc FROM pg_proc p "
             "JOIN pg_namespace n ON n.oid = p.pronamespace "
             "JOIN pg_language l ON l.oid = p.prolang "
@@ -117,19 +116,19 @@ def live_facts(conn: Connection) -> LiveFacts:
             "AND n.nspname <> ALL (:excluded)"
         ),
         {"excluded": sorted(EXCLUDED_SCHEMAS)},
-    ).all()
+    ).fetchall()
     indexed = conn.execute(
-        text(
+        query(
             "SELECT n.nspname || '.' || c.relname || '.' || co.conname FROM pg_constraint co "
             "JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE co.contype IN ('p', 'u', 'x')"
         )
-    ).scalars().all()
+    ).fetchall()
     return LiveFacts(
         volatile_functions=frozenset(r[0] for r in rows if r[1]),
         existing_functions=frozenset(r[2] for r in rows),
         bodies=tuple((str(b[0]), str(b[1] or "")) for b in bodies),
-        indexed_constraints=frozenset(str(name) for name in indexed),
+        indexed_constraints=frozenset(str(row[0]) for row in indexed),
     )
 
 

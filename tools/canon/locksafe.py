@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, ObjectType
 from pglast.stream import RawStream
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
 
 from . import parsing
+from .db import Connection, query
 from .hazards import parse, qualified, tables_created
 
 # relkinds on which PostgreSQL 15 allows the concurrent forms.
@@ -79,10 +78,9 @@ def _droppable_concurrently(node: ast.DropStmt, relkinds: dict[str, str]) -> boo
 
 
 def _validate_separately(node: ast.AlterTableStmt) -> list[str]:
-    cmds = node.cmds or ()
-    if len(cmds) != 1:
+    if not node.cmds or len(node.cmds) != 1:
         return []
-    cmd = cmds[0]
+    cmd = node.cmds[0]
     constraint = cmd.def_
     if cmd.subtype != AlterTableType.AT_AddConstraint or not isinstance(constraint, ast.Constraint):
         return []
@@ -125,11 +123,11 @@ def _relkinds(live: Connection, names: set[str]) -> dict[str, str]:
     if not names:
         return {}
     rows = live.execute(
-        text(
+        query(
             "SELECT n.nspname || '.' || c.relname, c.relkind FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname || '.' || c.relname = ANY(:names)"
         ),
         {"names": sorted(names)},
-    ).all()
+    ).fetchall()
     return {row[0]: row[1] for row in rows}

@@ -16,8 +16,8 @@ import psycopg
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, ObjectType
 from pglast.stream import RawStream
-from sqlalchemy.engine import Connection
 
+from .db import Connection
 from .hazards import parse, qualified, tables_created
 from .quoting import ident
 
@@ -50,8 +50,7 @@ class Stake:
 def stakes(live: Connection, statements: Sequence[str],
            timeout_ms: int = MEASURE_TIMEOUT_MS) -> list[tuple[Stake, ...]]:
     """For each statement, one line per thing it puts at stake (often none)."""
-    raw = live.connection.driver_connection
-    assert isinstance(raw, psycopg.Connection)
+    raw = live
     created = tables_created(statements)
     validated = _validated(statements)
 

@@ -19,13 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from .db import Connection, query
 
 QUOTED = """format('"%s"."%s"', replace({0}, '"', '""'), replace({1}, '"', '""'))"""
 
 # Indexes attached to a parent index, and constraints inherited from a parent constraint.
-CHILDREN_QUERY = text(
+CHILDREN_QUERY = query(
     f"""
     SELECT 'index', {QUOTED.format('n.nspname', 'c.relname')}
     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid AND c.relkind IN ('i', 'I')
@@ -42,7 +41,7 @@ CHILDREN_QUERY = text(
     """
 )
 
-BOUNDS_QUERY = text(
+BOUNDS_QUERY = query(
     """
     SELECT format('%I.%I', n.nspname, c.relname), i.inhparent::regclass::text,
            pg_get_expr(c.relpartbound, c.oid)

@@ -25,10 +25,9 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy.engine import Connection
-
 from . import (
     __version__,
+    db,
     diff,
     hazards,
     locksafe,
@@ -38,10 +37,11 @@ from . import (
     tenancy,
     tenants,
 )
+from .db import Connection
 from .dburl import DatabaseUrl
 from .errors import SourceError
 from .fingerprint import fingerprint
-from .prefetch import FINGERPRINT_INFO
+from .prefetch import fingerprint_known
 from .sources import SchemaSource, split_statements
 from .workspace import Workspace
 
@@ -223,18 +223,15 @@ def make_plan(
     # Taken before live is read: should live change while it is planned, the plan
     # no longer matches it and apply refuses it as stale.
     live_fingerprint = fingerprint(live, diff.EXCLUDED_SCHEMAS)
-    live.info[FINGERPRINT_INFO] = live_fingerprint
-    try:
+    with fingerprint_known(live, live_fingerprint):
         changes, notes = renames.planned_changes(live, target, source)
-    finally:
-        del live.info[FINGERPRINT_INFO]
     raw = tenancy.shared_first(source.in_scope(changes), source.tenants)
     statements = locksafe.lock_safe(raw, live, options.concurrently) if raw else []
     plan = Plan(
         statements=classified(statements, live),
         schema_digest=source.digest,
         live_fingerprint=live_fingerprint,
-        server_version=_server_version(live),
+        server_version=db.server_version(live),
         schema_ref=options.schema_ref,
         notes=tuple(notes),
         tenants=(source.only_tenant,) if source.only_tenant else source.tenants,
@@ -264,11 +261,6 @@ def with_stakes(plan: Plan, live: Connection) -> Plan:
         replace(s, at_stake=stakes) if stakes else s
         for s, stakes in zip(plan.statements, measured, strict=True)
     ))
-
-
-def _server_version(conn: Connection) -> int:
-    raw = conn.connection.driver_connection
-    return int(raw.info.server_version) if raw is not None else 0
 
 
 def read_plan_file(path: Path) -> Plan:

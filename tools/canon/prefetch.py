@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,9 +33,9 @@ _jobs: dict[Key, _Job] = {}
 _worker = threading.local()
 
 
-# Where a caller keeps the live fingerprint on its connection (``Connection.info``),
-# so the check below costs no second catalog query.
-FINGERPRINT_INFO = "canon.fingerprint"
+# Fingerprints callers took on their live connections, so the check below costs no
+# second catalog query.
+_known_fingerprints: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -73,11 +74,21 @@ def inspection(url: DatabaseUrl, excluded: Iterable[str], changing: bool = False
         thread.join()
 
 
+@contextlib.contextmanager
+def fingerprint_known(conn: Any, fingerprint: str) -> Iterator[None]:
+    """While the block runs, ``conn``'s database is known to have ``fingerprint``."""
+    _known_fingerprints[conn] = fingerprint
+    try:
+        yield
+    finally:
+        _known_fingerprints.pop(conn, None)
+
+
 def claim(conn: Any, excluded: Iterable[str]) -> Any | None:
     """The inspection made ahead for ``conn``'s database, or None to inspect now."""
     if getattr(_worker, "active", False):
         return None
-    key = str(conn.engine.url.database or "")
+    key = str(conn.info.dbname)
     with _lock:
         job = _jobs.get(key)
         if job is None or job.excluded != frozenset(excluded):
@@ -94,8 +105,8 @@ def claim(conn: Any, excluded: Iterable[str]) -> Any | None:
 def _fingerprint_now(conn: Any, excluded: frozenset[str]) -> str:
     from .fingerprint import fingerprint
 
-    known = conn.info.get(FINGERPRINT_INFO)
-    return known if isinstance(known, str) else fingerprint(conn, excluded)
+    known = _known_fingerprints.get(conn)
+    return known if known is not None else fingerprint(conn, excluded)
 
 
 def _inspect(url: DatabaseUrl, job: _Job) -> None:
@@ -104,7 +115,7 @@ def _inspect(url: DatabaseUrl, job: _Job) -> None:
         from . import diff
 
         with diff.connect(url) as conn:
-            job.driver = conn.connection.driver_connection
+            job.driver = conn
             if job.changing:
                 from .fingerprint import fingerprint
 

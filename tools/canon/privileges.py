@@ -17,15 +17,14 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from pglast import ast
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
 
 from . import parsing
+from .db import Connection, query
 from .quoting import ident
 
 # One row per object with privileges: how GRANT names it, its ACL (or the default ACL
 # for its kind when it has none yet), the default ACL, and what the plan would call it.
-ACL_QUERY = text(
+ACL_QUERY = query(
     """
     WITH ns AS (
         SELECT oid, nspname FROM pg_namespace
@@ -82,7 +81,7 @@ ACL_QUERY = text(
     """
 )
 
-DEFAULT_ACL_QUERY = text(
+DEFAULT_ACL_QUERY = query(
     """
     SELECT d.defaclrole::regrole::text, n.nspname, d.defaclobjtype,
            ARRAY(SELECT format('%s:%s:%s',
@@ -183,7 +182,7 @@ def _default_acl_changes(live: Connection, target: Connection, excluded: frozens
     have = _read_default_acls(live, excluded)
     want = _read_default_acls(target, excluded)
     schemas = _schemas(target, excluded)
-    statements = []
+    statements: list[str] = []
     for key in sorted(set(have) | set(want), key=lambda k: (k[0], k[1] or "", k[2])):
         role, schema, objtype = key
         if schema is not None and schema not in schemas:
@@ -208,14 +207,17 @@ def _read_default_acls(
 
 
 def _schemas(conn: Connection, excluded: frozenset[str]) -> set[str]:
-    rows = conn.execute(text("SELECT nspname FROM pg_namespace WHERE nspname <> ALL (:excluded)"),
+    rows = conn.execute(query("SELECT nspname FROM pg_namespace WHERE nspname <> ALL (:excluded)"),
                         {"excluded": sorted(excluded)})
     return {row[0] for row in rows}
 
 
 class Placed(Protocol):
-    schema: str
-    relname: str
+    @property
+    def schema(self) -> str: ...
+
+    @property
+    def relname(self) -> str: ...
 
 
 Key = TypeVar("Key")

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-
+from .db import Connection, query
 from .quoting import ident
 
-PUBLICATIONS_QUERY = text(
+PUBLICATIONS_QUERY = query(
     """
     SELECT p.pubname, p.puballtables,
            concat_ws(', ', CASE WHEN p.pubinsert THEN 'insert' END,

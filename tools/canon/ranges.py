@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-
 from . import immutables
+from .db import Connection, query
 
-RANGES_QUERY = text(
+RANGES_QUERY = query(
     """
     SELECT format('%I.%I', n.nspname, t.typname), format_type(r.rngsubtype, NULL),
            CASE WHEN r.rngcollation <> 0 THEN

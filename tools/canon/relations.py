@@ -12,12 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-
+from .db import Connection, query
 from .privileges import standing
 
-RELATIONS_QUERY = text(
+RELATIONS_QUERY = query(
     """
     SELECT format('%I.%I', n.nspname, c.relname), n.nspname, c.relname, c.relkind,
            coalesce(c.reloptions, '{}'), c.relforcerowsecurity

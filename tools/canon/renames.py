@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from pglast import ast
 from pglast.enums import AlterTableType
 from pglast.stream import RawStream
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
 
 from . import db, diff, parsing
+from .db import Connection, query
 from .dburl import DatabaseUrl
 from .livecopy import copy_of_live
 from .quoting import ident, literal
@@ -145,9 +144,8 @@ EXISTS = {
 
 
 def _exists(live: Connection, kind: str, schema: str, parent: str | None, name: str) -> bool:
-    query = text(EXISTS[kind])
     params = {"schema": schema, "parent": parent, "name": name}
-    return live.execute(query, params).first() is not None
+    return live.execute(query(EXISTS[kind]), params).fetchone() is not None
 
 
 @dataclass(frozen=True)
@@ -205,8 +203,7 @@ def planned_changes(live: Connection, target: Connection, source: SchemaSource) 
     ]
     if not todo.renames:
         return diff.changes(live, target), notes
-    url = live.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    return changes_with_renames(DatabaseUrl.parse(url), target, todo.renames, _quiet), notes
+    return changes_with_renames(db.url_of(live), target, todo.renames, _quiet), notes
 
 
 def _quiet(_: str) -> None:
@@ -246,17 +243,17 @@ def suspected(statements: Sequence[str], live: Connection) -> dict[int, str]:
 
 def _column_type(live: Connection, table: tuple[str, str], column: str) -> int | None:
     row = live.execute(
-        text(
+        query(
             "SELECT a.atttypid FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :schema "
             "AND c.relname = :table AND a.attname = :column AND NOT a.attisdropped"
         ),
         {"schema": table[0], "table": table[1], "column": column},
-    ).first()
+    ).fetchone()
     return int(row[0]) if row else None
 
 
 def _type_oid(live: Connection, type_name: ast.TypeName) -> int | None:
     spelled = RawStream()(type_name)
-    row = live.execute(text("SELECT to_regtype(:name)::oid"), {"name": str(spelled)}).first()
+    row = live.execute(query("SELECT to_regtype(:name)::oid"), {"name": str(spelled)}).fetchone()
     return int(row[0]) if row and row[0] is not None else None

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from .db import Connection, query
 
-SEQUENCES_QUERY = text(
+SEQUENCES_QUERY = query(
     """
     SELECT format('%I.%I', n.nspname, c.relname), format_type(s.seqtypid, NULL),
            s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,

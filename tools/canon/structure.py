@@ -11,14 +11,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-
+from .db import Connection, query
 from .errors import PlanRefused
 
-TABLES_QUERY = text(
+TABLES_QUERY = query(
     """
     SELECT format('%I.%I', n.nspname, c.relname), c.relkind,
            coalesce((SELECT string_agg(i.inhparent::regclass::text, ',' ORDER BY i.inhseqno)
@@ -30,10 +28,10 @@ TABLES_QUERY = text(
     """
 )
 
-EXTENSIONS_QUERY = text("SELECT extname, extversion FROM pg_extension")
+EXTENSIONS_QUERY = query("SELECT extname, extversion FROM pg_extension")
 
 # Columns numbered by an identity or by a sequence default (serial).
-NUMBERED_QUERY = text(
+NUMBERED_QUERY = query(
     """
     SELECT format('%I.%I.%I', n.nspname, c.relname, a.attname),
            CASE WHEN a.attidentity <> '' THEN 'identity' ELSE 'serial' END
@@ -58,9 +56,9 @@ def check(live: Connection, target: Connection, excluded: Iterable[str]) -> None
     _check_extensions(live, target)
 
 
-def _check_numbering(live: Connection, target: Connection, params: dict[str, object]) -> None:
-    have = dict(live.execute(NUMBERED_QUERY, params).all())
-    want = dict(target.execute(NUMBERED_QUERY, params).all())
+def _check_numbering(live: Connection, target: Connection, params: Mapping[str, object]) -> None:
+    have = dict(live.execute(NUMBERED_QUERY, params).fetchall())
+    want = dict(target.execute(NUMBERED_QUERY, params).fetchall())
     for column in sorted(have.keys() & want.keys()):
         if have[column] != want[column]:
             raise PlanRefused(
@@ -90,8 +88,8 @@ def _check_table(name: str, have: tuple[str, str, bool], want: tuple[str, str, b
 
 
 def _check_extensions(live: Connection, target: Connection) -> None:
-    have = dict(live.execute(EXTENSIONS_QUERY).all())
-    want = dict(target.execute(EXTENSIONS_QUERY).all())
+    have = dict(live.execute(EXTENSIONS_QUERY).fetchall())
+    want = dict(target.execute(EXTENSIONS_QUERY).fetchall())
     for name in sorted(have.keys() & want.keys()):
         if _version_key(want[name]) < _version_key(have[name]):
             raise PlanRefused(
