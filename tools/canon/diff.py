@@ -109,12 +109,16 @@ def _import_schemainspect_queries() -> None:
     finally:
         if not had_real:
             del sys.modules["pkg_resources"]
-    misc.resource_stream = lambda subpath: _package_file("schemainspect.pg", subpath)  # type: ignore[attr-defined]
+    misc.resource_stream = _schemainspect_file  # type: ignore[attr-defined]
     sys.modules[name] = misc
 
 
 def _package_file(package: str, subpath: str) -> IO[bytes]:
     return importlib.resources.files(package).joinpath(subpath).open("rb")
+
+
+def _schemainspect_file(subpath: str) -> IO[bytes]:
+    return _package_file("schemainspect.pg", subpath)
 
 
 def inspect(conn: Connection, excluded: Iterable[str] = EXCLUDED_SCHEMAS) -> Any:

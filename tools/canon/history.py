@@ -59,7 +59,7 @@ def read(url: DatabaseUrl, limit: int = 20) -> tuple[ApplyEntry, ...]:
     by_apply: dict[int, list[StepRecord]] = {}
     for s in steps:
         by_apply.setdefault(s[0], []).append(StepRecord(*s[1:]))
-    return tuple(ApplyEntry(*r, steps=tuple(by_apply.get(r[0], []))) for r in rows)  # type: ignore[misc]  # r: the columns before steps
+    return tuple(ApplyEntry(*r, steps=tuple(by_apply.get(r[0], []))) for r in rows)
 
 
 def to_text(entries: tuple[ApplyEntry, ...]) -> str:

@@ -50,12 +50,11 @@ class Stake:
 def stakes(live: Connection, statements: Sequence[str],
            timeout_ms: int = MEASURE_TIMEOUT_MS) -> list[tuple[Stake, ...]]:
     """For each statement, one line per thing it puts at stake (often none)."""
-    raw = live
     created = tables_created(statements)
     validated = _validated(statements)
 
     def count(query: str) -> int | None:
-        return _count(raw, query, timeout_ms)
+        return _count(live, query, timeout_ms)
 
     result = []
     for sql in statements:
@@ -64,7 +63,7 @@ def stakes(live: Connection, statements: Sequence[str],
             table = _table(node)
             if table is not None and qualified(table) in created:
                 continue
-            lines.extend(line for line in _measure(node, count, raw, validated) if line)
+            lines.extend(line for line in _measure(node, count, live, validated) if line)
         result.append(tuple(lines))
     return result
 
@@ -98,9 +97,10 @@ def _measure(
         return [_schema_tables(obj.sval, count) for obj in node.objects]
     if isinstance(node, ast.AlterTableStmt):
         table = RawStream()(node.relation)
+        validated_here = validated.get(qualified(node.relation) or "", set())
         lines = []
         for cmd in node.cmds or ():
-            line = _alter(table, cmd, count, validated.get(qualified(node.relation) or "", set()))
+            line = _alter(table, cmd, count, validated_here)
             if line:
                 lines.append(line)
         return lines

@@ -61,10 +61,14 @@ def _names(obj: object) -> list[str]:
 @functools.lru_cache(maxsize=parsing.CACHED_STATEMENTS)
 def schemas_of(sql: str) -> tuple[str, ...]:
     """The schema names a statement touches, in the order they appear."""
-    # Breadth first, as PostgreSQL's tree is laid out, walked by hand: pglast's Visitor
-    # costs more than the parse itself on plans of many thousand statements.
+    return tuple(name for root in parsing.parse(sql) for name in _breadth_first_schemas(root))
+
+
+def _breadth_first_schemas(root: ast.Node) -> list[str]:
+    # Breadth first, the order in which pglast's Visitor went (the first tenant schema
+    # found owns the statement), but walked by hand: the Visitor took twice as long.
     found: list[str] = []
-    pending: deque[object] = deque(parsing.parse(sql))
+    pending: deque[object] = deque([root])
     while pending:
         item = pending.popleft()
         if isinstance(item, tuple):
@@ -76,7 +80,7 @@ def schemas_of(sql: str) -> tuple[str, ...]:
             value = getattr(item, member)
             if isinstance(value, (tuple, ast.Node)):
                 pending.append(value)
-    return tuple(found)
+    return found
 
 
 def tenant_of(sql: str, tenants: Sequence[Tenant]) -> Tenant | None:
