@@ -1,9 +1,9 @@
 """A command's workspace: the schema files, read and rendered, and their scratch database.
 
-This module stays clear of the diff engine and SQLAlchemy on purpose. Commands that
-only read live (plan, drift, verify) set up their workspace first: while the files are
-read and loaded, a second thread inspects live, and importing the diff engine is the
-first thing it does. By the time the command needs the engine, it is loaded.
+This module stays clear of the diff engine on purpose. Commands that only read live
+(plan, drift, verify) set up their workspace first: once the files are read, a second
+thread inspects live while they are loaded, and importing the diff engine is the first
+thing it does. By the time the command needs the engine, it is loaded.
 """
 
 from __future__ import annotations
