@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +36,6 @@ from .dburl import DatabaseUrl
 from .errors import CanonError
 from .fingerprint import FINGERPRINT_QUERY
 from .managed import CANON_SCHEMA
-from .quoting import literal
 
 CACHE_DIR_ENV = "CANON_CACHE_DIR"
 # Set to "off" to make every plan build and diff.
@@ -141,20 +140,15 @@ def inputs_digest(schema_dir: Path, tenants: Sequence[str] = ()) -> str:
 
 def _identity_and_fingerprint(conn: psycopg.Connection, live: DatabaseUrl) -> tuple[str, str]:
     """One round trip: the database's oid (for the entry key) and its schema fingerprint."""
-    query = _fingerprint_query(excluded=[CANON_SCHEMA])
     row = conn.execute(
-        f"SELECT d.oid, f.* FROM pg_database d, ({query}) f WHERE d.datname = current_database()"
+        db.query(f"SELECT d.oid, f.* FROM pg_database d, ({FINGERPRINT_QUERY}) f "
+                 "WHERE d.datname = current_database()"),
+        {"excluded": [CANON_SCHEMA]},
     ).fetchone()
     assert row is not None
     where = {k: v for k, v in live.params if k in {"host", "hostaddr", "port", "dbname", "user"}}
     seed = json.dumps([where, int(row[0]), db.server_version(conn)], sort_keys=True)
     return hashlib.sha256(seed.encode()).hexdigest(), f"{row[1]}-{row[2]}"
-
-
-def _fingerprint_query(excluded: Iterable[str]) -> str:
-    """canon.fingerprint's query with the excluded schemas inlined as quoted literals."""
-    literals = ", ".join(literal(name) for name in sorted(excluded))
-    return FINGERPRINT_QUERY.replace(":excluded", f"ARRAY[{literals}]::text[]")
 
 
 def _read_entries() -> dict[str, dict[str, str]]:
