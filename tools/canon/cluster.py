@@ -43,7 +43,7 @@ SERVER_SETTINGS = {
 
 # The scratch cluster lives in memory (a tmpfs) beside the embedded cluster: it only holds
 # databases built from the files, which are rebuilt when lost, and on disk their creation
-# costs about a millisecond per file (a 2,000-table schema has some 14,000 files).
+# costs about half a millisecond per file (a 2,000-table schema has some 16,000 files).
 MEMORY_ENV = "CANON_SCRATCH_MEMORY"
 MEMORY_FOLDER = Path("/dev/shm")
 MEMORY_MIN_FREE = 512 * 1024 * 1024
