@@ -26,8 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from canon.cluster import Cluster, destroy_with_scratch, memory_cluster
-from canon.sources import find_files
+from canon.pg.cluster import Cluster, destroy_with_scratch, memory_cluster
+from canon.files.sources import find_files
 
 from . import generate, seeds, tenants
 from .measure import REPO, Bench

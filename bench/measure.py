@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 
-from canon.cluster import Server, find_pg_bin
+from canon.pg.cluster import Server, find_pg_bin
 
 REPO = Path(__file__).resolve().parent.parent
 CANON = REPO / ".venv" / "bin" / "canon"

@@ -17,9 +17,9 @@ import psycopg
 from pglast import parse_sql
 from pglast.ast import CreateStmt
 
-from canon.config import load_config
-from canon.sources import Statement, find_files, read_schema
-from canon.tenants import resolve
+from canon.files.config import load_config
+from canon.files.sources import Statement, find_files, read_schema
+from canon.files.tenants import resolve
 
 CHANGE_EVERY = 20
 SETTINGS_FILES = ("canon.toml", "tenants.txt")

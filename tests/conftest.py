@@ -19,7 +19,7 @@ import pytest
 from pytest_postgresql import factories
 from pytest_postgresql.executors.noop import NoopExecutor
 
-from canon.cluster import Cluster, destroy_with_scratch
+from canon.pg.cluster import Cluster, destroy_with_scratch
 
 from .helpers import PROJECT, load_project_schema
 

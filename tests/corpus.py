@@ -22,7 +22,7 @@ from pathlib import Path
 
 import psycopg
 
-from canon.cluster import Cluster
+from canon.pg.cluster import Cluster
 
 from .scenario import CONVERGED, FAILED, REFUSED, SKIPPED, Outcome, case_dirs, directions, run_direction
 

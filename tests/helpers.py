@@ -8,8 +8,8 @@ from typing import Any
 
 import psycopg
 
-from canon.cli import run
-from canon.sources import read_schema, split_statements
+from canon.cli.app import run
+from canon.files.sources import read_schema, split_statements
 
 PROJECT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"

@@ -17,11 +17,11 @@ from typing import Any
 
 import psycopg
 
-from canon.diff import EXCLUDED_SCHEMAS, connect
-from canon.dburl import DatabaseUrl
-from canon.fingerprint import fingerprint
-from canon.scratch import load_statements
-from canon.sources import read_schema
+from canon.diff.compare import EXCLUDED_SCHEMAS, connect
+from canon.pg.dburl import DatabaseUrl
+from canon.diff.fingerprint import fingerprint
+from canon.scratch.cache import load_statements
+from canon.files.sources import read_schema
 
 from .helpers import CASES, canon, catalog_snapshot
 

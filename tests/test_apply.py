@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psycopg
 
-from canon.apply import APPLY_LOCK_KEY
+from canon.run.apply import APPLY_LOCK_KEY
 
 from .apply_cases import columns, indexes, load_case, query
 from .helpers import canon, catalog_snapshot

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from canon import backup as backups
-from canon.dburl import DatabaseUrl
+from canon.pg import backup as backups
+from canon.pg.dburl import DatabaseUrl
 
 from .apply_cases import columns, load_case, query
 from .helpers import canon
@@ -75,7 +75,7 @@ def test_password_goes_in_the_environment_not_argv(
 
 
 def test_backup_failure_never_shows_the_password(tmp_path: Path) -> None:
-    from canon.cluster import free_port
+    from canon.pg.cluster import free_port
 
     url = f"postgresql://nobody:Hunter-2-secret@127.0.0.1:{free_port()}/db"
     code, out, err = canon("backup", "--database-url", url, "--out", str(tmp_path / "x.dump"))

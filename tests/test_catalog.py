@@ -8,9 +8,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from canon.catalog import Residual, residuals
-from canon.dburl import DatabaseUrl
-from canon.diff import EXCLUDED_SCHEMAS, connect
+from canon.diff.catalog import Residual, residuals
+from canon.pg.dburl import DatabaseUrl
+from canon.diff.compare import EXCLUDED_SCHEMAS, connect
 
 from .helpers import canon
 

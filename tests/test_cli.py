@@ -11,9 +11,9 @@ import psycopg
 import pytest
 from pytest_postgresql.executors.noop import NoopExecutor
 
-from canon import scratch
-from canon.cluster import free_port
-from canon.dburl import DatabaseUrl
+from canon.scratch import cache as scratch
+from canon.pg.cluster import free_port
+from canon.pg.dburl import DatabaseUrl
 
 from .helpers import CASES, canon, catalog_snapshot
 

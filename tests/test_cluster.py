@@ -13,8 +13,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from canon import cluster
-from canon.cluster import DEV_DATABASE, Cluster, destroy_with_scratch, memory_cluster
+from canon.pg import cluster
+from canon.pg.cluster import DEV_DATABASE, Cluster, destroy_with_scratch, memory_cluster
 
 from .helpers import canon
 

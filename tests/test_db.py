@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from canon import db
-from canon.dburl import DatabaseUrl
+from canon.pg import db
+from canon.pg.dburl import DatabaseUrl
 
 
 @pytest.mark.parametrize(("written", "sent"), [

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from canon.enums import EnumChange, add_value_statements
-from canon.quoting import ident, literal, qualified
+from canon.diff.kinds.enums import EnumChange, add_value_statements
+from canon.pg.quoting import ident, literal, qualified
 
 
 def change(old: tuple[str, ...], new: tuple[str, ...]) -> EnumChange:

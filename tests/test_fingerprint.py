@@ -5,9 +5,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from canon import diff
-from canon.dburl import DatabaseUrl
-from canon.fingerprint import fingerprint
+from canon.diff import compare as diff
+from canon.pg.dburl import DatabaseUrl
+from canon.diff.fingerprint import fingerprint
 
 BASE = """
 CREATE SCHEMA app;

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from canon import hazards, steps
-from canon.dburl import DatabaseUrl
+from canon.plan import hazards
+from canon.plan import steps
+from canon.pg.dburl import DatabaseUrl
 from canon.errors import ConfigError
-from canon.plan import read_plan_file
+from canon.plan.pipeline import read_plan_file
 
 from .apply_cases import columns, load_case
 from .helpers import canon
@@ -194,7 +195,8 @@ def test_new_tables_are_built_in_one_step() -> None:
 
 
 def test_rows_only_block_a_not_valid_constraint_that_the_plan_validates(empty_url: str) -> None:
-    from canon import diff, measure
+    from canon.diff import compare as diff
+    from canon.plan import measure
 
     load_case(empty_url, "constraints_on_data")
     add = 'alter table "shop"."orders" add constraint "q" check ((qty > 0)) not valid'

@@ -5,8 +5,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from canon import loadorder, scratch
-from canon.sources import Statement, split_statements
+from canon.files import loadorder
+from canon.scratch import cache as scratch
+from canon.files.sources import Statement, split_statements
 
 # Written the wrong way round: every statement names something defined further down.
 REVERSED = """

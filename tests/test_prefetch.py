@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import psycopg
 
-from canon import diff, prefetch
-from canon.dburl import DatabaseUrl
+from canon.diff import compare as diff
+from canon.inspection import prefetch
+from canon.pg.dburl import DatabaseUrl
 from canon.managed import EXCLUDED_SCHEMAS
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from canon import cache, scratch
-from canon.cluster import MEMORY_ENV, _server_account, dev_cluster, memory_cluster
-from canon.dburl import DatabaseUrl
+from canon.plan import shortcut as cache
+from canon.scratch import cache as scratch
+from canon.pg.cluster import MEMORY_ENV, _server_account, dev_cluster, memory_cluster
+from canon.pg.dburl import DatabaseUrl
 from canon.errors import DatabaseError, SourceError
-from canon.sources import Statement
+from canon.files.sources import Statement
 
 from .helpers import canon
 
@@ -378,8 +379,9 @@ def test_no_change_shortcut_sees_what_only_canon_plans(
 
 
 def test_shortcut_fingerprint_is_canons_fingerprint(empty_url: str, tmp_path: Path) -> None:
-    from canon import db, diff
-    from canon.fingerprint import fingerprint
+    from canon.pg import db
+    from canon.diff import compare as diff
+    from canon.diff.fingerprint import fingerprint
 
     schema = write(tmp_path / "schema", "CREATE TABLE public.fp (id int CHECK (id > 0));\n")
     canon("apply", "--database-url", empty_url, "--schema-dir", str(schema))
@@ -397,7 +399,8 @@ def test_shortcut_off(monkeypatch: pytest.MonkeyPatch, empty_url: str, tmp_path:
 
 
 def test_scratch_inspected_ahead_is_handed_out_once(empty_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from canon import diff, prefetch
+    from canon.diff import compare as diff
+    from canon.inspection import prefetch
 
     live = DatabaseUrl.parse(empty_url)
     calls: list[str] = []
@@ -419,7 +422,8 @@ def test_scratch_inspected_ahead_is_handed_out_once(empty_url: str, monkeypatch:
 
 
 def test_leaving_early_stops_the_background_inspection(empty_url: str) -> None:
-    from canon import diff, prefetch
+    from canon.diff import compare as diff
+    from canon.inspection import prefetch
 
     live = DatabaseUrl.parse(empty_url)
     with scratch.scratch_database(live, statements("CREATE TABLE public.early (id int)")) as url:

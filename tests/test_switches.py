@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from canon import switches
+from canon.pg import switches
 
 
 @pytest.mark.parametrize("value", ["off", "0", "no", "false", " OFF ", "False"])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from canon.tenancy import group_by_tenant, schemas_of, shared_first, tenant_of
-from canon.tenants import Tenant
+from canon.files.tenancy import group_by_tenant, schemas_of, shared_first, tenant_of
+from canon.files.tenants import Tenant
 
 ALPHA = Tenant("alpha", "shop_alpha")
 BETA = Tenant("beta", "shop_beta")

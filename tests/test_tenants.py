@@ -8,11 +8,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from canon.config import load_config
+from canon.files.config import load_config
 from canon.errors import SourceError
-from canon.sources import read_schema
-from canon.templates import render
-from canon.tenants import resolve
+from canon.files.sources import read_schema
+from canon.files.templates import render
+from canon.files.tenants import resolve
 
 from .helpers import canon, catalog_snapshot
 

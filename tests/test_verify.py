@@ -12,9 +12,9 @@ import pytest
 from pglast import ast, parse_sql
 from pglast.enums import ConstrType
 
-from canon.config import load_config
-from canon.sources import read_schema
-from canon.tenants import resolve as resolve_tenants
+from canon.files.config import load_config
+from canon.files.sources import read_schema
+from canon.files.tenants import resolve as resolve_tenants
 
 from .helpers import PROJECT, canon
 

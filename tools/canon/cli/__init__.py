@@ -1,0 +1,5 @@
+"""The ``canon`` command line."""
+
+from canon.cli.app import cli, main, run
+
+__all__ = ["cli", "main", "run"]

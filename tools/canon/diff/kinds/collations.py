@@ -1,0 +1,66 @@
+"""Collations: created and dropped by canon from pg_collation, with every property.
+
+migra's CREATE COLLATION leaves out ``deterministic = false`` and the ICU locale of
+PostgreSQL 15, so a nondeterministic collation comes out different from the files.
+canon hides collations from migra and plans them itself. A collation cannot be
+altered; one whose definition changes is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from canon.diff import immutables
+from canon.pg.db import Connection, query
+from canon.pg.quoting import literal
+
+COLLATIONS_QUERY = query(
+    """
+    SELECT format('%I.%I', n.nspname, c.collname),
+           format('"%s"."%s"', replace(n.nspname, '"', '""'), replace(c.collname, '"', '""')),
+           c.collprovider, coalesce(c.colliculocale, c.collcollate), c.collcollate, c.collctype,
+           c.collisdeterministic
+    FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
+    WHERE n.nspname <> ALL (:excluded) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+    """
+)
+
+PROVIDERS = {"i": "icu", "c": "libc", "d": "libc"}
+
+
+@dataclass(frozen=True)
+class Collation:
+    name: str
+    key: str  # as migra's inspector keys it
+    provider: str
+    locale: str | None
+    collate: str | None
+    ctype: str | None
+    deterministic: bool
+
+    def create_statement(self) -> str:
+        options = [f"provider = {PROVIDERS.get(self.provider, 'libc')}"]
+        if self.provider == "i":
+            options.append(f"locale = {literal(self.locale)}")
+        else:
+            options += [f"lc_collate = {literal(self.collate)}", f"lc_ctype = {literal(self.ctype)}"]
+        if not self.deterministic:
+            options.append("deterministic = false")
+        return f"CREATE COLLATION {self.name} ({', '.join(options)});"
+
+
+def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Collation]:
+    rows = conn.execute(COLLATIONS_QUERY, {"excluded": sorted(excluded)})
+    return {row[0]: Collation(*row) for row in rows}
+
+
+def prepare(
+    live_conn: Connection, target_conn: Connection, live: Any, target: Any, excluded: Iterable[str]
+) -> immutables.ObjectChanges:
+    """Plan collations; removes them from migra's pictures of both databases."""
+    have, want = read(live_conn, excluded), read(target_conn, excluded)
+    for model in (live, target):
+        model.collations.clear()
+    return immutables.changes(have, want, "collation", lambda name: f"DROP COLLATION {name};")

@@ -1,0 +1,116 @@
+"""Domains: migra neither creates, drops nor alters them, so canon does, from pg_type.
+
+New domains are created before anything else (columns and functions may use them);
+domains the files no longer hold are dropped after everything else. A changed base type
+is refused: PostgreSQL cannot alter it, and recreating the domain means recasting every
+column of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from canon.pg.db import Connection, query
+from canon.errors import PlanRefused
+
+DOMAINS_QUERY = query(
+    """
+    SELECT format('%I.%I', n.nspname, t.typname), format_type(t.typbasetype, t.typtypmod),
+           t.typnotnull, t.typdefault,
+           CASE WHEN t.typcollation <> 0 AND t.typcollation <> b.typcollation
+                THEN format('%I.%I', cn.nspname, co.collname) END,
+           ARRAY(SELECT format('CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid))
+                 FROM pg_constraint c WHERE c.contypid = t.oid ORDER BY c.conname),
+           ARRAY(SELECT quote_ident(c.conname) FROM pg_constraint c
+                 WHERE c.contypid = t.oid ORDER BY c.conname)
+    FROM pg_type t
+    JOIN pg_namespace n ON n.oid = t.typnamespace
+    JOIN pg_type b ON b.oid = t.typbasetype
+    LEFT JOIN pg_collation co ON co.oid = t.typcollation
+    LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+    WHERE t.typtype = 'd' AND n.nspname <> ALL (:excluded)
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass
+                      AND d.objid = t.oid AND d.deptype = 'e')
+    """
+)
+
+
+@dataclass(frozen=True)
+class Domain:
+    name: str  # quoted, schema-qualified
+    base: str
+    not_null: bool
+    default: str | None
+    collation: str | None
+    constraints: tuple[str, ...]  # "CONSTRAINT name CHECK (...)"
+    constraint_names: tuple[str, ...]
+
+    def create_statement(self) -> str:
+        parts = [f"CREATE DOMAIN {self.name} AS {self.base}"]
+        if self.collation:
+            parts.append(f"COLLATE {self.collation}")
+        if self.default is not None:
+            parts.append(f"DEFAULT {self.default}")
+        if self.not_null:
+            parts.append("NOT NULL")
+        parts.extend(self.constraints)
+        return " ".join(parts) + ";"
+
+    @property
+    def checks(self) -> dict[str, str]:
+        return dict(zip(self.constraint_names, self.constraints, strict=True))
+
+
+@dataclass(frozen=True)
+class DomainChanges:
+    before: list[str]  # run before migra's statements
+    after: list[str]  # run after them
+
+
+def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Domain]:
+    rows = conn.execute(DOMAINS_QUERY, {"excluded": sorted(excluded)})
+    return {
+        name: Domain(name, base, not_null, default, collation, tuple(checks), tuple(names))
+        for name, base, not_null, default, collation, checks, names in rows
+    }
+
+
+def changes(live: Connection, target: Connection, excluded: Iterable[str]) -> DomainChanges:
+    have, want = read(live, excluded), read(target, excluded)
+    before: list[str] = []
+    after: list[str] = []
+    for name, domain in sorted(want.items()):
+        current = have.get(name)
+        if current is None:
+            before.append(domain.create_statement())
+        else:
+            before.extend(_alter_statements(current, domain))
+    for name in sorted(have.keys() - want.keys()):
+        after.append(f"DROP DOMAIN {name};")
+    return DomainChanges(before, after)
+
+
+def _alter_statements(have: Domain, want: Domain) -> list[str]:
+    if (have.base, have.collation) != (want.base, want.collation):
+        raise PlanRefused(
+            f"domain {want.name}",
+            f"its base type changes from {have.base} to {want.base}, which PostgreSQL cannot alter",
+            "create a domain under a new name, move the columns to it, then drop the old one",
+        )
+    prefix = f"ALTER DOMAIN {want.name}"
+    statements = []
+    if have.default != want.default:
+        statements.append(f"{prefix} SET DEFAULT {want.default};" if want.default is not None
+                          else f"{prefix} DROP DEFAULT;")
+    if have.not_null != want.not_null:
+        statements.append(f"{prefix} {'SET' if want.not_null else 'DROP'} NOT NULL;")
+    old, new = have.checks, want.checks
+    for name, definition in sorted(old.items()):
+        if new.get(name) != definition:
+            statements.append(f"{prefix} DROP CONSTRAINT {name};")
+    for name, definition in sorted(new.items()):
+        if old.get(name) != definition:
+            statements.append(f"{prefix} ADD {definition};")
+    return statements

@@ -1,0 +1,44 @@
+"""Generated columns whose expression changes, or that stop or start being generated.
+
+migra emits ``SET DEFAULT <expression>`` for a changed generation expression, which
+PostgreSQL rejects. PostgreSQL 15 cannot change a generation expression in place, but
+a stored generated column holds nothing that cannot be computed again, so canon drops
+and re-adds it in one statement. A column that stops being generated keeps its values
+with ``DROP EXPRESSION``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from canon.inspection.models import column_pairs
+from canon.pg.quoting import ident
+
+
+def prepare(live: Any, target: Any) -> list[str]:
+    """Statements for generated-column changes; hides those changes from migra."""
+    statements = []
+    for key, name, column, new in column_pairs(live, target):
+        if new is None or not (column.is_generated or new.is_generated):
+            continue
+        if column.is_generated and new.is_generated and column.default != new.default:
+            statements.append(_regenerate(key, name, new))
+        elif column.is_generated and not new.is_generated:
+            statements.append(f"ALTER TABLE {key} ALTER COLUMN {ident(name)} DROP EXPRESSION;")
+        elif new.is_generated and not column.is_generated:
+            statements.append(_regenerate(key, name, new))
+        else:
+            continue
+        _adopt(column, new)
+    return statements
+
+
+def _regenerate(table: str, name: str, column: Any) -> str:
+    return (f"ALTER TABLE {table} DROP COLUMN {ident(name)}, ADD COLUMN {ident(name)} "
+            f"{column.dbtypestr} GENERATED ALWAYS AS ({column.default}) STORED;")
+
+
+def _adopt(column: Any, new: Any) -> None:
+    """Make migra's copy of the live column look like the planned result."""
+    column.default = new.default
+    column.is_generated = new.is_generated

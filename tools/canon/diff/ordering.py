@@ -1,0 +1,149 @@
+"""Statement order: definitions before what uses them, drops after what stops using them.
+
+migra creates functions and types late and drops functions early, so a CHECK, default,
+generated column, index predicate or domain calling a new function fails, and so does
+dropping a function a column default still calls. canon reorders migra's statements:
+
+1. schemas, extensions and collations migra creates first stay first, followed by
+   canon's ``pre`` statements (enum additions, drops of what blocks a change);
+2. new types, then new or replaced functions, then canon's domain statements follow
+   (function bodies are checked when called, not now, so their tables may come later;
+   a domain's CHECK may call one of the functions);
+3. migra's other statements keep their order;
+4. canon's late statements (domain drops, sequence options, recasts of enum arrays…),
+   then function, procedure and type drops, then schema drops end it.
+
+A function whose arguments or result use the row type of a relation, or a domain, the
+plan creates cannot move ahead of it, so it keeps its place; so does a type migra
+creates in place of one it renamed away (its enum recreation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pglast import ast
+from pglast.enums import ObjectType
+
+from canon.pg import parsing
+
+# Sent before hoisted SQL functions: their bodies may name tables created further on.
+DEFER_BODY_CHECKS = "SET LOCAL check_function_bodies = off;"
+
+FIRST = (ast.CreateSchemaStmt, ast.CreateExtensionStmt, ast.AlterExtensionStmt)
+TYPE_CREATIONS = (ast.CreateEnumStmt, ast.CompositeTypeStmt, ast.CreateRangeStmt)
+LATE_DROPS = {ObjectType.OBJECT_FUNCTION, ObjectType.OBJECT_PROCEDURE, ObjectType.OBJECT_TYPE,
+              ObjectType.OBJECT_DOMAIN}
+
+
+def arrange(
+    migra: Sequence[str], pre: Sequence[str], early: Sequence[str], late: Sequence[str]
+) -> list[str]:
+    """migra's statements, with canon's ``pre``, ``early`` and ``late`` ones, in a runnable order."""
+    parsed = [(sql, _node(sql)) for sql in migra]
+    created = [node for node in [*(n for _, n in parsed), *map(_node, early)]]
+    relations = {name for node in created if (name := _created_relation(node)) is not None}
+    renamed = {name for _, node in parsed if (name := _renamed_type(node)) is not None}
+    # A type or function both dropped and created (recreated) keeps migra's order.
+    recreated = ({n for _, node in parsed for n in _dropped_names(node)}
+                 & {n for _, node in parsed if (n := _defined_name(node)) is not None})
+    first, types, functions, middle, drops, schema_drops = [], [], [], [], [], []
+    for sql, node in parsed:
+        if isinstance(node, FIRST) or _is_collation(node):
+            first.append(sql)
+        elif _defined_name(node) in recreated or set(_dropped_names(node)) & recreated:
+            middle.append(sql)
+        elif isinstance(node, TYPE_CREATIONS) and _type_name(node) not in renamed:
+            types.append(sql)
+        elif isinstance(node, ast.CreateFunctionStmt) and not _uses_rowtypes(node, relations):
+            functions.append(sql)
+        elif isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_SCHEMA:
+            schema_drops.append(sql)
+        elif isinstance(node, ast.DropStmt) and node.removeType in LATE_DROPS:
+            drops.append(sql)
+        else:
+            middle.append(sql)
+    defer = [DEFER_BODY_CHECKS] if any(_is_sql_function(_node(f)) for f in functions) else []
+    return [*first, *pre, *types, *defer, *functions, *early, *middle, *late, *drops,
+            *schema_drops]
+
+
+def _node(sql: str) -> ast.Node | None:
+    nodes = parsing.parse(sql)
+    return nodes[0] if len(nodes) == 1 else None
+
+
+def _is_collation(node: ast.Node | None) -> bool:
+    return isinstance(node, ast.DefineStmt) and node.kind == ObjectType.OBJECT_COLLATION
+
+
+def _is_sql_function(node: ast.Node | None) -> bool:
+    if not isinstance(node, ast.CreateFunctionStmt):
+        return False
+    for option in node.options or ():
+        if option.defname == "language" and getattr(option.arg, "sval", "") == "sql":
+            return True
+    return False
+
+
+def _qualified(names: Sequence[ast.Node] | None) -> str | None:
+    parts = [n.sval for n in names or () if isinstance(n, ast.String)]
+    if not parts:
+        return None
+    return f"{parts[-2]}.{parts[-1]}" if len(parts) >= 2 else f"public.{parts[0]}"
+
+
+def _type_name(node: ast.Node) -> str | None:
+    if isinstance(node, ast.CompositeTypeStmt):
+        return f"{node.typevar.schemaname or 'public'}.{node.typevar.relname}"
+    return _qualified(node.typeName)
+
+
+def _defined_name(node: ast.Node | None) -> str | None:
+    """The type or function a statement creates."""
+    if isinstance(node, TYPE_CREATIONS):
+        return _type_name(node)
+    if isinstance(node, ast.CreateFunctionStmt):
+        return _qualified(node.funcname)
+    return None
+
+
+def _dropped_names(node: ast.Node | None) -> list[str]:
+    """The types or functions a DROP statement removes."""
+    if not isinstance(node, ast.DropStmt) or node.removeType not in LATE_DROPS:
+        return []
+    names = []
+    for obj in node.objects or ():
+        parts = obj.objname if isinstance(obj, ast.ObjectWithArgs) else getattr(obj, "names", obj)
+        name = _qualified(parts)
+        if name is not None:
+            names.append(name)
+    return names
+
+
+def _renamed_type(node: ast.Node | None) -> str | None:
+    if isinstance(node, ast.RenameStmt) and node.renameType == ObjectType.OBJECT_TYPE:
+        return _qualified(node.object)
+    return None
+
+
+def _created_relation(node: ast.Node | None) -> str | None:
+    if isinstance(node, ast.CreateDomainStmt):
+        return _qualified(node.domainname)
+    rangevar = None
+    if isinstance(node, ast.CreateStmt):
+        rangevar = node.relation
+    elif isinstance(node, ast.ViewStmt):
+        rangevar = node.view
+    elif isinstance(node, ast.CreateTableAsStmt):
+        rangevar = node.into.rel
+    if rangevar is None:
+        return None
+    return f"{rangevar.schemaname or 'public'}.{rangevar.relname}"
+
+
+def _uses_rowtypes(node: ast.CreateFunctionStmt, relations: set[str]) -> bool:
+    types = [p.argType for p in node.parameters or () if isinstance(p, ast.FunctionParameter)]
+    if node.returnType is not None:
+        types.append(node.returnType)
+    return any(_qualified(type_name.names) in relations for type_name in types)

@@ -1,0 +1,102 @@
+"""Connections to PostgreSQL, with low-level errors turned into canon's own."""
+
+from __future__ import annotations
+
+import functools
+import re
+import weakref
+from collections import namedtuple
+from typing import Any, TypeAlias
+
+import psycopg
+from psycopg.rows import RowMaker
+
+from canon.pg.dburl import DatabaseUrl
+from canon.errors import DatabaseError
+
+CONNECT_TIMEOUT_SECONDS = 10
+
+Connection: TypeAlias = "psycopg.Connection[Any]"
+
+# ``:name``, but not a ``::`` cast, an array slice ``[a:b]`` or an escaped ``\:``.
+_PARAMETER = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
+
+# The address each ``reader`` connection was opened with. Kept rather than rebuilt from
+# libpq's view of the connection, which adds defaults (sslcertmode...) older tools refuse.
+_opened_with: weakref.WeakKeyDictionary[Connection, DatabaseUrl] = weakref.WeakKeyDictionary()
+
+
+def connect(url: DatabaseUrl, *, autocommit: bool = False) -> psycopg.Connection:
+    """Open a connection; failures name the (masked) address and libpq's reason."""
+    try:
+        return psycopg.connect(
+            url.conninfo(),
+            autocommit=autocommit,
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            application_name="canon",
+        )
+    except psycopg.Error as exc:
+        reason = url.scrub(_first_line(str(exc)))
+        raise DatabaseError(f"cannot connect to {url.masked()}: {reason}", exc.sqlstate) from None
+
+
+def describe(exc: psycopg.Error) -> str:
+    """PostgreSQL's primary message, with its detail and hint when it gives them."""
+    diag = exc.diag
+    parts = [diag.message_primary or _first_line(str(exc))]
+    if diag.message_detail:
+        parts.append(f"detail: {diag.message_detail}")
+    if diag.message_hint:
+        parts.append(f"hint: {diag.message_hint}")
+    return "; ".join(parts)
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[0] if lines else text
+
+
+def server_version(conn: psycopg.Connection) -> int:
+    """server_version_num, e.g. 150018."""
+    return int(conn.info.server_version)
+
+
+def query(text: str) -> str:
+    """A catalog query written with ``:name`` parameters, in psycopg's ``%(name)s`` form.
+
+    canon's catalog queries are long and full of ``%I`` formats and ``LIKE 'pg_%'``
+    patterns; ``:name`` keeps them readable. Once a query has parameters psycopg wants
+    every literal ``%`` doubled, so that is done here too.
+    """
+    if not _PARAMETER.search(text):
+        return text
+    return _PARAMETER.sub(r"%(\1)s", text.replace("%", "%%")).replace("\\:", ":")
+
+
+def named_rows(cursor: psycopg.Cursor[Any]) -> RowMaker[Any]:
+    """Rows read by column name (``row.relname``) as well as by position.
+
+    Unlike psycopg's ``namedtuple_row``, two columns may share a name (``format``,
+    ``?column?``): such columns are read by position.
+    """
+    if not cursor.description:
+        return lambda values: values
+    return _row_class(tuple(column.name for column in cursor.description))._make
+
+
+@functools.lru_cache(maxsize=512)
+def _row_class(names: tuple[str, ...]) -> Any:
+    return namedtuple("Row", names, rename=True)  # type: ignore[misc]
+
+
+def reader(url: DatabaseUrl) -> Connection:
+    """A connection for reading catalogs: rows by name, a transaction begun on first use."""
+    conn = connect(url)
+    conn.row_factory = named_rows
+    _opened_with[conn] = url
+    return conn
+
+
+def url_of(conn: Connection) -> DatabaseUrl:
+    """The address a ``reader`` connection was opened with, password included."""
+    return _opened_with[conn]

@@ -1,0 +1,87 @@
+"""Database addresses: one value type that speaks libpq and humans (password masked)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from canon.errors import ConfigError
+
+MASK = "***"
+
+
+@dataclass(frozen=True)
+class DatabaseUrl:
+    """A parsed connection string; accepts URLs and ``key=value`` strings alike."""
+
+    params: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> DatabaseUrl:
+        try:
+            parsed = conninfo_to_dict(text)
+        except psycopg.ProgrammingError:
+            # libpq's message may quote the string, password included.
+            raise ConfigError("the database URL is not a valid PostgreSQL connection string") from None
+        return cls(tuple(sorted((k, str(v)) for k, v in parsed.items() if v is not None)))
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return dict(self.params).get(key, default)
+
+    @property
+    def dbname(self) -> str:
+        return self.get("dbname") or self.get("user") or "postgres"
+
+    @property
+    def password(self) -> str | None:
+        return self.get("password")
+
+    def with_dbname(self, dbname: str) -> DatabaseUrl:
+        params = dict(self.params)
+        params["dbname"] = dbname
+        return DatabaseUrl(tuple(sorted(params.items())))
+
+    def conninfo(self) -> str:
+        """For psycopg."""
+        return make_conninfo("", **dict(self.params))
+
+    def url(self, *, driver: str = "postgresql", mask: bool = False) -> str:
+        params = dict(self.params)
+        user = params.pop("user", None)
+        password = params.pop("password", None)
+        host = params.pop("host", None)
+        port = params.pop("port", None)
+        dbname = params.pop("dbname", None)
+        auth = ""
+        if user:
+            auth = quote(user, safe="")
+            if password:
+                auth += ":" + (MASK if mask else quote(password, safe=""))
+            auth += "@"
+        if host and host.startswith("/"):
+            params["host"] = host  # a socket folder cannot stand in the authority part
+            host = None
+        netloc = auth + (f"[{host}]" if host and ":" in host else (host or ""))
+        if port:
+            netloc += f":{port}"
+        query = "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in sorted(params.items()))
+        text = f"{driver}://{netloc}/{quote(dbname or '', safe='')}"
+        return f"{text}?{query}" if query else text
+
+    def masked(self) -> str:
+        return self.url(mask=True)
+
+    def __repr__(self) -> str:
+        return f"DatabaseUrl({self.masked()!r})"
+
+    __str__ = masked
+
+    def scrub(self, message: str) -> str:
+        """Remove the password from a message that might echo a connection string."""
+        if self.password:
+            message = message.replace(self.password, MASK)
+            message = message.replace(quote(self.password, safe=""), MASK)
+        return message

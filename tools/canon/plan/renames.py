@@ -1,0 +1,261 @@
+"""Renames: ``-- canon: renamed from old_name`` hints that keep data instead of drop + add.
+
+A hint goes at the end of the line that declares the new name: a column or a table
+constraint in CREATE TABLE, the table name line of CREATE TABLE, a CREATE INDEX, or a
+label of CREATE TYPE … AS ENUM. While the old name exists in the live database and
+the new one does not, the plan starts with the rename; once applied, the hint is
+harmless. A hint that names something the live database has under neither name is
+reported, since it no longer does anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pglast import ast
+from pglast.enums import AlterTableType
+from pglast.stream import RawStream
+
+from canon.pg import db
+from canon.diff import compare as diff
+from canon.pg import parsing
+from canon.pg.db import Connection, query
+from canon.pg.dburl import DatabaseUrl
+from canon.scratch.livecopy import copy_of_live
+from canon.pg.quoting import ident, literal
+from canon.scratch.cache import Warn
+from canon.files.sources import SchemaSource, Statement
+
+HINT = re.compile(r"--\s*canon:\s*renamed\s+from\s+(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)")
+
+
+@dataclass(frozen=True)
+class Rename:
+    kind: str  # table, column, constraint, index, enum value
+    schema: str
+    parent: str | None  # the table (column, constraint) or enum type (value)
+    old: str
+    new: str
+    path: str
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+def find_hints(source: SchemaSource) -> list[Rename]:
+    """Every rename hint in the schema files, tied to what its line declares."""
+    # Most projects have no hint at all: only files that mention one are looked into.
+    hinted = {f.display: f.text.split("\n") for f in source.files if HINT.search(f.text)}
+    hints = []
+    for statement in source.statements:
+        file_lines = hinted.get(statement.path)
+        if file_lines is None:
+            continue
+        for offset, line_text in enumerate(_lines_with_trailer(statement, file_lines)):
+            found = HINT.search(line_text)
+            if found:
+                old = _unquote(found.group(1))
+                rename = _declared_on(statement, statement.line + offset, line_text, old)
+                if rename is not None:
+                    hints.append(rename)
+    return hints
+
+
+def _lines_with_trailer(statement: Statement, file_lines: list[str]) -> list[str]:
+    """The statement's lines, the last one as written in the file (with its comment)."""
+    lines = statement.sql.split("\n")
+    last = statement.line + len(lines) - 2
+    if 0 <= last < len(file_lines):
+        lines[-1] = file_lines[last]
+    return lines
+
+
+def _unquote(name: str) -> str:
+    if name.startswith('"'):
+        return name[1:-1].replace('""', '"')
+    return name.lower()
+
+
+def _declared_on(statement: Statement, line: int, line_text: str, old: str) -> Rename | None:
+    nodes = parsing.parse(statement.sql)
+    if not nodes:
+        return None
+    node = nodes[0]
+
+    def on_line(location: int | None) -> bool:
+        return location is not None and statement.line_of(location + 1) == line
+
+    def make(kind: str, schema: str | None, parent: str | None, new: str) -> Rename:
+        return Rename(kind, schema or "public", parent, old, new, statement.path, line)
+
+    if isinstance(node, ast.CreateStmt):
+        rel = node.relation
+        for element in node.tableElts or ():
+            if isinstance(element, ast.ColumnDef) and on_line(element.location):
+                return make("column", rel.schemaname, rel.relname, element.colname)
+            if isinstance(element, ast.Constraint) and on_line(element.location) and element.conname:
+                return make("constraint", rel.schemaname, rel.relname, element.conname)
+        if on_line(rel.location):
+            return make("table", rel.schemaname, None, rel.relname)
+    if isinstance(node, ast.IndexStmt) and node.idxname:
+        return make("index", node.relation.schemaname, None, node.idxname)
+    if isinstance(node, ast.CreateEnumStmt):
+        names = [n.sval for n in node.typeName]
+        for value in node.vals or ():
+            if f"'{value.sval.replace(chr(39), chr(39) * 2)}'" in line_text:
+                schema = names[0] if len(names) > 1 else None
+                return make("enum value", schema, names[-1], value.sval)
+    return None
+
+
+def rename_sql(r: Rename) -> str:
+    schema = ident(r.schema)
+    if r.kind == "table":
+        return f"ALTER TABLE {schema}.{ident(r.old)} RENAME TO {ident(r.new)};"
+    if r.kind == "column":
+        return f"ALTER TABLE {schema}.{ident(r.parent or '')} RENAME COLUMN {ident(r.old)} TO {ident(r.new)};"
+    if r.kind == "constraint":
+        return (f"ALTER TABLE {schema}.{ident(r.parent or '')} "
+                f"RENAME CONSTRAINT {ident(r.old)} TO {ident(r.new)};")
+    if r.kind == "index":
+        return f"ALTER INDEX {schema}.{ident(r.old)} RENAME TO {ident(r.new)};"
+    return (f"ALTER TYPE {schema}.{ident(r.parent or '')} "
+            f"RENAME VALUE {literal(r.old)} TO {literal(r.new)};")
+
+
+# Whether a name exists in the live database, per kind of object.
+EXISTS = {
+    "table": "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+             "WHERE n.nspname = :schema AND c.relname = :name AND c.relkind IN ('r', 'p')",
+    "index": "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+             "WHERE n.nspname = :schema AND c.relname = :name AND c.relkind IN ('i', 'I')",
+    "column": "SELECT 1 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+              "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :schema "
+              "AND c.relname = :parent AND a.attname = :name AND a.attnum > 0 AND NOT a.attisdropped",
+    "constraint": "SELECT 1 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+                  "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :schema "
+                  "AND c.relname = :parent AND k.conname = :name",
+    "enum value": "SELECT 1 FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid "
+                  "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = :schema "
+                  "AND t.typname = :parent AND e.enumlabel = :name",
+}
+
+
+def _exists(live: Connection, kind: str, schema: str, parent: str | None, name: str) -> bool:
+    params = {"schema": schema, "parent": parent, "name": name}
+    return live.execute(query(EXISTS[kind]), params).fetchone() is not None
+
+
+@dataclass(frozen=True)
+class RenamePlan:
+    renames: tuple[Rename, ...]  # still to do on the live database, in order
+    unused: tuple[Rename, ...]  # hints naming something that exists under neither name
+
+
+def pending(hints: Sequence[Rename], live: Connection) -> RenamePlan:
+    """The hinted renames the live database still needs, tables first."""
+    table_renames = {(h.schema, h.new): h.old for h in hints if h.kind == "table"}
+    todo: list[Rename] = []
+    unused: list[Rename] = []
+    for hint in sorted(hints, key=lambda h: h.kind != "table"):
+        # Looked up under the table's live name; the SQL uses its new name, since table
+        # renames run first.
+        parent = hint.parent
+        if hint.kind in ("column", "constraint") and parent is not None:
+            if (hint.schema, parent) in table_renames and not _exists(live, "table", hint.schema, None, parent):
+                parent = table_renames[(hint.schema, parent)]
+        has_old = _exists(live, hint.kind, hint.schema, parent, hint.old)
+        has_new = _exists(live, hint.kind, hint.schema, parent, hint.new)
+        if has_old and not has_new:
+            todo.append(hint)
+        elif not has_old and not has_new:
+            unused.append(hint)
+    return RenamePlan(tuple(todo), tuple(unused))
+
+
+def changes_with_renames(
+    live: DatabaseUrl, target: Connection, renames: Sequence[Rename], warn: Warn
+) -> list[str]:
+    """The renames, then what else turns live into the target once they have run.
+
+    The renames run on a copy of the live schema, never on live itself, so planning
+    takes no lock on the live database.
+    """
+    statements = [rename_sql(r) for r in renames]
+    with copy_of_live(live, warn) as copy:
+        with db.connect(copy) as conn:
+            for sql in statements:
+                conn.execute(sql)
+            conn.commit()
+        with diff.connect(copy) as copy_conn:
+            return statements + diff.changes(copy_conn, target)
+
+
+def planned_changes(live: Connection, target: Connection, source: SchemaSource) -> tuple[list[str], list[str]]:
+    """The statements from live to target, renames first; and notes on unused hints."""
+    hints = find_hints(source)
+    todo = pending(hints, live) if hints else RenamePlan((), ())
+    notes = [
+        f"{h.where}: rename hint for {h.kind} {h.old!r} -> {h.new!r} matches nothing in the "
+        "live database; it can be removed" for h in todo.unused
+    ]
+    if not todo.renames:
+        return diff.changes(live, target), notes
+    return changes_with_renames(db.url_of(live), target, todo.renames, _quiet), notes
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def suspected(statements: Sequence[str], live: Connection) -> dict[int, str]:
+    """Drops of a column paired with an add of the same type in the same table.
+
+    Keyed by the index of the DROP statement, each with a message saying how to keep
+    the data. Such a pair is most often a rename written without a hint.
+    """
+    drops: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    adds: dict[tuple[str, str], list[tuple[str, ast.TypeName]]] = {}
+    for index, sql in enumerate(statements):
+        for node in parsing.parse(sql):
+            if not isinstance(node, ast.AlterTableStmt) or node.relation is None:
+                continue
+            table = (node.relation.schemaname or "public", node.relation.relname)
+            for cmd in node.cmds or ():
+                if cmd.subtype == AlterTableType.AT_DropColumn:
+                    drops.setdefault(table, []).append((index, cmd.name))
+                elif cmd.subtype == AlterTableType.AT_AddColumn and isinstance(cmd.def_, ast.ColumnDef):
+                    adds.setdefault(table, []).append((cmd.def_.colname, cmd.def_.typeName))
+    found: dict[int, str] = {}
+    for table, dropped in drops.items():
+        for index, old in dropped:
+            old_type = _column_type(live, table, old)
+            for new, type_name in adds.get(table, []):
+                if old_type is not None and old_type == _type_oid(live, type_name):
+                    found[index] = (
+                        f"possible rename of {old} to {new}: to keep the data, end the line "
+                        f"declaring {new} with '-- canon: renamed from {old}'"
+                    )
+    return found
+
+
+def _column_type(live: Connection, table: tuple[str, str], column: str) -> int | None:
+    row = live.execute(
+        query(
+            "SELECT a.atttypid FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :schema "
+            "AND c.relname = :table AND a.attname = :column AND NOT a.attisdropped"
+        ),
+        {"schema": table[0], "table": table[1], "column": column},
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def _type_oid(live: Connection, type_name: ast.TypeName) -> int | None:
+    spelled = RawStream()(type_name)
+    row = live.execute(query("SELECT to_regtype(:name)::oid"), {"name": str(spelled)}).fetchone()
+    return int(row[0]) if row and row[0] is not None else None

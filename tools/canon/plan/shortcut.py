@@ -1,0 +1,172 @@
+"""The no-change shortcut: skip the scratch database and the diff when nothing can have changed.
+
+A plan that found no changes proves one fact: files with these exact inputs, planned
+against a live schema with this exact fingerprint, need nothing. While both stay the
+same, the next plan would be empty too, so ``canon plan`` can answer from that fact
+after one catalog query instead of building and diffing.
+
+The facts live in the project's ``.canon/cache/`` folder (``CANON_CACHE_DIR`` to move
+it), one entry per server and database, and never in the live database: planning
+must not write to the database it plans for, and must work with a read-only role.
+Only ``canon plan`` uses the shortcut; ``drift`` and ``apply`` always diff, so a CI
+gate or a migration never rests on a local file.
+
+The inputs hashed are every file under the schema folder (any suffix), the settings
+file beside it and the resolved tenant list: a superset of what shapes a plan, so a
+change to any of them misses the cache. The fingerprint query is the one
+``canon.fingerprint`` runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from canon import __version__
+from canon.pg import db
+from canon.pg import switches
+from canon.pg.cluster import project_root
+from canon.pg.dburl import DatabaseUrl
+from canon.errors import CanonError
+from canon.diff.fingerprint import FINGERPRINT_QUERY
+from canon.managed import CANON_SCHEMA
+
+CACHE_DIR_ENV = "CANON_CACHE_DIR"
+# Set to "off" to make every plan build and diff.
+SWITCH_ENV = "CANON_PLAN_CACHE"
+CACHE_FILE = "clean-plans.json"
+FORMAT = "1"
+CONFIG_NAME = "canon.toml"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What the live database and the files look like now, and whether a no-change plan covers it."""
+
+    entry_key: str
+    inputs: str
+    fingerprint: str
+    hit: bool
+
+
+def check(live: DatabaseUrl, schema_dir: Path) -> Probe | None:
+    """A probe for ``canon plan``; None when the shortcut is off or cannot be taken.
+
+    Any trouble here (bad settings, unreadable files) is left for the full plan to
+    report with its usual message, so the shortcut never changes what a user sees.
+    """
+    if not enabled():
+        return None
+    try:
+        return probe(live, schema_dir, _tenant_ids(live, schema_dir))
+    except (CanonError, psycopg.Error, OSError, ValueError, LookupError, SyntaxError):
+        return None
+
+
+def record(before: Probe, live: DatabaseUrl, schema_dir: Path, live_fingerprint: str) -> bool:
+    """After a plan with no changes: remember it, if nothing moved meanwhile."""
+    try:
+        return remember(before, schema_dir, _tenant_ids(live, schema_dir), live_fingerprint)
+    except (CanonError, psycopg.Error, OSError, ValueError):
+        return False
+
+
+def _tenant_ids(live: DatabaseUrl, schema_dir: Path) -> list[str]:
+    """The tenant list shapes the rendered files, and may come from live data."""
+    from canon.files.config import load_config
+
+    config = load_config(schema_dir)
+    if config.tenants is None:
+        return []  # no tenants configured: skip importing the parser that renders them
+    from canon.files.tenants import resolve
+
+    return [f"{t.id}={t.schema}" for t in resolve(config, live)]
+
+
+def enabled() -> bool:
+    return switches.is_on(SWITCH_ENV)
+
+
+def cache_file() -> Path:
+    folder = os.environ.get(CACHE_DIR_ENV)
+    base = Path(folder) if folder else project_root() / ".canon" / "cache"
+    return base / CACHE_FILE
+
+
+def probe(live: DatabaseUrl, schema_dir: Path, tenants: Sequence[str] = ()) -> Probe:
+    """Hash the inputs, fingerprint the live schema, and look both up."""
+    inputs = inputs_digest(schema_dir, tenants)
+    with db.connect(live, autocommit=True) as conn:
+        identity, fingerprint = _identity_and_fingerprint(conn, live)
+    entry = _read_entries().get(identity)
+    hit = entry == {"inputs": inputs, "fingerprint": fingerprint}
+    return Probe(identity, inputs, fingerprint, hit)
+
+
+def remember(before: Probe, schema_dir: Path, tenants: Sequence[str], live_fingerprint: str) -> bool:
+    """Record that a plan found no changes; only if nothing moved while it was planning.
+
+    ``live_fingerprint`` is the one the plan computed after diffing; the inputs are hashed
+    again now. Both must equal what ``before`` saw, or nothing is recorded.
+    """
+    if live_fingerprint != before.fingerprint:
+        return False
+    if inputs_digest(schema_dir, tenants) != before.inputs:
+        return False
+    entries = _read_entries()
+    entries[before.entry_key] = {"inputs": before.inputs, "fingerprint": before.fingerprint}
+    _write_entries(entries)
+    return True
+
+
+def inputs_digest(schema_dir: Path, tenants: Sequence[str] = ()) -> str:
+    """Every byte that can shape a plan of ``schema_dir``, plus canon's own version."""
+    root = Path(schema_dir)
+    h = hashlib.sha256(f"{FORMAT}\0{__version__}\0".encode())
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    config = root.resolve().parent / CONFIG_NAME
+    for path in [*files, config]:
+        h.update(str(path.relative_to(root) if path.is_relative_to(root) else path.name).encode())
+        h.update(b"\0" + (path.read_bytes() if path.is_file() else b"\1absent") + b"\0")
+    h.update("\0".join(tenants).encode())
+    return h.hexdigest()
+
+
+def _identity_and_fingerprint(conn: psycopg.Connection, live: DatabaseUrl) -> tuple[str, str]:
+    """One round trip: the database's oid (for the entry key) and its schema fingerprint."""
+    row = conn.execute(
+        db.query(f"SELECT d.oid, f.* FROM pg_database d, ({FINGERPRINT_QUERY}) f "
+                 "WHERE d.datname = current_database()"),
+        {"excluded": [CANON_SCHEMA]},
+    ).fetchone()
+    assert row is not None
+    where = {k: v for k, v in live.params if k in {"host", "hostaddr", "port", "dbname", "user"}}
+    seed = json.dumps([where, int(row[0]), db.server_version(conn)], sort_keys=True)
+    return hashlib.sha256(seed.encode()).hexdigest(), f"{row[1]}-{row[2]}"
+
+
+def _read_entries() -> dict[str, dict[str, str]]:
+    try:
+        loaded = json.loads(cache_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _write_entries(entries: dict[str, dict[str, str]]) -> None:
+    """Write atomically: a reader sees the old file or the new one, never half of one."""
+    path = cache_file()
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".clean-plans-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(entries, handle, indent=1, sort_keys=True)
+        os.replace(tmp, path)

@@ -1,0 +1,138 @@
+"""Fan-out: a tenant plan applied tenant by tenant, a canary first, with bounded concurrency.
+
+Shared objects go first, in one run: tenants may depend on them. Then the canary
+tenant alone, so a plan that breaks on real data breaks once. Then the other
+tenants, a few at a time. By default the first failure stops new tenants from
+starting (those already running finish); ``continue_on_error`` runs them all.
+Each tenant's steps are journaled as an apply of their own, so history says exactly
+which tenants changed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Protocol
+
+from canon.pg.dburl import DatabaseUrl
+from canon.run.runner import Listener, StepFailed, Timeouts, run_steps
+from canon.plan.steps import Step, group
+from canon.files.tenancy import group_by_tenant
+from canon.files.tenants import Tenant
+
+APPLIED, UNCHANGED, FAILED, SKIPPED = "applied", "unchanged", "failed", "skipped"
+
+
+@dataclass(frozen=True)
+class FanOut:
+    concurrency: int = 4
+    canary: str | None = None  # default: the first tenant with changes
+    continue_on_error: bool = False
+
+
+@dataclass(frozen=True)
+class TenantOutcome:
+    tenant: str  # "" for the shared objects
+    status: str
+    detail: str = ""
+
+
+class Recorder(Protocol):
+    """Opens the journal of one group of steps and closes it with its outcome."""
+
+    def open(self, tenant: Tenant | None, statements: Sequence[str], steps: Sequence[Step]) -> Listener: ...
+
+    def close(self, listener: Listener, failed: StepFailed | None, total: int) -> str | None:
+        """Record the outcome; return the message describing a failure."""
+        ...
+
+
+def apply_by_tenant(
+    live: DatabaseUrl,
+    statements: Sequence[str],
+    tenants: Sequence[Tenant],
+    timeouts: Timeouts,
+    fan: FanOut,
+    recorder: Recorder,
+) -> list[TenantOutcome]:
+    """Run the plan group by group; return what happened to the shared part and each tenant."""
+    groups = {owner.id if owner else "": sqls for owner, sqls in group_by_tenant(statements, tenants)}
+    lock = threading.Lock()  # journal rows are written on one connection
+
+    def run_group(tenant: Tenant | None) -> TenantOutcome:
+        name = tenant.id if tenant else ""
+        steps = group(groups[name])
+        with lock:
+            listener = recorder.open(tenant, groups[name], steps)
+        try:
+            run_steps(live, steps, timeouts, _Serialized(listener, lock))
+        except StepFailed as failed:
+            with lock:
+                message = recorder.close(listener, failed, len(steps)) or str(failed)
+            return TenantOutcome(name, FAILED, message)
+        with lock:
+            recorder.close(listener, None, len(steps))
+        return TenantOutcome(name, APPLIED)
+
+    outcomes: list[TenantOutcome] = []
+    if "" in groups:
+        shared = run_group(None)
+        outcomes.append(shared)
+        if shared.status == FAILED:
+            return outcomes + [TenantOutcome(t.id, SKIPPED, "shared objects failed") for t in tenants]
+    ordered = _canary_first(tenants, groups, fan.canary)
+    changed = [t for t in ordered if t.id in groups]
+    results: dict[str, TenantOutcome] = {
+        t.id: TenantOutcome(t.id, UNCHANGED) for t in ordered if t.id not in groups
+    }
+    if changed:
+        canary = run_group(changed[0])
+        results[canary.tenant] = canary
+        stop = threading.Event()
+        if canary.status == FAILED and not fan.continue_on_error:
+            stop.set()
+
+        def worker(tenant: Tenant) -> TenantOutcome:
+            if stop.is_set():
+                return TenantOutcome(tenant.id, SKIPPED, "an earlier tenant failed")
+            outcome = run_group(tenant)
+            if outcome.status == FAILED and not fan.continue_on_error:
+                stop.set()
+            return outcome
+
+        with ThreadPoolExecutor(max_workers=max(1, fan.concurrency)) as pool:
+            for outcome in pool.map(worker, changed[1:]):
+                results[outcome.tenant] = outcome
+    return outcomes + [results[t.id] for t in ordered]
+
+
+def _canary_first(tenants: Sequence[Tenant], groups: dict[str, list[str]], canary: str | None) -> list[Tenant]:
+    if canary is None:
+        return list(tenants)
+    chosen = [t for t in tenants if t.id == canary]
+    if not chosen:
+        from canon.errors import ConfigError
+
+        raise ConfigError(f"canary tenant {canary!r} is not in the tenant list")
+    return chosen + [t for t in tenants if t.id != canary]
+
+
+class _Serialized:
+    """A listener whose calls take the journal lock (threads share its connection)."""
+
+    def __init__(self, inner: Listener, lock: threading.Lock) -> None:
+        self.inner, self.lock = inner, lock
+
+    def step_started(self, step: Step, attempt: int) -> None:
+        with self.lock:
+            self.inner.step_started(step, attempt)
+
+    def step_done(self, step: Step, attempts: int) -> None:
+        with self.lock:
+            self.inner.step_done(step, attempts)
+
+    def step_failed(self, failure: object) -> None:
+        with self.lock:
+            self.inner.step_failed(failure)  # type: ignore[arg-type]

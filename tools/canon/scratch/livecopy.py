@@ -1,0 +1,26 @@
+"""A scratch copy of the live schema: ``pg_dump --schema-only`` restored into a new database."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from canon.pg.backup import dump_schema, load_dump
+from canon.pg.dburl import DatabaseUrl
+from canon.managed import CANON_SCHEMA
+from canon.scratch.cache import Warn, empty_database, template_host
+
+
+@contextlib.contextmanager
+def copy_of_live(live: DatabaseUrl, warn: Warn) -> Iterator[DatabaseUrl]:
+    """A database with live's schema (no rows, not canon's own schema), always dropped."""
+    # Where the files' databases go: live's roles exist there, so grants copy over too.
+    host = template_host(live, warn)
+    with tempfile.TemporaryDirectory(prefix="canon-live-copy-") as folder:
+        archive = Path(folder) / "live-schema.dump"
+        dump_schema(live, archive, exclude_schemas=(CANON_SCHEMA,))
+        with empty_database(host) as copy:
+            load_dump(copy, archive)
+            yield copy
