@@ -17,10 +17,11 @@ from typing import Any
 
 import psycopg
 
-from canon.diff.compare import EXCLUDED_SCHEMAS, connect
+from canon.managed import EXCLUDED_SCHEMAS
+from canon.pg.db import reading as connect
 from canon.pg.dburl import DatabaseUrl
 from canon.diff.fingerprint import fingerprint
-from canon.scratch.cache import load_statements
+from canon.scratch.loader import load_statements
 from canon.files.sources import read_schema
 
 from .helpers import CASES, canon, catalog_snapshot

@@ -10,7 +10,8 @@ import pytest
 
 from canon.diff.catalog import Residual, residuals
 from canon.pg.dburl import DatabaseUrl
-from canon.diff.compare import EXCLUDED_SCHEMAS, connect
+from canon.managed import EXCLUDED_SCHEMAS
+from canon.pg.db import reading as connect
 
 from .helpers import canon
 

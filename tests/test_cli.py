@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from pytest_postgresql.executors.noop import NoopExecutor
 
-from canon.scratch import cache as scratch
+from canon.scratch import host as scratch
 from canon.pg.cluster import free_port
 from canon.pg.dburl import DatabaseUrl
 

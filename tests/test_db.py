@@ -45,11 +45,3 @@ def test_rows_with_repeated_column_names_read_by_position(empty_url: str) -> Non
     assert tuple(row) == ("1", "2", 3, 4)
     assert row.three == 3
 
-
-def test_a_reader_remembers_its_address_password_included(empty_url: str) -> None:
-    url = DatabaseUrl.parse(empty_url + "?password=s3cret")
-    conn = db.reader(url)
-    try:
-        assert db.url_of(conn) == url
-    finally:
-        conn.close()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from canon.diff import compare as diff
+from canon.managed import EXCLUDED_SCHEMAS
+from canon.pg.db import reading
 from canon.pg.dburl import DatabaseUrl
 from canon.diff.fingerprint import fingerprint
 
@@ -31,8 +32,8 @@ CHANGES = {
 
 
 def live_fingerprint(url: str) -> str:
-    with diff.connect(DatabaseUrl.parse(url)) as conn:
-        return fingerprint(conn, diff.EXCLUDED_SCHEMAS)
+    with reading(DatabaseUrl.parse(url)) as conn:
+        return fingerprint(conn, EXCLUDED_SCHEMAS)
 
 
 @pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())

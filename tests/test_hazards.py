@@ -11,7 +11,7 @@ from canon.plan import hazards
 from canon.plan import steps
 from canon.pg.dburl import DatabaseUrl
 from canon.errors import ConfigError
-from canon.plan.pipeline import read_plan_file
+from canon.plan.planfile import read_plan_file
 
 from .apply_cases import columns, load_case
 from .helpers import canon
@@ -195,13 +195,13 @@ def test_new_tables_are_built_in_one_step() -> None:
 
 
 def test_rows_only_block_a_not_valid_constraint_that_the_plan_validates(empty_url: str) -> None:
-    from canon.diff import compare as diff
+    from canon.pg.db import reading
     from canon.plan import measure
 
     load_case(empty_url, "constraints_on_data")
     add = 'alter table "shop"."orders" add constraint "q" check ((qty > 0)) not valid'
     validate = 'alter table "shop"."orders" validate constraint "q"'
-    with diff.connect(DatabaseUrl.parse(empty_url)) as conn:
+    with reading(DatabaseUrl.parse(empty_url)) as conn:
         [alone] = measure.stakes(conn, [add])
         [validated, _] = measure.stakes(conn, [add, validate])
     assert [(s.count, s.fails) for s in alone] == [(2, False)]

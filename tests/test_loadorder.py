@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from canon.files import loadorder
-from canon.scratch import cache as scratch
+from canon.scratch import loader as scratch
 from canon.files.sources import Statement, split_statements
 
 # Written the wrong way round: every statement names something defined further down.

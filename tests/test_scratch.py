@@ -14,9 +14,12 @@ import pytest
 
 from canon.plan import shortcut as cache
 from canon.scratch import cache as scratch
+from canon.scratch import host as hosts
+from canon.scratch import loader
 from canon.pg.cluster import MEMORY_ENV, _server_account, dev_cluster, memory_cluster
 from canon.pg.dburl import DatabaseUrl
 from canon.errors import DatabaseError, SourceError
+from canon.files.project import resolve_project
 from canon.files.sources import Statement
 
 from .helpers import canon
@@ -34,7 +37,7 @@ def scratch_server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
 
 def databases(url: str, prefix: str) -> list[str]:
     """The databases named ``prefix…`` on the server where scratch databases for ``url`` go."""
-    host = scratch.template_host(DatabaseUrl.parse(url))
+    host = hosts.template_host(DatabaseUrl.parse(url))
     with psycopg.connect(host.conninfo()) as conn:
         rows = conn.execute(
             "SELECT datname FROM pg_database WHERE starts_with(datname, %s) ORDER BY oid", (prefix,)
@@ -134,7 +137,7 @@ def test_interrupted_build_leaves_nothing(
 def test_an_interrupted_plan_leaves_the_cached_database_intact(empty_url: str) -> None:
     live = DatabaseUrl.parse(empty_url)
     wanted = statements("CREATE TABLE public.c (id int)")
-    host = scratch.template_host(live)
+    host = hosts.template_host(live)
     name = scratch.ensure_template(host, wanted, scratch.statements_digest(wanted))
     with pytest.raises(KeyboardInterrupt):
         with scratch.scratch_database(live, wanted) as url:
@@ -165,7 +168,7 @@ def test_the_first_build_serves_its_command_then_is_shared(empty_url: str) -> No
 def test_the_cached_database_refuses_writes(empty_url: str) -> None:
     live = DatabaseUrl.parse(empty_url)
     wanted = statements("CREATE TABLE public.kept (id int)")
-    scratch.ensure_template(scratch.template_host(live), wanted, scratch.statements_digest(wanted))
+    scratch.ensure_template(hosts.template_host(live), wanted, scratch.statements_digest(wanted))
     with scratch.scratch_database(live, wanted) as url:
         with psycopg.connect(url.conninfo()) as conn:
             with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
@@ -198,7 +201,7 @@ def test_a_build_still_in_use_is_dropped_not_published(empty_url: str) -> None:
 
 
 def test_a_build_left_by_a_killed_builder_goes_at_the_next_prune(empty_url: str) -> None:
-    host = scratch.template_host(DatabaseUrl.parse(empty_url))
+    host = hosts.template_host(DatabaseUrl.parse(empty_url))
     abandoned = f"{scratch.BUILD_PREFIX}{'a' * 32}_{secrets.token_hex(4)}"
     building = f"{scratch.BUILD_PREFIX}{'b' * 32}_{secrets.token_hex(4)}"
     with psycopg.connect(host.conninfo(), autocommit=True) as conn, \
@@ -215,7 +218,7 @@ def test_a_build_left_by_a_killed_builder_goes_at_the_next_prune(empty_url: str)
 
 
 def test_a_scratch_database_of_a_killed_command_goes_at_the_next_prune(empty_url: str) -> None:
-    host = scratch.template_host(DatabaseUrl.parse(empty_url))
+    host = hosts.template_host(DatabaseUrl.parse(empty_url))
     abandoned = f"{scratch.SCRATCH_PREFIX}{secrets.token_hex(8)}"
     with psycopg.connect(host.conninfo(), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{abandoned}" TEMPLATE template0')
@@ -227,7 +230,7 @@ def test_a_scratch_database_of_a_killed_command_goes_at_the_next_prune(empty_url
 
 
 def test_concurrent_builders_publish_one_template(empty_url: str) -> None:
-    host = scratch.template_host(DatabaseUrl.parse(empty_url))
+    host = hosts.template_host(DatabaseUrl.parse(empty_url))
     wanted = statements(*(f"CREATE TABLE public.race{n} (id int)" for n in range(30)))
     digest = scratch.statements_digest(wanted)
     names: list[str] = []
@@ -251,8 +254,8 @@ def test_concurrent_builders_publish_one_template(empty_url: str) -> None:
 
 def test_scratch_databases_of_the_embedded_cluster_live_in_memory(empty_url: str, scratch_server: str) -> None:
     live = DatabaseUrl.parse(empty_url)
-    host = scratch.template_host(live)
-    assert scratch.same_server(host, live) == (scratch_server == "on the live server")
+    host = hosts.template_host(live)
+    assert hosts.same_server(host, live) == (scratch_server == "on the live server")
     with psycopg.connect(host.conninfo()) as conn:
         row = conn.execute("SELECT current_setting('data_directory')").fetchone()
     assert row is not None and row[0].startswith("/dev/shm/") == (scratch_server == "in memory")
@@ -280,7 +283,7 @@ def test_live_with_tablespaces_of_its_own_keeps_scratch_databases_beside_it(empt
         conn.execute(f"CREATE TABLESPACE {space} LOCATION '{folder}'")
     try:
         # Files may name it, and it exists on live's server only.
-        assert scratch.same_server(scratch.template_host(live), live)
+        assert hosts.same_server(hosts.template_host(live), live)
     finally:
         with psycopg.connect(empty_url, autocommit=True) as conn:
             conn.execute(f"DROP TABLESPACE {space}")
@@ -297,10 +300,10 @@ def test_a_role_that_may_not_create_databases_plans_on_canons_cluster(
     server = DatabaseUrl.parse(empty_url)
     live = f"postgresql://{owner}@{server.get('host')}:{server.get('port')}/{owner}"
     try:
-        host = scratch.template_host(DatabaseUrl.parse(live))
+        host = hosts.template_host(DatabaseUrl.parse(live))
         # Off the live server only when the scratch cluster is in memory: the embedded
         # cluster is this very server in the tests.
-        assert scratch.same_server(host, server) == (scratch_server == "on the live server")
+        assert hosts.same_server(host, server) == (scratch_server == "on the live server")
         code, out, err = plan(live, write(tmp_path / "schema", "CREATE TABLE public.mine (id int);\n"))
         assert code == 2, err
         assert 'create table "public"."mine"' in out.lower()
@@ -311,8 +314,8 @@ def test_a_role_that_may_not_create_databases_plans_on_canons_cluster(
 
 def test_statements_load_across_batches_in_any_order(empty_db: psycopg.Connection) -> None:
     view = "CREATE VIEW public.v AS SELECT id FROM public.late"
-    filler = [f"CREATE TABLE public.f{n} (id int)" for n in range(scratch.BATCH_STATEMENTS + 5)]
-    scratch.load_statements(empty_db, statements(view, *filler, "CREATE TABLE public.late (id int)"))
+    filler = [f"CREATE TABLE public.f{n} (id int)" for n in range(loader.BATCH_STATEMENTS + 5)]
+    loader.load_statements(empty_db, statements(view, *filler, "CREATE TABLE public.late (id int)"))
     empty_db.commit()
     assert empty_db.execute("SELECT count(*) FROM public.v").fetchone() == (0,)
 
@@ -321,14 +324,14 @@ def test_error_in_the_middle_of_a_batch_names_its_line(empty_db: psycopg.Connect
     sqls = ["CREATE TABLE public.ok1 (id int)", "CREATE TABLE public.bad (id int,\n  x nosuch)",
             "CREATE TABLE public.ok2 (id int)"]
     with pytest.raises(SourceError) as raised:
-        scratch.load_statements(empty_db, [Statement(s, "f.sql", 10 * n) for n, s in enumerate(sqls)])
+        loader.load_statements(empty_db, [Statement(s, "f.sql", 10 * n) for n, s in enumerate(sqls)])
     assert (raised.value.path, raised.value.line) == ("f.sql", 11)
 
 
 def test_a_full_scratch_server_is_not_blamed_on_the_files(empty_db: psycopg.Connection) -> None:
     full = "DO $$ BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = 'disk_full'; END $$"
     with pytest.raises(DatabaseError) as raised:
-        scratch.load_statements(empty_db, statements("CREATE TABLE public.fine (id int)", full))
+        loader.load_statements(empty_db, statements("CREATE TABLE public.fine (id int)", full))
     message = str(raised.value)
     assert "ran out of room at s.sql:2" in message and "could not extend file" in message
     assert "CANON_SCRATCH_MEMORY=off" in message
@@ -336,8 +339,8 @@ def test_a_full_scratch_server_is_not_blamed_on_the_files(empty_db: psycopg.Conn
 
 def test_batches_are_bounded() -> None:
     many = statements(*(["SELECT 1"] * 600))
-    assert [len(b) for b in scratch.batches(many, size=250)] == [250, 250, 100]
-    assert [len(b) for b in scratch.batches(many[:3], chars=10)] == [1, 1, 1]
+    assert [len(b) for b in loader.batches(many, size=250)] == [250, 250, 100]
+    assert [len(b) for b in loader.batches(many[:3], chars=10)] == [1, 1, 1]
 
 
 def test_no_change_shortcut_follows_files_and_live(
@@ -347,7 +350,7 @@ def test_no_change_shortcut_follows_files_and_live(
     canon("apply", "--database-url", empty_url, "--schema-dir", str(schema))
     live = DatabaseUrl.parse(empty_url)
     assert plan(empty_url, schema)[0] == 0
-    probe = cache.check(live, schema)
+    probe = cache.check(live, resolve_project(schema, live))
     assert probe is not None and probe.hit
     # The live schema changes: the shortcut must not answer.
     with psycopg.connect(empty_url, autocommit=True) as conn:
@@ -359,7 +362,7 @@ def test_no_change_shortcut_follows_files_and_live(
         conn.execute("DROP TABLE public.extra")
     assert plan(empty_url, schema)[0] == 0
     write(schema, "CREATE TABLE public.s (id int, more text);\n")
-    probe = cache.check(live, schema)
+    probe = cache.check(live, resolve_project(schema, live))
     assert probe is not None and not probe.hit
     code, out, _ = plan(empty_url, schema)
     assert code == 2 and '"more"' in out
@@ -379,15 +382,15 @@ def test_no_change_shortcut_sees_what_only_canon_plans(
 
 
 def test_shortcut_fingerprint_is_canons_fingerprint(empty_url: str, tmp_path: Path) -> None:
-    from canon.pg import db
-    from canon.diff import compare as diff
     from canon.diff.fingerprint import fingerprint
+    from canon.managed import EXCLUDED_SCHEMAS
+    from canon.pg import db
 
     schema = write(tmp_path / "schema", "CREATE TABLE public.fp (id int CHECK (id > 0));\n")
     canon("apply", "--database-url", empty_url, "--schema-dir", str(schema))
     live = DatabaseUrl.parse(empty_url)
-    with diff.connect(live) as conn:
-        expected = fingerprint(conn, diff.EXCLUDED_SCHEMAS)
+    with db.reading(live) as conn:
+        expected = fingerprint(conn, EXCLUDED_SCHEMAS)
     with db.connect(live, autocommit=True) as raw:
         assert cache._identity_and_fingerprint(raw, live)[1] == expected
 
@@ -395,39 +398,39 @@ def test_shortcut_fingerprint_is_canons_fingerprint(empty_url: str, tmp_path: Pa
 def test_shortcut_off(monkeypatch: pytest.MonkeyPatch, empty_url: str, tmp_path: Path) -> None:
     monkeypatch.setenv(cache.SWITCH_ENV, "off")
     schema = write(tmp_path / "schema", "CREATE TABLE public.o (id int);\n")
-    assert cache.check(DatabaseUrl.parse(empty_url), schema) is None
+    live = DatabaseUrl.parse(empty_url)
+    assert cache.check(live, resolve_project(schema, live)) is None
 
 
 def test_scratch_inspected_ahead_is_handed_out_once(empty_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from canon.diff import compare as diff
-    from canon.inspection import prefetch
+    from canon.inspection import engine, prefetch
+    from canon.managed import EXCLUDED_SCHEMAS
 
     live = DatabaseUrl.parse(empty_url)
     calls: list[str] = []
-    real = diff._load_engine
+    real = engine.load_engine
 
     def counting() -> object:
         calls.append(threading.current_thread().name)
         return real()
 
-    monkeypatch.setattr(diff, "_load_engine", counting)
+    monkeypatch.setattr(engine, "load_engine", counting)
     with scratch.scratch_database(live, statements("CREATE TABLE public.ahead (id int)")) as url:
-        with prefetch.inspection(url, diff.EXCLUDED_SCHEMAS), diff.connect(url) as conn:
-            first = diff.inspect(conn)
-            assert '"public"."ahead"' in first.tables
+        with prefetch.inspection(url, EXCLUDED_SCHEMAS) as ahead:
+            first = ahead.take(EXCLUDED_SCHEMAS)
+            assert first is not None and '"public"."ahead"' in first.tables
             assert calls == ["canon-inspect"]  # inspected in the background only
-            second = diff.inspect(conn)
-            assert second is not first  # a result is never handed out twice
+            assert ahead.take(EXCLUDED_SCHEMAS) is None  # a result is never handed out twice
     assert leftovers(empty_url) == []
 
 
 def test_leaving_early_stops_the_background_inspection(empty_url: str) -> None:
-    from canon.diff import compare as diff
     from canon.inspection import prefetch
+    from canon.managed import EXCLUDED_SCHEMAS
 
     live = DatabaseUrl.parse(empty_url)
     with scratch.scratch_database(live, statements("CREATE TABLE public.early (id int)")) as url:
-        with prefetch.inspection(url, diff.EXCLUDED_SCHEMAS):
+        with prefetch.inspection(url, EXCLUDED_SCHEMAS):
             pass
         assert not [t for t in threading.enumerate() if t.name == "canon-inspect"]
     assert leftovers(empty_url) == []

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+
+# How library code reports a warning: it never prints, the command decides where it goes.
+Warn = Callable[[str], None]
+
+
+def ignore(_: str) -> None:
+    """A ``Warn`` that drops the warning."""
 
 
 class CanonError(Exception):

@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from canon.diff import catalog
-from canon.pg import db
-from canon.diff import compare as diff
+from canon.errors import Warn
 from canon.files import seeds as seeding
-from canon.pg.dburl import DatabaseUrl
-from canon.plan.pipeline import Plan, make_plan
 from canon.files.tenancy import group_by_tenant
 from canon.files.tenants import Tenant
+from canon.managed import EXCLUDED_SCHEMAS
+from canon.pg import db
+from canon.pg.dburl import DatabaseUrl
+from canon.plan.model import Plan, PlanOptions
+from canon.plan.pipeline import make_plan
 from canon.plan.workspace import Workspace
 
 FORMAT_VERSION = 1
@@ -106,24 +108,25 @@ class DriftReport:
         return "\n".join(lines) + "\n"
 
 
-def check(
-    live: DatabaseUrl, ws: Workspace, schema_dir: Path, seeds_dir: Path | None = None,
+def check_drift(
+    live_url: DatabaseUrl, ws: Workspace, schema_dir: Path, seeds_dir: Path | None, warn: Warn,
 ) -> DriftReport:
     """Compare the live schema with the workspace's files and, when given, the reference rows with seeds/."""
     seeds = seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
-    with diff.connect(live) as live_conn, diff.connect(ws.target) as target_conn:
-        plan = make_plan(live_conn, target_conn, ws.source)
+    with db.reading(live_url) as live_conn, db.reading(ws.target_url) as target_conn:
+        plan = make_plan(live_url, live_conn, target_conn, ws.source, PlanOptions(), warn,
+                         ws.prefetched)
         # Residuals are what stays different once the plan has nothing left to do.
-        residuals = (catalog.residuals(live_conn, target_conn, diff.EXCLUDED_SCHEMAS)
+        residuals = (catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS)
                      if plan.empty else [])
     seed_differences: list[seeding.SeedDifference] = []
     if seeds and plan.empty:
         # Reference rows are only comparable once the tables have the planned shape.
-        with db.connect(live) as conn:
+        with db.connect(live_url) as conn:
             seed_differences = seeding.differences(conn, seeds)
     chosen = ws.source.only_tenant
     residuals = [r for r in residuals if ws.source.owns_schema(r.schema)]
-    return DriftReport(live.masked(), str(schema_dir), plan, tuple(seed_differences),
+    return DriftReport(live_url.masked(), str(schema_dir), plan, tuple(seed_differences),
                        tuple(residuals), (chosen,) if chosen else ws.source.tenants)
 
 

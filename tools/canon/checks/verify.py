@@ -8,8 +8,8 @@ from pathlib import Path
 
 import psycopg
 
+from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
-from canon.diff import compare as diff
 from canon.files import seeds as seeding
 from canon.pg.dburl import DatabaseUrl
 
@@ -106,7 +106,7 @@ class Verification:
 
 
 def inventory(conn: psycopg.Connection) -> tuple[SchemaCounts, ...]:
-    rows = conn.execute(INVENTORY_QUERY, (sorted(diff.EXCLUDED_SCHEMAS),)).fetchall()
+    rows = conn.execute(INVENTORY_QUERY, (sorted(EXCLUDED_SCHEMAS),)).fetchall()
     return tuple(SchemaCounts(*row) for row in rows)
 
 
@@ -124,14 +124,15 @@ def seed_counts(
     return tuple(counts)
 
 
-def verify(
-    live: DatabaseUrl,
+def verify_database(
+    live_url: DatabaseUrl,
     schema_differences: list[str],
     seeds_dir: Path | None,
 ) -> Verification:
+    """What live holds per schema, and how it differs from the files and seeds."""
     seeds = seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
-    with db.connect(live) as conn:
+    with db.connect(live_url) as conn:
         schemas = inventory(conn)
         seed_diffs = seeding.differences(conn, seeds)
     counts = seed_counts(seeds, seed_diffs)
-    return Verification(live.masked(), schemas, counts, tuple(schema_differences), tuple(seed_diffs))
+    return Verification(live_url.masked(), schemas, counts, tuple(schema_differences), tuple(seed_diffs))

@@ -18,7 +18,7 @@ from pglast.stream import RawStream
 
 from canon.pg import quoting
 from canon.errors import ConfigError, SourceError
-from canon.scratch.cache import statement_error
+from canon.files.sources import statement_error
 from canon.files.sources import Statement, find_files, read_files, split_statements
 
 

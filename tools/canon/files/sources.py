@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+
+import psycopg
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +26,7 @@ from pglast import parser
 
 from canon.files.config import ProjectConfig
 from canon.errors import ConfigError, SourceError
+from canon.pg import db
 from canon.pg.quoting import ident
 from canon.files.templates import TEMPLATE_SUFFIX, render
 from canon.files.tenancy import tenant_of
@@ -205,3 +208,10 @@ def _rendered(
     if always or f.path.name.endswith(TEMPLATE_SUFFIX):
         text = render(f.text, display, variables)
     return replace(f, relative=relative, display=display, text=text)
+
+
+def statement_error(statement: Statement, exc: psycopg.Error) -> SourceError:
+    """A PostgreSQL error, placed at the file and line of the statement that caused it."""
+    position = exc.diag.statement_position
+    line = statement.line_of(int(position) if position else None)
+    return SourceError(statement.path, line, db.describe(exc), exc.sqlstate)

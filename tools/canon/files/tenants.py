@@ -10,6 +10,7 @@ of the SQL parser, so the no-change shortcut can list tenants without importing 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import psycopg
@@ -91,12 +92,17 @@ def resolve(config: ProjectConfig, live: DatabaseUrl | None, only: str | None = 
         if live is None:
             raise SourceError(str(config.path), None, "the tenant query needs a live database")
         found = ids_from_query(settings, live, str(config.path))
-    if only is None:
-        return found
-    chosen = [t for t in found if t.id == only]
+    return found if only is None else [choose(config, found, only)]
+
+
+def choose(config: ProjectConfig, tenants: Sequence[Tenant], only: str) -> Tenant:
+    """The tenant ``only`` among ``tenants``; refused when it is not one of them."""
+    if config.tenants is None:
+        raise SourceError(str(config.path or "canon.toml"), None, "no [tenants] are configured")
+    chosen = [t for t in tenants if t.id == only]
     if not chosen:
         raise SourceError(str(config.path), None, f"tenant {only!r} is not in the tenant list")
-    return chosen
+    return chosen[0]
 
 
 def tenant_schema_pattern(settings: TenantSettings) -> re.Pattern[str]:

@@ -1,17 +1,92 @@
-"""Walking the diff engine's pictures of the live and target databases side by side."""
+"""The inspection engine's models of a database, as canon reads and adjusts them.
+
+schemainspect builds these objects; canon only names the attributes it uses, so that
+every kind module is type-checked against one description. Collections are keyed the
+way the engine keys them: quoted, schema-qualified names (``"core"."brands"``).
+Kind modules may change the live model before the engine diffs it (to hide a change
+canon plans itself), never the target's, except where a module says so.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol
 
 
-def column_pairs(live: Any, target: Any) -> Iterator[tuple[str, str, Any, Any | None]]:
+class EnumModel(Protocol):
+    schema: str
+    name: str
+    elements: list[str]
+
+    @property
+    def quoted_full_name(self) -> str: ...
+
+
+class ColumnModel(Protocol):
+    name: str
+    dbtypestr: str
+    default: str | None
+    is_enum: bool
+    is_generated: bool
+    is_inherited: bool
+    enum: EnumModel | None
+
+
+class TableModel(Protocol):
+    schema: str
+    name: str
+    columns: dict[str, ColumnModel]
+    parent_table: str | None
+    partition_def: str | None
+    relationtype: str
+
+
+class IndexModel(Protocol):
+    schema: str
+    definition: str
+
+    @property
+    def quoted_full_name(self) -> str: ...
+
+    @property
+    def quoted_full_table_name(self) -> str: ...
+
+
+class ConstraintModel(Protocol):
+    schema: str
+    definition: str
+    index: IndexModel | None
+
+
+class FunctionModel(Protocol):
+    schema: str
+    result_string: str
+    kind: str
+
+
+class DatabaseModel(Protocol):
+    """One inspected database: its objects by kind."""
+
+    tables: dict[str, TableModel]
+    selectables: dict[str, TableModel]
+    enums: dict[str, EnumModel]
+    indexes: dict[str, IndexModel]
+    constraints: dict[str, ConstraintModel]
+    functions: dict[str, FunctionModel]
+    triggers: dict[str, Any]
+    collations: dict[str, Any]
+    rlspolicies: dict[str, Any]
+
+
+def column_pairs(
+    live_model: DatabaseModel, target_model: DatabaseModel
+) -> Iterator[tuple[str, str, ColumnModel, ColumnModel | None]]:
     """(table, column, live column, target column or None if dropped) for every live column
     of a table both databases have."""
-    for key, table in live.tables.items():
-        wanted = target.tables.get(key)
+    for key, table in live_model.tables.items():
+        wanted = target_model.tables.get(key)
         if wanted is None:
             continue
         for name, column in table.columns.items():
             yield key, name, column, wanted.columns.get(name)
+

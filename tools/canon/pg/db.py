@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
-import weakref
 from collections import namedtuple
+from collections.abc import Iterator
 from typing import Any, TypeAlias
 
 import psycopg
@@ -20,10 +21,6 @@ Connection: TypeAlias = "psycopg.Connection[Any]"
 
 # ``:name``, but not a ``::`` cast, an array slice ``[a:b]`` or an escaped ``\:``.
 _PARAMETER = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
-
-# The address each ``reader`` connection was opened with. Kept rather than rebuilt from
-# libpq's view of the connection, which adds defaults (sslcertmode...) older tools refuse.
-_opened_with: weakref.WeakKeyDictionary[Connection, DatabaseUrl] = weakref.WeakKeyDictionary()
 
 
 def connect(url: DatabaseUrl, *, autocommit: bool = False) -> psycopg.Connection:
@@ -93,10 +90,14 @@ def reader(url: DatabaseUrl) -> Connection:
     """A connection for reading catalogs: rows by name, a transaction begun on first use."""
     conn = connect(url)
     conn.row_factory = named_rows
-    _opened_with[conn] = url
     return conn
 
 
-def url_of(conn: Connection) -> DatabaseUrl:
-    """The address a ``reader`` connection was opened with, password included."""
-    return _opened_with[conn]
+@contextlib.contextmanager
+def reading(url: DatabaseUrl) -> Iterator[Connection]:
+    """A ``reader`` connection, closed with its transaction undone when the block ends."""
+    conn = reader(url)
+    try:
+        yield conn
+    finally:
+        conn.close()

@@ -8,9 +8,11 @@ must not change them. ``fresh`` returns trees of one's own, to edit and deparse.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from pglast import ast, parser
+from pglast.visitors import Visitor
 
 CACHED_STATEMENTS = 32768
 
@@ -31,3 +33,47 @@ def fresh(sql: str) -> tuple[ast.Node, ...]:
         return tuple(raw.stmt for raw in parser.parse_sql(sql))
     except parser.ParseError:
         return ()
+
+
+def qualified(rangevar: ast.RangeVar | None) -> str | None:
+    """``schema.name`` as the catalogs spell it (unquoted), ``public`` when unqualified."""
+    if rangevar is None:
+        return None
+    return f"{rangevar.schemaname or 'public'}.{rangevar.relname}"
+
+
+def tables_created(statements: Iterable[str]) -> set[str]:
+    """``schema.name`` of every table the statements create."""
+    created = set()
+    for sql in statements:
+        for node in parse(sql):
+            rel = None
+            if isinstance(node, ast.CreateStmt):
+                rel = node.relation
+            elif isinstance(node, ast.CreateTableAsStmt):
+                rel = node.into.rel
+            name = qualified(rel)
+            if name:
+                created.add(name)
+    return created
+
+
+def table_of(node: ast.Node) -> str | None:
+    """The table an ALTER TABLE, CREATE INDEX or RENAME works on."""
+    if isinstance(node, (ast.AlterTableStmt, ast.IndexStmt)):
+        return qualified(node.relation)
+    if isinstance(node, ast.RenameStmt) and node.relation is not None:
+        return qualified(node.relation)
+    return None
+
+
+def function_names(node: ast.Node) -> set[str]:
+    """The unqualified names of every function a tree calls."""
+    names: set[str] = set()
+
+    class Collect(Visitor):  # type: ignore[misc]
+        def visit_FuncCall(self, ancestors: object, call: ast.FuncCall) -> None:
+            names.add(call.funcname[-1].sval)
+
+    Collect()(node)
+    return names

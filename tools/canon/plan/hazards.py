@@ -12,16 +12,15 @@ and every statement runs under ``lock_timeout``, so they are not called out.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, ObjectType
-from pglast.visitors import Visitor
 
-from canon.pg import parsing
+from canon.pg.parsing import function_names, parse, qualified, table_of, tables_created
 from canon.pg.db import Connection, query
-from canon.diff.compare import EXCLUDED_SCHEMAS
+from canon.managed import EXCLUDED_SCHEMAS
 from canon.errors import ConfigError
 
 DATA_LOSS = "data-loss"
@@ -130,41 +129,6 @@ def live_facts(conn: Connection) -> LiveFacts:
         bodies=tuple((str(b[0]), str(b[1] or "")) for b in bodies),
         indexed_constraints=frozenset(str(row[0]) for row in indexed),
     )
-
-
-def parse(sql: str) -> list[ast.Node]:
-    """Shared, read-only parse trees of ``sql`` (see ``parsing``)."""
-    return list(parsing.parse(sql))
-
-
-def qualified(rangevar: ast.RangeVar | None) -> str | None:
-    """``schema.name`` as the catalogs spell it (unquoted), ``public`` when unqualified."""
-    if rangevar is None:
-        return None
-    return f"{rangevar.schemaname or 'public'}.{rangevar.relname}"
-
-
-def tables_created(statements: Iterable[str]) -> set[str]:
-    created = set()
-    for sql in statements:
-        for node in parse(sql):
-            rel = None
-            if isinstance(node, ast.CreateStmt):
-                rel = node.relation
-            elif isinstance(node, ast.CreateTableAsStmt):
-                rel = node.into.rel
-            name = qualified(rel)
-            if name:
-                created.add(name)
-    return created
-
-
-def table_of(node: ast.Node) -> str | None:
-    if isinstance(node, (ast.AlterTableStmt, ast.IndexStmt)):
-        return qualified(node.relation)
-    if isinstance(node, ast.RenameStmt) and node.relation is not None:
-        return qualified(node.relation)
-    return None
 
 
 def _hazards_of(node: ast.Node, facts: LiveFacts | None) -> list[Hazard]:
@@ -352,14 +316,3 @@ def _rewrites_on_add(column: ast.ColumnDef, facts: LiveFacts | None) -> bool:
         if constraint.raw_expr is not None and function_names(constraint.raw_expr) & volatile:
             return True
     return False
-
-
-def function_names(node: ast.Node) -> set[str]:
-    names: set[str] = set()
-
-    class Collect(Visitor):  # type: ignore[misc]
-        def visit_FuncCall(self, ancestors: object, call: ast.FuncCall) -> None:
-            names.add(call.funcname[-1].sval)
-
-    Collect()(node)
-    return names

@@ -21,7 +21,7 @@ from pglast.stream import RawStream
 
 from canon.pg import parsing
 from canon.pg.db import Connection, query
-from canon.plan.hazards import parse, qualified, tables_created
+from canon.pg.parsing import parse, qualified, tables_created
 
 # relkinds on which PostgreSQL 15 allows the concurrent forms.
 PLAIN_TABLES = frozenset({"r", "m"})

@@ -18,7 +18,7 @@ from pglast.enums import AlterTableType, ConstrType, ObjectType
 from pglast.stream import RawStream
 
 from canon.pg.db import Connection
-from canon.plan.hazards import parse, qualified, tables_created
+from canon.pg.parsing import parse, qualified, tables_created
 from canon.pg.quoting import ident
 
 MEASURE_TIMEOUT_MS = 2000

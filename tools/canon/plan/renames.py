@@ -19,13 +19,14 @@ from pglast.enums import AlterTableType
 from pglast.stream import RawStream
 
 from canon.pg import db
-from canon.diff import compare as diff
+from canon.diff import compare
 from canon.pg import parsing
 from canon.pg.db import Connection, query
 from canon.pg.dburl import DatabaseUrl
+from canon.inspection.prefetch import Prefetched
 from canon.scratch.livecopy import copy_of_live
 from canon.pg.quoting import ident, literal
-from canon.scratch.cache import Warn
+from canon.errors import Warn
 from canon.files.sources import SchemaSource, Statement
 
 HINT = re.compile(r"--\s*canon:\s*renamed\s+from\s+(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)")
@@ -178,7 +179,8 @@ def pending(hints: Sequence[Rename], live: Connection) -> RenamePlan:
 
 
 def changes_with_renames(
-    live: DatabaseUrl, target: Connection, renames: Sequence[Rename], warn: Warn
+    live_url: DatabaseUrl, target_conn: Connection, renames: Sequence[Rename], warn: Warn,
+    prefetched: Prefetched,
 ) -> list[str]:
     """The renames, then what else turns live into the target once they have run.
 
@@ -186,30 +188,31 @@ def changes_with_renames(
     takes no lock on the live database.
     """
     statements = [rename_sql(r) for r in renames]
-    with copy_of_live(live, warn) as copy:
+    with copy_of_live(live_url, warn) as copy:
         with db.connect(copy) as conn:
             for sql in statements:
                 conn.execute(sql)
             conn.commit()
-        with diff.connect(copy) as copy_conn:
-            return statements + diff.changes(copy_conn, target)
+        with db.reading(copy) as copy_conn:
+            return statements + compare.changes(copy_conn, target_conn,
+                                             prefetched=prefetched.target_only())
 
 
-def planned_changes(live: Connection, target: Connection, source: SchemaSource) -> tuple[list[str], list[str]]:
+def planned_changes(
+    live_url: DatabaseUrl, live_conn: Connection, target_conn: Connection, source: SchemaSource,
+    warn: Warn, prefetched: Prefetched, live_fingerprint: str,
+) -> tuple[list[str], list[str]]:
     """The statements from live to target, renames first; and notes on unused hints."""
     hints = find_hints(source)
-    todo = pending(hints, live) if hints else RenamePlan((), ())
+    todo = pending(hints, live_conn) if hints else RenamePlan((), ())
     notes = [
         f"{h.where}: rename hint for {h.kind} {h.old!r} -> {h.new!r} matches nothing in the "
         "live database; it can be removed" for h in todo.unused
     ]
     if not todo.renames:
-        return diff.changes(live, target), notes
-    return changes_with_renames(db.url_of(live), target, todo.renames, _quiet), notes
-
-
-def _quiet(_: str) -> None:
-    pass
+        return compare.changes(live_conn, target_conn, prefetched=prefetched,
+                            live_fingerprint=live_fingerprint), notes
+    return changes_with_renames(live_url, target_conn, todo.renames, warn, prefetched), notes
 
 
 def suspected(statements: Sequence[str], live: Connection) -> dict[int, str]:

@@ -37,6 +37,7 @@ from canon.pg.cluster import project_root
 from canon.pg.dburl import DatabaseUrl
 from canon.errors import CanonError
 from canon.diff.fingerprint import FINGERPRINT_QUERY
+from canon.files.project import Project
 from canon.managed import CANON_SCHEMA
 
 CACHE_DIR_ENV = "CANON_CACHE_DIR"
@@ -57,38 +58,31 @@ class Probe:
     hit: bool
 
 
-def check(live: DatabaseUrl, schema_dir: Path) -> Probe | None:
+def check(live_url: DatabaseUrl, project: Project) -> Probe | None:
     """A probe for ``canon plan``; None when the shortcut is off or cannot be taken.
 
-    Any trouble here (bad settings, unreadable files) is left for the full plan to
+    Any trouble here (unreadable files, a failing query) is left for the full plan to
     report with its usual message, so the shortcut never changes what a user sees.
     """
     if not enabled():
         return None
     try:
-        return probe(live, schema_dir, _tenant_ids(live, schema_dir))
+        return probe(live_url, project.schema_dir, _tenant_ids(project))
     except (CanonError, psycopg.Error, OSError, ValueError, LookupError, SyntaxError):
         return None
 
 
-def record(before: Probe, live: DatabaseUrl, schema_dir: Path, live_fingerprint: str) -> bool:
+def record(before: Probe, project: Project, live_fingerprint: str) -> bool:
     """After a plan with no changes: remember it, if nothing moved meanwhile."""
     try:
-        return remember(before, schema_dir, _tenant_ids(live, schema_dir), live_fingerprint)
+        return remember(before, project.schema_dir, _tenant_ids(project), live_fingerprint)
     except (CanonError, psycopg.Error, OSError, ValueError):
         return False
 
 
-def _tenant_ids(live: DatabaseUrl, schema_dir: Path) -> list[str]:
+def _tenant_ids(project: Project) -> list[str]:
     """The tenant list shapes the rendered files, and may come from live data."""
-    from canon.files.config import load_config
-
-    config = load_config(schema_dir)
-    if config.tenants is None:
-        return []  # no tenants configured: skip importing the parser that renders them
-    from canon.files.tenants import resolve
-
-    return [f"{t.id}={t.schema}" for t in resolve(config, live)]
+    return [f"{t.id}={t.schema}" for t in project.tenants]
 
 
 def enabled() -> bool:
@@ -101,11 +95,11 @@ def cache_file() -> Path:
     return base / CACHE_FILE
 
 
-def probe(live: DatabaseUrl, schema_dir: Path, tenants: Sequence[str] = ()) -> Probe:
+def probe(live_url: DatabaseUrl, schema_dir: Path, tenants: Sequence[str] = ()) -> Probe:
     """Hash the inputs, fingerprint the live schema, and look both up."""
     inputs = inputs_digest(schema_dir, tenants)
-    with db.connect(live, autocommit=True) as conn:
-        identity, fingerprint = _identity_and_fingerprint(conn, live)
+    with db.connect(live_url, autocommit=True) as conn:
+        identity, fingerprint = _identity_and_fingerprint(conn, live_url)
     entry = _read_entries().get(identity)
     hit = entry == {"inputs": inputs, "fingerprint": fingerprint}
     return Probe(identity, inputs, fingerprint, hit)
@@ -140,7 +134,7 @@ def inputs_digest(schema_dir: Path, tenants: Sequence[str] = ()) -> str:
     return h.hexdigest()
 
 
-def _identity_and_fingerprint(conn: psycopg.Connection, live: DatabaseUrl) -> tuple[str, str]:
+def _identity_and_fingerprint(conn: psycopg.Connection, live_url: DatabaseUrl) -> tuple[str, str]:
     """One round trip: the database's oid (for the entry key) and its schema fingerprint."""
     row = conn.execute(
         db.query(f"SELECT d.oid, f.* FROM pg_database d, ({FINGERPRINT_QUERY}) f "
@@ -148,7 +142,7 @@ def _identity_and_fingerprint(conn: psycopg.Connection, live: DatabaseUrl) -> tu
         {"excluded": [CANON_SCHEMA]},
     ).fetchone()
     assert row is not None
-    where = {k: v for k, v in live.params if k in {"host", "hostaddr", "port", "dbname", "user"}}
+    where = {k: v for k, v in live_url.params if k in {"host", "hostaddr", "port", "dbname", "user"}}
     seed = json.dumps([where, int(row[0]), db.server_version(conn)], sort_keys=True)
     return hashlib.sha256(seed.encode()).hexdigest(), f"{row[1]}-{row[2]}"
 

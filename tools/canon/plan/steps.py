@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pglast import ast
 from pglast.enums import AlterTableType
 
-from canon.plan.hazards import parse, qualified, tables_created
+from canon.pg.parsing import parse, qualified, tables_created
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Step:
 
     @property
     def sql(self) -> str:
-        return "".join(_terminated(s) + "\n" for s in self.statements)
+        return "".join(terminated(s) + "\n" for s in self.statements)
 
 
 def group(statements: Sequence[str]) -> tuple[Step, ...]:
@@ -86,6 +86,7 @@ def _concurrent(node: ast.Node) -> bool:
     return bool(getattr(node, "concurrent", False))
 
 
-def _terminated(sql: str) -> str:
+def terminated(sql: str) -> str:
+    """The statement as it is written out: ending in one semicolon."""
     sql = sql.rstrip()
     return sql if sql.endswith(";") else sql + ";"

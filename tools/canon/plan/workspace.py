@@ -1,9 +1,9 @@
-"""A command's workspace: the schema files, read and rendered, and their scratch database.
+"""The workspace of a command: its files, read and rendered, and their scratch database.
 
-This module stays clear of the diff engine on purpose. Commands that only read live
-(plan, drift, verify) set up their workspace first: once the files are read, a second
-thread inspects live while they are loaded, and importing the diff engine is the first
-thing it does. By the time the command needs the engine, it is loaded.
+Commands that only read live (plan, drift, verify) have it inspected in the background
+once the files are read, while the scratch database is built; the scratch database is
+inspected in the background as soon as it exists. The diff takes those inspections
+from ``Workspace.prefetched``.
 """
 
 from __future__ import annotations
@@ -11,16 +11,17 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
+from canon.diff.fingerprint import fingerprint
+from canon.errors import Warn
 from canon.files import gitref
-from canon.files.config import load_config
-from canon.pg.dburl import DatabaseUrl
-from canon.managed import EXCLUDED_SCHEMAS
-from canon.inspection.prefetch import inspection
-from canon.scratch.cache import Warn, scratch_database
+from canon.files.project import Project, resolve_project
 from canon.files.sources import SchemaSource, read_schema
-from canon.files.tenants import resolve as resolve_tenants
+from canon.inspection.prefetch import Prefetched, inspection
+from canon.managed import EXCLUDED_SCHEMAS
+from canon.pg.db import Connection
+from canon.pg.dburl import DatabaseUrl
+from canon.scratch.cache import scratch_database
 
 
 @dataclass(frozen=True)
@@ -28,41 +29,40 @@ class Workspace:
     """The schema files and a scratch database built from them, for one command."""
 
     source: SchemaSource
-    target: DatabaseUrl
+    target_url: DatabaseUrl
+    prefetched: Prefetched
     commit: str | None = None  # the git commit the files were read at, with a ref
+
+
+def live_fingerprint(conn: Connection) -> str:
+    return fingerprint(conn, EXCLUDED_SCHEMAS)
 
 
 @contextlib.contextmanager
 def workspace(
-    live: DatabaseUrl, schema_dir: Path, warn: Warn, tenant: str | None = None,
-    read_only: bool = False, ref: str | None = None,
+    live_url: DatabaseUrl, project: Project, warn: Warn, read_only: bool = False,
+    ref: str | None = None,
 ) -> Iterator[Workspace]:
-    """The files (tenants rendered; just ``tenant`` when given) and their scratch database.
+    """The project's files (tenants rendered; just its chosen one when set) and their scratch database.
 
-    ``ref`` reads the files as committed at that git revision. ``read_only`` commands
-    (plan, drift, verify) have live inspected while the files are read and loaded.
+    ``ref`` reads the files, and the settings beside them, as committed at that git
+    revision. ``read_only`` commands (plan, drift, verify) have live inspected ahead.
     """
     with contextlib.ExitStack() as stack:
-        files, commit = stack.enter_context(schema_files(ref, schema_dir))
-        config = load_config(files)
-        tenants = resolve_tenants(config, live)
-        chosen = resolve_tenants(config, live, only=tenant)[0] if tenant else None
-        source = read_schema(files, config, tenants, chosen)
+        commit = None
+        if ref is not None:
+            revision = stack.enter_context(gitref.schema_at(ref, project.schema_dir))
+            tenant = project.only_tenant.id if project.only_tenant else None
+            project = resolve_project(revision.schema_dir, live_url, tenant)
+            commit = revision.commit
+        source = read_schema(project.schema_dir, project.config, project.tenants,
+                             project.only_tenant)
+        live_ahead = None
         if read_only:
             # Started once the files are read: its imports would slow the reading down,
             # and the build that follows mostly waits on the server.
-            stack.enter_context(inspection(live, EXCLUDED_SCHEMAS, changing=True))
-        target = stack.enter_context(scratch_database(live, source.statements, warn))
-        # The scratch database is inspected in the background while the caller works on live.
-        stack.enter_context(inspection(target, EXCLUDED_SCHEMAS))
-        yield Workspace(source, target, commit)
-
-
-@contextlib.contextmanager
-def schema_files(ref: str | None, schema_dir: Path) -> Iterator[tuple[Path, str | None]]:
-    """The schema folder, or a copy of it as committed at ``ref``, with that commit."""
-    if ref is None:
-        yield schema_dir, None
-        return
-    with gitref.schema_at(ref, schema_dir) as revision:
-        yield revision.schema_dir, revision.commit
+            live_ahead = stack.enter_context(
+                inspection(live_url, EXCLUDED_SCHEMAS, fingerprinter=live_fingerprint))
+        target_url = stack.enter_context(scratch_database(live_url, source.statements, warn))
+        target_ahead = stack.enter_context(inspection(target_url, EXCLUDED_SCHEMAS))
+        yield Workspace(source, target_url, Prefetched(live_ahead, target_ahead), commit)

@@ -19,23 +19,24 @@ import psycopg
 
 from canon import __version__
 from canon.diff import catalog
+from canon.diff.fingerprint import fingerprint
+from canon.errors import ApplyFailed, DatabaseError, HazardRefused, PlanRefused, StalePlan, Warn
+from canon.files.project import Project
+from canon.files.sources import SchemaSource
+from canon.files.tenants import Tenant
+from canon.inspection.prefetch import Prefetched
+from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
-from canon.diff import compare as diff
 from canon.pg.backup import Backup, backup
 from canon.pg.db import Connection
 from canon.pg.dburl import DatabaseUrl
-from canon.errors import ApplyFailed, DatabaseError, HazardRefused, PlanRefused, StalePlan
+from canon.plan.model import Plan, PlanOptions
+from canon.plan.pipeline import classified, make_plan, with_stakes
+from canon.plan.planfile import read_plan_file
+from canon.plan.steps import Step
+from canon.plan.workspace import workspace
 from canon.run.fanout import FAILED, FanOut, TenantOutcome, apply_by_tenant
-from canon.diff.fingerprint import fingerprint
 from canon.run.journal import ApplyRecord, Journal
-from canon.plan.pipeline import (
-    Plan,
-    PlanOptions,
-    classified,
-    make_plan,
-    read_plan_file,
-    with_stakes,
-)
 from canon.run.rehearsal import rehearse
 from canon.run.runner import (
     Listener,
@@ -46,11 +47,6 @@ from canon.run.runner import (
     check_timeouts,
     run_steps,
 )
-from canon.scratch.cache import Warn
-from canon.files.sources import SchemaSource
-from canon.plan.steps import Step
-from canon.files.tenants import Tenant
-from canon.plan.workspace import workspace
 
 # Two applies on one database never interleave: they queue on this advisory lock.
 APPLY_LOCK_KEY = 0x63616E6F6E  # "canon"
@@ -65,7 +61,6 @@ class Settings:
     concurrently: bool = True
     backup_to: Path | None = None
     ref: str | None = None
-    tenant: str | None = None  # plan and apply this tenant's schema alone
     fan_out: FanOut = field(default_factory=FanOut)
 
 
@@ -85,58 +80,61 @@ class ApplyResult:
         return any(t.status == FAILED for t in self.tenants)
 
 
-def apply(
-    live: DatabaseUrl,
-    schema_dir: Path,
+def apply_plan(
+    live_url: DatabaseUrl,
+    project: Project,
     plan_file: Path | None,
     settings: Settings,
     warn: Warn,
 ) -> ApplyResult:
-    """Apply ``plan_file`` (or a fresh plan) to ``live``, or raise and change nothing."""
+    """Apply ``plan_file`` (or a fresh plan) to live, or raise and change nothing."""
     saved = read_plan_file(plan_file) if plan_file else None
     if saved is not None and saved.canon_version != __version__:
         warn(f"{plan_file} was written by canon {saved.canon_version}; this is canon {__version__}")
     ref = settings.ref or (saved.schema_ref if saved else None)
-    with workspace(live, schema_dir, warn, settings.tenant, ref=ref) as ws, \
-            apply_lock(live, settings.apply_lock_wait) as lock:
+    with workspace(live_url, project, warn, ref=ref) as ws, \
+            apply_lock(live_url, settings.apply_lock_wait) as lock:
         check_timeouts(lock, settings.timeouts)
-        plan = _current_plan(live, ws.target, ws.source, saved, settings, ws.commit)
+        plan = _current_plan(live_url, ws.target_url, ws.source, saved, settings, ws.commit,
+                             warn, ws.prefetched)
         if plan.empty:
             return ApplyResult(plan, applied=False, dry_run=settings.dry_run)
         _refuse_unallowed(plan, settings.allow_hazards)
         _refuse_certain_failures(plan)
-        rehearse(live, plan.steps, ws.target, warn, ws.source.in_scope)
+        rehearse(live_url, plan.steps, ws.target_url, warn, ws.source.in_scope)
         if settings.dry_run:
             return ApplyResult(plan, applied=True, dry_run=True)
-        _check_unchanged(live, plan)
-        taken = backup(live, settings.backup_to) if settings.backup_to else None
+        _check_unchanged(live_url, plan)
+        taken = backup(live_url, settings.backup_to) if settings.backup_to else None
         if plan.tenants:
             outcomes = apply_by_tenant(
-                live, [s.sql for s in plan.statements], plan.tenants, settings.timeouts,
+                live_url, [s.sql for s in plan.statements], plan.tenants, settings.timeouts,
                 settings.fan_out, _TenantJournals(lock, plan, plan_file),
             )
             return ApplyResult(plan, applied=True, dry_run=False, backup=taken,
                                tenants=tuple(outcomes),
-                               residuals=_residuals(live, ws.target, ws.source))
+                               residuals=_residuals(live_url, ws.target_url, ws.source))
         record = ApplyRecord(plan.plan_hash, plan.recorded_sql, plan.schema_digest,
                              plan.live_fingerprint, str(plan_file) if plan_file else None)
         journal = Journal(lock, record, plan.steps)
-        _run(live, plan, settings, journal)
+        _run(live_url, plan, settings, journal)
         return ApplyResult(plan, applied=True, dry_run=False, apply_id=journal.apply_id,
-                           backup=taken, residuals=_residuals(live, ws.target, ws.source))
+                           backup=taken, residuals=_residuals(live_url, ws.target_url, ws.source))
 
 
-def _residuals(live: DatabaseUrl, target: DatabaseUrl, source: SchemaSource) -> tuple[catalog.Residual, ...]:
+def _residuals(
+    live_url: DatabaseUrl, target_url: DatabaseUrl, source: SchemaSource
+) -> tuple[catalog.Residual, ...]:
     """What the catalogs still show as different once the plan ran (within --tenant's scope)."""
-    with diff.connect(live) as conn, diff.connect(target) as target_conn:
-        found = catalog.residuals(conn, target_conn, diff.EXCLUDED_SCHEMAS)
+    with db.reading(live_url) as live_conn, db.reading(target_url) as target_conn:
+        found = catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS)
     return tuple(r for r in found if source.owns_schema(r.schema))
 
 
 @contextlib.contextmanager
-def apply_lock(live: DatabaseUrl, wait: str) -> Iterator[psycopg.Connection]:
-    """An autocommit connection holding canon's session advisory lock on ``live``."""
-    with db.connect(live, autocommit=True) as conn:
+def apply_lock(live_url: DatabaseUrl, wait: str) -> Iterator[psycopg.Connection]:
+    """An autocommit connection holding canon's session advisory lock on live."""
+    with db.connect(live_url, autocommit=True) as conn:
         check_duration(conn, "--apply-lock-wait", wait)
         conn.execute("SELECT set_config('lock_timeout', %s, false)", (wait,))
         try:
@@ -155,40 +153,40 @@ def apply_lock(live: DatabaseUrl, wait: str) -> Iterator[psycopg.Connection]:
 
 
 def _current_plan(
-    live: DatabaseUrl, target: DatabaseUrl, source: SchemaSource, saved: Plan | None,
-    settings: Settings, commit: str | None,
+    live_url: DatabaseUrl, target_url: DatabaseUrl, source: SchemaSource, saved: Plan | None,
+    settings: Settings, commit: str | None, warn: Warn, prefetched: Prefetched,
 ) -> Plan:
     # Connections close before anything runs, so no lock taken while planning lingers.
-    with diff.connect(live) as conn, diff.connect(target) as target_conn:
+    with db.reading(live_url) as live_conn, db.reading(target_url) as target_conn:
         if saved is None:
             options = PlanOptions(concurrently=settings.concurrently, measure=True,
                                   schema_ref=commit)
-            return make_plan(conn, target_conn, source, options)
-        _check_fresh(saved, source.digest, conn)
+            return make_plan(live_url, live_conn, target_conn, source, options, warn, prefetched)
+        _check_fresh(saved, source.digest, live_conn)
         sqls = [s.sql for s in saved.statements]
         # Classified again: deleting a "-- hazard:" comment cannot bypass a refusal.
         statements = tuple(
             replace(fresh, by_hand=old.by_hand)
-            for fresh, old in zip(classified(sqls, conn, [s.line for s in saved.statements]),
+            for fresh, old in zip(classified(sqls, live_conn, [s.line for s in saved.statements]),
                                   saved.statements, strict=True)
         )
-        return with_stakes(replace(saved, statements=statements), conn)
+        return with_stakes(replace(saved, statements=statements), live_conn)
 
 
-def _check_fresh(plan: Plan, schema_digest: str, conn: Connection) -> None:
-    live_major = db.server_version(conn) // 10000
+def _check_fresh(plan: Plan, schema_digest: str, live_conn: Connection) -> None:
+    live_major = db.server_version(live_conn) // 10000
     if plan.server_version and plan.server_version // 10000 != live_major:
         raise StalePlan(f"stale plan: it was written for PostgreSQL {plan.server_version // 10000} "
                         f"and the live server runs PostgreSQL {live_major}; plan again")
     if plan.schema_digest != schema_digest:
         raise StalePlan("stale plan: the schema files changed since it was written; plan again")
-    if plan.live_fingerprint != fingerprint(conn, diff.EXCLUDED_SCHEMAS):
+    if plan.live_fingerprint != fingerprint(live_conn, EXCLUDED_SCHEMAS):
         raise StalePlan("stale plan: the live database changed since it was written; plan again")
 
 
-def _check_unchanged(live: DatabaseUrl, plan: Plan) -> None:
-    with diff.connect(live) as conn:
-        current = fingerprint(conn, diff.EXCLUDED_SCHEMAS)
+def _check_unchanged(live_url: DatabaseUrl, plan: Plan) -> None:
+    with db.reading(live_url) as live_conn:
+        current = fingerprint(live_conn, EXCLUDED_SCHEMAS)
     if current != plan.live_fingerprint:
         raise StalePlan("stale plan: the live database changed while the plan was rehearsed; "
                         "plan again")
@@ -212,9 +210,9 @@ def _refuse_certain_failures(plan: Plan) -> None:
         )
 
 
-def _run(live: DatabaseUrl, plan: Plan, settings: Settings, journal: Journal) -> None:
+def _run(live_url: DatabaseUrl, plan: Plan, settings: Settings, journal: Journal) -> None:
     try:
-        run_steps(live, plan.steps, settings.timeouts, journal)
+        run_steps(live_url, plan.steps, settings.timeouts, journal)
     except StepFailed as failed:
         message = failure_message(failed.failure, len(plan.steps), journal.apply_id)
         journal.finish(message)

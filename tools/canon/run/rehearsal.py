@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from canon.diff import compare as diff
+from canon.diff import compare
+from canon.pg import db
 from canon.pg.dburl import DatabaseUrl
 from canon.errors import NotConverged
 from canon.scratch.livecopy import copy_of_live
 from canon.run.runner import Quiet, StepFailed, Timeouts, run_steps
-from canon.scratch.cache import Warn
+from canon.errors import Warn
 from canon.plan.steps import Step
 
 # Nothing else uses the copy: no lock waits to bound, no retries needed.
@@ -25,11 +26,11 @@ RESIDUAL_SHOWN = 5
 
 
 def rehearse(
-    live: DatabaseUrl, steps: Sequence[Step], target: DatabaseUrl, warn: Warn,
+    live_url: DatabaseUrl, steps: Sequence[Step], target_url: DatabaseUrl, warn: Warn,
     scope: Callable[[list[str]], list[str]] = list,
 ) -> None:
-    """Raise ``NotConverged`` unless ``steps`` turn a copy of live into ``target``."""
-    with copy_of_live(live, warn) as copy:
+    """Raise ``NotConverged`` unless ``steps`` turn a copy of live into the target."""
+    with copy_of_live(live_url, warn) as copy:
         try:
             run_steps(copy, steps, REHEARSAL_TIMEOUTS, Quiet())
         except StepFailed as failed:
@@ -39,9 +40,9 @@ def rehearse(
                 f"step {f.step.number} ({_one_line(f.statement)}): {f.message}; "
                 "nothing was changed; fix the plan file or plan again"
             ) from None
-        with diff.connect(copy) as copy_conn, diff.connect(target) as target_conn:
+        with db.reading(copy) as copy_conn, db.reading(target_url) as target_conn:
             # With --tenant, other tenants are not the plan's business.
-            residual = scope(diff.changes(copy_conn, target_conn))
+            residual = scope(compare.changes(copy_conn, target_conn))
     if residual:
         shown = "; ".join(_one_line(s) for s in residual[:RESIDUAL_SHOWN])
         more = f" (and {len(residual) - RESIDUAL_SHOWN} more)" if len(residual) > RESIDUAL_SHOWN else ""

@@ -20,7 +20,7 @@ from canon.pg import db
 from canon.pg import quoting
 from canon.pg.dburl import DatabaseUrl
 from canon.errors import ConfigError
-from canon.plan.hazards import parse, qualified
+from canon.pg.parsing import parse, qualified
 from canon.plan.steps import Step
 
 # SQLSTATEs worth waiting out: lock_not_available (lock_timeout) and deadlock_detected.

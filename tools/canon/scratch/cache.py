@@ -21,10 +21,7 @@ waiting instead of building twice. Each command keeps a session open on the cach
 database it reads, so pruning (only the few most recently used are kept) cannot drop
 it from under the command.
 
-Where they are built (``template_host``): when live is canon's embedded cluster, on the
-in-memory scratch cluster beside it, where creating thousands of relation files costs
-no disk; else on the live server when the role may create databases (same version and
-extensions as live); else on canon's own cluster.
+Where they are built is ``host``'s business, how statements are loaded ``loader``'s.
 """
 
 from __future__ import annotations
@@ -33,19 +30,17 @@ import contextlib
 import hashlib
 import secrets
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import psycopg
 
 from canon import __version__
-from canon.pg import db
-from canon.files import loadorder
-from canon.pg import quoting
-from canon.pg import switches
-from canon.pg.cluster import MEMORY_ENV, MEMORY_FOLDER, dev_cluster, memory_cluster
-from canon.pg.dburl import DatabaseUrl
-from canon.errors import DatabaseError, SourceError
+from canon.errors import DatabaseError, Warn, ignore
 from canon.files.sources import Statement
+from canon.pg import db, quoting, switches
+from canon.pg.dburl import DatabaseUrl
+from canon.scratch.host import template_host
+from canon.scratch.loader import load_statements
 
 SCRATCH_PREFIX = "canon_scratch_"
 TEMPLATE_PREFIX = "canon_template_"
@@ -58,31 +53,9 @@ LOADER_VERSION = "3"
 # Set to "off" to build every scratch database from the files (no template cache).
 CACHE_ENV = "CANON_SCRATCH_CACHE"
 
-# Statements per round trip when loading; a failing batch is rerun one statement at a time.
-BATCH_STATEMENTS = 250
-BATCH_CHARS = 512 * 1024
-
-DISK_FULL = "53100"
-
-# A statement failing with one of these may only be waiting for an object defined later.
-MISSING_DEPENDENCY = {
-    "3F000",  # invalid_schema_name
-    "42P01",  # undefined_table
-    "42704",  # undefined_object (types, ...)
-    "42883",  # undefined_function
-    "42703",  # undefined_column
-}
-
-Warn = Callable[[str], None]
-
-
-def _ignore(_: str) -> None:
-    pass
-
-
 @contextlib.contextmanager
 def scratch_database(
-    live: DatabaseUrl, statements: Sequence[Statement], warn: Warn = _ignore
+    live: DatabaseUrl, statements: Sequence[Statement], warn: Warn = ignore
 ) -> Iterator[DatabaseUrl]:
     """A database holding ``statements``, for reading only, on the scratch server.
 
@@ -363,219 +336,3 @@ def drop_database(host: DatabaseUrl, name: str) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {quoting.ident(name)}{force}")
 
 
-def template_host(live: DatabaseUrl, warn: Warn = _ignore) -> DatabaseUrl:
-    """Where databases built from the files, and copies of live, go.
-
-    When live is canon's embedded cluster, that is the in-memory scratch cluster beside
-    it (same binaries, so the same version and extensions), unless live has tablespaces
-    of its own, which files may name and which exist only there; otherwise
-    ``scratch_host``. On a server other than live's, live's roles are created first, so
-    that grants, owners and policies name roles that exist.
-    """
-    embedded = dev_cluster()
-    if embedded.serves(live.get("host"), live.get("port")):
-        roles, own_tablespaces = _roles_and_tablespaces(live)
-        memory = None if own_tablespaces else memory_cluster(embedded)
-        if memory is not None:
-            host = DatabaseUrl.parse(memory.ensure_started().url("postgres"))
-            create_roles(host, roles)
-            return host
-    host = scratch_host(live, warn)
-    if not same_server(host, live):
-        create_roles(host, _roles_and_tablespaces(live)[0])
-    return host
-
-
-def same_server(one: DatabaseUrl, other: DatabaseUrl) -> bool:
-    return one.get("host") == other.get("host") and one.get("port") == other.get("port")
-
-
-ROLES_QUERY = "SELECT rolname FROM pg_roles WHERE NOT starts_with(rolname, 'pg_')"
-
-
-def _roles_and_tablespaces(live: DatabaseUrl) -> tuple[set[str], bool]:
-    """Live's roles, and whether it has tablespaces besides the two every server has."""
-    with db.connect(live, autocommit=True) as conn:
-        roles = {row[0] for row in conn.execute(ROLES_QUERY)}
-        row = conn.execute(
-            "SELECT count(*) FROM pg_tablespace WHERE spcname NOT IN ('pg_default', 'pg_global')"
-        ).fetchone()
-    return roles, bool(row and row[0])
-
-
-def create_roles(host: DatabaseUrl, roles: set[str]) -> list[str]:
-    """Create on ``host`` (without login) those of ``roles`` it lacks; return their names."""
-    created = []
-    with db.connect(host, autocommit=True) as conn:
-        present = {row[0] for row in conn.execute(ROLES_QUERY)}
-        for name in sorted(roles - present):
-            # Another command may create the same role at the same moment: theirs will do.
-            with contextlib.suppress(psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
-                conn.execute(f"CREATE ROLE {quoting.ident(name)} NOLOGIN")
-                created.append(name)
-    return created
-
-
-def scratch_host(live: DatabaseUrl, warn: Warn = _ignore) -> DatabaseUrl:
-    """The live server when it lets us create databases, else canon's own (scratch) cluster."""
-    with db.connect(live, autocommit=True) as conn:
-        live_version = db.server_version(conn)
-        row = conn.execute(
-            "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
-        ).fetchone()
-    if row and row[0]:
-        return live
-    embedded = dev_cluster()
-    server = (memory_cluster(embedded) or embedded).ensure_started()
-    local = DatabaseUrl.parse(server.url("postgres"))
-    with db.connect(local, autocommit=True) as conn:
-        local_version = db.server_version(conn)
-    if local_version // 10000 != live_version // 10000:
-        warn(
-            f"the live server (PostgreSQL {live_version // 10000}) does not allow CREATE DATABASE; "
-            f"the scratch database runs on the embedded PostgreSQL {local_version // 10000}, "
-            "so version-specific differences may show in the plan"
-        )
-    return local
-
-
-def load_statements(conn: psycopg.Connection, statements: Sequence[Statement]) -> None:
-    """Run ``statements`` in the connection's transaction, in order where order allows.
-
-    Each statement first moves after those defining what it names (``loadorder``).
-    Statements travel in batches, one round trip each. When a batch fails, the failing
-    statement runs alone, so that an error names its own file and line, and one that
-    needs an object defined further on waits for a later pass. Passes repeat until
-    everything ran or a pass makes no progress.
-    """
-    pending: list[Statement] = loadorder.ordered(statements)
-    while pending:
-        waiting = _load_pass(conn, pending)
-        if len(waiting) == len(pending):
-            first = waiting[0]
-            raise statement_error(first.statement, first.error)
-        pending = [missing.statement for missing in waiting]
-
-
-class _Missing(Exception):
-    def __init__(self, statement: Statement, error: psycopg.Error) -> None:
-        super().__init__(statement.sql)
-        self.statement = statement
-        self.error = error
-
-
-def _load_pass(conn: psycopg.Connection, statements: Sequence[Statement]) -> list[_Missing]:
-    """Run what can run now; return the statements still waiting for something."""
-    waiting: list[_Missing] = []
-    for batch in batches(statements):
-        _run_in_parts(conn, batch, waiting)
-    return waiting
-
-
-def _run_in_parts(conn: psycopg.Connection, batch: Sequence[Statement], waiting: list[_Missing]) -> None:
-    """Run ``batch``; when it fails, run the failing statement alone and the rest in batches.
-
-    The failing statement is found from the error's position when PostgreSQL gives one,
-    else by halving the batch: a few round trips instead of one per statement.
-    """
-    pending = list(batch)
-    while pending:
-        if len(pending) == 1:
-            index = 0
-        else:
-            error = _run_batch(conn, pending)
-            if error is None:
-                return
-            found = _failed_index(pending, error)
-            if found is None:
-                half = len(pending) // 2
-                _run_in_parts(conn, pending[:half], waiting)
-                pending = pending[half:]
-                continue
-            index = found
-        if index:
-            _run_in_parts(conn, pending[:index], waiting)  # they ran, then were rolled back
-        missing = _run_one(conn, pending[index])
-        if missing is not None:
-            waiting.append(missing)
-        pending = pending[index + 1:]
-
-
-def batches(
-    statements: Sequence[Statement], size: int = BATCH_STATEMENTS, chars: int = BATCH_CHARS
-) -> Iterator[list[Statement]]:
-    """Consecutive runs of statements, bounded in count and in length."""
-    batch: list[Statement] = []
-    length = 0
-    for statement in statements:
-        if batch and (len(batch) >= size or length + len(statement.sql) > chars):
-            yield batch
-            batch, length = [], 0
-        batch.append(statement)
-        length += len(statement.sql)
-    if batch:
-        yield batch
-
-
-BATCH_HEAD = "SAVEPOINT canon_batch;\n"
-BATCH_SEPARATOR = "\n;\n"
-
-
-def _run_batch(conn: psycopg.Connection, batch: Sequence[Statement]) -> psycopg.Error | None:
-    """Run ``batch`` as one simple-protocol query under a savepoint; the error if it failed."""
-    # A newline before each ';' ends any trailing line comment in a statement.
-    body = BATCH_SEPARATOR.join(statement.sql for statement in batch)
-    try:
-        conn.execute(f"{BATCH_HEAD}{body}{BATCH_SEPARATOR}RELEASE SAVEPOINT canon_batch")
-    except psycopg.Error as exc:
-        conn.execute("ROLLBACK TO SAVEPOINT canon_batch")
-        return exc
-    return None
-
-
-def _failed_index(batch: Sequence[Statement], error: psycopg.Error) -> int | None:
-    """Which statement of a batch failed, from the error's position in the batch's text."""
-    position = error.diag.statement_position
-    if not position:
-        return None
-    offset = int(position) - 1 - len(BATCH_HEAD)  # in characters, as PostgreSQL counts them
-    start = 0
-    for index, statement in enumerate(batch):
-        end = start + len(statement.sql)
-        if start <= offset < end:
-            return index
-        start = end + len(BATCH_SEPARATOR)
-    return None
-
-
-def _run_one(conn: psycopg.Connection, statement: Statement) -> _Missing | None:
-    """Run one statement under a savepoint; a missing object defers it, other errors raise."""
-    conn.execute("SAVEPOINT canon_statement")
-    try:
-        conn.execute(statement.sql)
-    except psycopg.Error as exc:
-        if exc.sqlstate == DISK_FULL:
-            raise out_of_room(statement, exc) from None
-        if exc.sqlstate not in MISSING_DEPENDENCY:
-            raise statement_error(statement, exc) from None
-        conn.execute("ROLLBACK TO SAVEPOINT canon_statement")
-        return _Missing(statement, exc)
-    conn.execute("RELEASE SAVEPOINT canon_statement")
-    return None
-
-
-def out_of_room(statement: Statement, exc: psycopg.Error) -> DatabaseError:
-    """The scratch server filled up: not the statement's fault, though it is where it happened."""
-    return DatabaseError(
-        f"the scratch server ran out of room at {statement.path}:{statement.line} "
-        f"({db.describe(exc)}); on canon's in-memory scratch cluster, free room in "
-        f"{MEMORY_FOLDER} or set {MEMORY_ENV}=off to build on disk",
-        exc.sqlstate,
-    )
-
-
-def statement_error(statement: Statement, exc: psycopg.Error) -> SourceError:
-    """A PostgreSQL error, placed at the file and line of the statement that caused it."""
-    position = exc.diag.statement_position
-    line = statement.line_of(int(position) if position else None)
-    return SourceError(statement.path, line, db.describe(exc), exc.sqlstate)

@@ -10,7 +10,9 @@ from pathlib import Path
 from canon.pg.backup import dump_schema, load_dump
 from canon.pg.dburl import DatabaseUrl
 from canon.managed import CANON_SCHEMA
-from canon.scratch.cache import Warn, empty_database, template_host
+from canon.errors import Warn
+from canon.scratch.cache import empty_database
+from canon.scratch.host import template_host
 
 
 @contextlib.contextmanager

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from canon.diff import immutables
+from canon.diff.kind import Kind, Pair, Placed
 from canon.pg.db import Connection, query
 from canon.pg.quoting import literal
 
@@ -56,11 +56,26 @@ def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Collation]:
     return {row[0]: Collation(*row) for row in rows}
 
 
-def prepare(
-    live_conn: Connection, target_conn: Connection, live: Any, target: Any, excluded: Iterable[str]
-) -> immutables.ObjectChanges:
+def prepare(pair: Pair) -> Placed:
     """Plan collations; removes them from migra's pictures of both databases."""
-    have, want = read(live_conn, excluded), read(target_conn, excluded)
-    for model in (live, target):
+    have, want = read(pair.live_conn, pair.excluded), read(pair.target_conn, pair.excluded)
+    for model in (pair.live_model, pair.target_model):
         model.collations.clear()
-    return immutables.changes(have, want, "collation", lambda name: f"DROP COLLATION {name};")
+    found = immutables.changes(have, want, "collation", lambda name: f"DROP COLLATION {name};")
+    return Placed(pre=tuple(found.create), drop=tuple(found.drop))
+
+
+FINGERPRINT = """
+SELECT concat_ws(' ', 'l', ns.nspname, co.collname,
+                 to_jsonb(co) - ARRAY['oid', 'collname', 'collnamespace', 'collowner',
+                                      'collversion']) AS item
+FROM pg_collation co JOIN ns ON ns.oid = co.collnamespace
+"""
+
+SIGNATURE = """
+SELECT 'collation', format('%I.%I', ns.nspname, c.collname),
+       concat_ws(' | ', c.collprovider, c.collcollate, c.collctype, c.collisdeterministic)
+FROM pg_collation c JOIN ns ON ns.oid = c.collnamespace
+"""
+
+KIND = Kind("collation", FINGERPRINT, SIGNATURE, before=prepare)

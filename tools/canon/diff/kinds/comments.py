@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 import psycopg
 
+from canon.diff.kind import Kind, Pair
 from canon.pg.db import Connection, query
 from canon.pg.quoting import literal
 
@@ -72,9 +73,9 @@ def _exists(conn: Connection, kind: str, names: list[str], args: list[str]) -> b
     return True
 
 
-def changes(live: Connection, target: Connection, excluded: Iterable[str]) -> list[str]:
-    """COMMENT ON statements that give ``live`` the comments of ``target``."""
-    excluded = frozenset(excluded)
+def changes(pair: Pair, planned: Sequence[str]) -> list[str]:
+    """COMMENT ON statements that give live the comments of the target."""
+    live, target, excluded = pair.live_conn, pair.target_conn, pair.excluded
     have = _read(live, excluded)
     want = _read(target, excluded)
     statements = []
@@ -86,3 +87,22 @@ def changes(live: Connection, target: Connection, excluded: Iterable[str]) -> li
         if key not in want and _exists(target, key[0], names, args):
             statements.append(comment_statement(*key, None))
     return statements
+
+
+FINGERPRINT = """
+SELECT concat_ws(' ', 'd', d.classoid::regclass, o.identity, d.description) AS item
+FROM pg_description d
+CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o
+WHERE coalesce(o.schema, o.identity) = ANY (ARRAY(SELECT nspname FROM ns))
+"""
+
+SIGNATURE = """
+SELECT 'comment on ' || o.type, o.identity, d.description
+FROM pg_description d
+CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o
+WHERE coalesce(o.schema, o.identity) IN (SELECT quote_ident(nspname) FROM ns UNION ALL
+                                         SELECT nspname FROM ns)
+  AND NOT EXISTS (SELECT 1 FROM ext_members e WHERE e.classid = d.classoid AND e.objid = d.objoid)
+"""
+
+KIND = Kind("comment", FINGERPRINT, SIGNATURE, after=changes)

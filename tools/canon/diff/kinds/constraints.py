@@ -8,7 +8,9 @@ converges; canon leaves the validation out for those.
 
 from __future__ import annotations
 
-from typing import Any
+
+from canon.diff.kind import NOTHING, Kind, Pair, Placed
+from canon.inspection.models import DatabaseModel
 
 NOT_VALID = "NOT VALID"
 
@@ -29,9 +31,9 @@ class _KeepsNotValid:
 _CLASSES: dict[type, type] = {}
 
 
-def keep_not_valid(*inspectors: Any) -> None:
-    for inspector in inspectors:
-        for constraint in inspector.constraints.values():
+def keep_not_valid(*models: DatabaseModel) -> None:
+    for model in models:
+        for constraint in model.constraints.values():
             base = type(constraint)
             if issubclass(base, _KeepsNotValid):
                 continue
@@ -40,7 +42,7 @@ def keep_not_valid(*inspectors: Any) -> None:
             constraint.__class__ = _CLASSES[base]
 
 
-def keep_indexes_of_dropped_constraints(live: Any, target: Any) -> None:
+def keep_indexes_of_dropped_constraints(live: DatabaseModel, target: DatabaseModel) -> None:
     """A UNIQUE constraint that is dropped, or dropped and added again, takes its index.
 
     migra drops the constraint (and so the index) but can see the index as unchanged, so
@@ -53,3 +55,27 @@ def keep_indexes_of_dropped_constraints(live: Any, target: Any) -> None:
             continue
         if index.quoted_full_name in target.indexes:
             live.indexes.pop(index.quoted_full_name, None)
+
+
+def prepare(pair: Pair) -> Placed:
+    """Adjust what migra is shown of constraints; it plans them itself."""
+    keep_not_valid(pair.live_model, pair.target_model)
+    keep_indexes_of_dropped_constraints(pair.live_model, pair.target_model)
+    return NOTHING
+
+
+FINGERPRINT = """
+SELECT concat_ws(' ', 'c', ns.nspname, co.conname, co.conrelid::regclass, co.contypid::regtype,
+                 pg_get_constraintdef(co.oid), co.convalidated) AS item
+FROM pg_constraint co JOIN ns ON ns.oid = co.connamespace
+"""
+
+SIGNATURE = """
+SELECT 'constraint', format('%I.%s.%I', ns.nspname,
+                            coalesce(quote_ident(cl.relname), quote_ident(t.typname)), co.conname),
+       concat_ws(' | ', pg_get_constraintdef(co.oid), 'valid=' || co.convalidated)
+FROM pg_constraint co JOIN ns ON ns.oid = co.connamespace
+LEFT JOIN pg_class cl ON cl.oid = co.conrelid LEFT JOIN pg_type t ON t.oid = co.contypid
+"""
+
+KIND = Kind("constraint", FINGERPRINT, SIGNATURE, before=prepare)

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from canon.pg.db import Connection, query
+from canon.diff.kind import Kind, Pair, Placed
+from canon.diff.kinds.types import type_fingerprint, type_signature
 from canon.errors import PlanRefused
+from canon.pg.db import Connection, query
 
 DOMAINS_QUERY = query(
     """
@@ -63,12 +65,6 @@ class Domain:
         return dict(zip(self.constraint_names, self.constraints, strict=True))
 
 
-@dataclass(frozen=True)
-class DomainChanges:
-    before: list[str]  # run before migra's statements
-    after: list[str]  # run after them
-
-
 def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Domain]:
     rows = conn.execute(DOMAINS_QUERY, {"excluded": sorted(excluded)})
     return {
@@ -77,8 +73,9 @@ def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Domain]:
     }
 
 
-def changes(live: Connection, target: Connection, excluded: Iterable[str]) -> DomainChanges:
-    have, want = read(live, excluded), read(target, excluded)
+def changes(pair: Pair) -> Placed:
+    """Creations and changes before the engine's statements, drops at the end."""
+    have, want = read(pair.live_conn, pair.excluded), read(pair.target_conn, pair.excluded)
     before: list[str] = []
     after: list[str] = []
     for name, domain in sorted(want.items()):
@@ -89,7 +86,7 @@ def changes(live: Connection, target: Connection, excluded: Iterable[str]) -> Do
             before.extend(_alter_statements(current, domain))
     for name in sorted(have.keys() - want.keys()):
         after.append(f"DROP DOMAIN {name};")
-    return DomainChanges(before, after)
+    return Placed(early=tuple(before), drop=tuple(after))
 
 
 def _alter_statements(have: Domain, want: Domain) -> list[str]:
@@ -114,3 +111,7 @@ def _alter_statements(have: Domain, want: Domain) -> list[str]:
         if old.get(name) != definition:
             statements.append(f"{prefix} ADD {definition};")
     return statements
+
+
+KIND = Kind("domain", type_fingerprint("t.typtype = 'd'"), type_signature("domain", "d"),
+            before=changes)

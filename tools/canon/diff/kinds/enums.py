@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from canon.diff.kind import Kind, Pair, Placed
+from canon.diff.kinds.types import type_fingerprint, type_signature
+from canon.inspection.models import DatabaseModel
 from canon.pg.db import Connection, query
 from canon.errors import PlanRefused
 from canon.pg.quoting import ident, literal, qualified
@@ -62,42 +64,45 @@ def add_value_statements(change: EnumChange) -> list[str]:
     return statements
 
 
-def quote_labels(*inspectors: Any) -> None:
+def quote_labels(*models: DatabaseModel) -> None:
     """Make migra's enum SQL quote labels, whatever they hold."""
-    for inspector in inspectors:
-        for enum in inspector.enums.values():
+    for model in models:
+        for enum in model.enums.values():
             if not isinstance(enum, _QuotedEnum):
                 enum.__class__ = _make_quoted(type(enum))
 
 
-@dataclass(frozen=True)
-class EnumPlan:
-    statements: list[str]  # ADD VALUE statements, to run first
-    recreated: list[str]  # keys of the enums migra will rename, recreate and recast
-    array_recasts: list[str]  # for columns of arrays of recreated enums, which migra skips
-
-
-def prepare(live: Any, target: Any, conn: Connection) -> EnumPlan:
+def prepare(pair: Pair) -> Placed:
     """Statements for enum additions; refuse removals of labels in use.
 
-    Mutates ``live`` so that migra sees added labels as already there and leaves the
-    enum, and the columns of its type, alone; for an enum migra recreates, the live
+    Mutates the live model so that migra sees added labels as already there and leaves
+    the enum, and the columns of its type, alone; for an enum migra recreates, the live
     columns take the files' defaults, so that migra restores those after the recast
     instead of an old default that may name a removed label.
     """
+    live, target, conn = pair.live_model, pair.target_model, pair.live_conn
     quote_labels(live, target)
-    plan = EnumPlan([], [], [])
+    additions: list[str] = []
+    array_recasts: list[str] = []
     for change in _changes(live, target):
         if change.only_adds:
-            plan.statements.extend(add_value_statements(change))
+            additions.extend(add_value_statements(change))
             live.enums[change.key].elements = list(change.new)
             continue
         if change.removed:
             _refuse_if_used(conn, change)
-        plan.recreated.append(change.key)
-        plan.array_recasts.extend(_array_recasts(conn, change))
+        array_recasts.extend(_array_recasts(conn, change))
         _take_target_defaults(live, target, change.key)
-    return plan
+    return Placed(pre=tuple(additions), late=tuple(array_recasts))
+
+
+def recreated(live_model: DatabaseModel, target_model: DatabaseModel) -> list[str]:
+    """Keys of the enums migra will rename, recreate and recast.
+
+    Once ``prepare`` ran, these are exactly the enums whose labels still differ: pure
+    additions were made to look done.
+    """
+    return [change.key for change in _changes(live_model, target_model)]
 
 
 def _array_recasts(conn: Connection, change: EnumChange) -> list[str]:
@@ -109,7 +114,7 @@ def _array_recasts(conn: Connection, change: EnumChange) -> list[str]:
     ]
 
 
-def _take_target_defaults(live: Any, target: Any, key: str) -> None:
+def _take_target_defaults(live: DatabaseModel, target: DatabaseModel, key: str) -> None:
     for table_key, table in live.tables.items():
         wanted = target.tables.get(table_key)
         for name, column in table.columns.items():
@@ -119,7 +124,7 @@ def _take_target_defaults(live: Any, target: Any, key: str) -> None:
                 column.default = new.default
 
 
-def _changes(live: Any, target: Any) -> list[EnumChange]:
+def _changes(live: DatabaseModel, target: DatabaseModel) -> list[EnumChange]:
     found = []
     for key, wanted in target.enums.items():
         have = live.enums.get(key)
@@ -198,3 +203,7 @@ def _make_quoted(base: type) -> type:
     if base not in _QUOTED_CLASSES:
         _QUOTED_CLASSES[base] = type(f"Quoted{base.__name__}", (_QuotedEnum, base), {})
     return _QUOTED_CLASSES[base]
+
+
+KIND = Kind("enum", type_fingerprint("t.typtype = 'e'"), type_signature("enum", "e"),
+            before=prepare)

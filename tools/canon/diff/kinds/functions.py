@@ -9,11 +9,12 @@ something still uses the function, PostgreSQL stops the plan and nothing changes
 
 from __future__ import annotations
 
-from typing import Any
+from canon.diff.kind import Kind, Pair, Placed, acl_items
 
 
-def prepare(live: Any, target: Any) -> list[str]:
-    """DROP statements for functions whose result changes; mutates ``live`` to match."""
+def prepare(pair: Pair) -> Placed:
+    """DROP statements for functions whose result changes; mutates the live model to match."""
+    live, target = pair.live_model, pair.target_model
     statements = []
     for key, wanted in target.functions.items():
         current = live.functions.get(key)
@@ -23,4 +24,22 @@ def prepare(live: Any, target: Any) -> list[str]:
         statements.append(f"DROP {kind} {key};")
         del live.functions[key]
         live.selectables.pop(key, None)
-    return statements
+    return Placed(pre=tuple(statements))
+
+
+FINGERPRINT = """
+SELECT concat_ws(' ', 'f', pg_get_functiondef(p.oid), p.proacl) AS item
+FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace WHERE p.prokind <> 'a'
+"""
+
+SIGNATURE = f"""
+SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
+       format('%I.%I(%s)', ns.nspname, p.proname, pg_get_function_identity_arguments(p.oid)),
+       concat_ws(' | ', pg_get_functiondef(p.oid),
+                 {acl_items("coalesce(p.proacl, acldefault('f', p.proowner))", "p.proowner")})
+FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
+WHERE p.prokind <> 'a' AND NOT EXISTS (
+    SELECT 1 FROM ext_members e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid)
+"""
+
+KIND = Kind("function", FINGERPRINT, SIGNATURE, before=prepare)

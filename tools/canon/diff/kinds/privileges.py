@@ -12,13 +12,11 @@ default ACL, so its live ACL is taken to be that default.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
 
-from pglast import ast
-
-from canon.pg import parsing
+from canon.diff.kind import Kind, Pair
+from canon.diff.planned import standing
 from canon.pg.db import Connection, query
 from canon.pg.quoting import ident
 
@@ -131,11 +129,9 @@ def read(conn: Connection, excluded: Iterable[str]) -> dict[tuple[str, str], Acl
     }
 
 
-def changes(
-    live: Connection, target: Connection, excluded: Iterable[str], planned: Sequence[str]
-) -> list[str]:
-    """GRANT/REVOKE statements giving ``live`` the privileges of ``target``, after ``planned``."""
-    excluded = frozenset(excluded)
+def changes(pair: Pair, planned: Sequence[str]) -> list[str]:
+    """GRANT/REVOKE statements giving live the privileges of the target, after ``planned``."""
+    live, target, excluded = pair.live_conn, pair.target_conn, pair.excluded
     have, want = read(live, excluded), read(target, excluded)
     statements: list[str] = []
     for _, wanted, current in standing(have, want, planned):
@@ -212,74 +208,25 @@ def _schemas(conn: Connection, excluded: frozenset[str]) -> set[str]:
     return {row[0] for row in rows}
 
 
-class Placed(Protocol):
-    @property
-    def schema(self) -> str: ...
+# Object privileges ride on their objects' own fingerprint items and signatures (the
+# ACL columns of schemas, relations, columns, functions, types and sequences); default
+# privileges have none of their own objects to ride on.
+FINGERPRINT = """
+SELECT concat_ws(' ', 'q', d.defaclrole::regrole, dn.nspname, d.defaclobjtype,
+                 d.defaclacl) AS item
+FROM pg_default_acl d LEFT JOIN pg_namespace dn ON dn.oid = d.defaclnamespace
+WHERE d.defaclnamespace = 0 OR dn.nspname IN (SELECT nspname FROM ns)
+"""
 
-    @property
-    def relname(self) -> str: ...
+SIGNATURE = """
+SELECT 'default privileges',
+       concat_ws(' ', 'for', d.defaclrole::regrole, 'in', n.nspname, 'on', d.defaclobjtype),
+       (SELECT string_agg(
+                   CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE x.grantee::regrole::text END
+                   || ':' || x.privilege_type, ',' ORDER BY 1)
+        FROM aclexplode(d.defaclacl) x)
+FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
+WHERE coalesce(n.nspname, '') <> ALL (:excluded)
+"""
 
-
-Key = TypeVar("Key")
-State = TypeVar("State", bound=Placed)
-
-
-def standing(
-    have: Mapping[Key, State], want: Mapping[Key, State], planned: Sequence[str]
-) -> Iterator[tuple[Key, State, State | None]]:
-    """Each wanted object, in key order, with the state it will have once ``planned`` ran.
-
-    That is its live state, or None where live lacks it or the plan creates it anew:
-    such an object starts from PostgreSQL's defaults.
-    """
-    created = created_objects(planned)
-    for key, wanted in sorted(want.items()):  # type: ignore[type-var]
-        current = have.get(key)
-        if (wanted.schema, wanted.relname) in created:
-            current = None
-        yield key, wanted, current
-
-
-def created_objects(statements: Sequence[str]) -> set[tuple[str, str]]:
-    """(schema, name) of every relation, function, type or schema the statements create."""
-    created: set[tuple[str, str]] = set()
-    for sql in statements:
-        for node in parsing.parse(sql):
-            name = _created_name(node)
-            if name is not None:
-                created.add(name)
-    return created
-
-
-def _created_name(node: ast.Node) -> tuple[str, str] | None:
-    if isinstance(node, ast.CreateStmt):
-        return _range_name(node.relation)
-    if isinstance(node, ast.ViewStmt):
-        return _range_name(node.view)
-    if isinstance(node, ast.CreateTableAsStmt):
-        return _range_name(node.into.rel)
-    if isinstance(node, ast.CreateSeqStmt):
-        return _range_name(node.sequence)
-    if isinstance(node, ast.CreateSchemaStmt):
-        return (node.schemaname, node.schemaname)
-    if isinstance(node, ast.CreateFunctionStmt):
-        return _dotted(node.funcname)
-    if isinstance(node, (ast.CreateEnumStmt, ast.CreateDomainStmt, ast.CreateRangeStmt)):
-        names = node.typeName if not isinstance(node, ast.CreateDomainStmt) else node.domainname
-        return _dotted(names)
-    if isinstance(node, ast.CompositeTypeStmt):
-        return _range_name(node.typevar)
-    return None
-
-
-def _range_name(rangevar: ast.RangeVar | None) -> tuple[str, str] | None:
-    if rangevar is None:
-        return None
-    return (rangevar.schemaname or "public", rangevar.relname)
-
-
-def _dotted(names: Sequence[ast.Node] | None) -> tuple[str, str] | None:
-    parts = [n.sval for n in names or () if isinstance(n, ast.String)]
-    if not parts:
-        return None
-    return (parts[0], parts[-1]) if len(parts) > 1 else ("public", parts[0])
+KIND = Kind("privileges", FINGERPRINT, SIGNATURE, after=changes)

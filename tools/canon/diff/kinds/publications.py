@@ -8,8 +8,10 @@ exist first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from canon.diff.kind import Kind, Pair
 from canon.pg.db import Connection, query
 from canon.pg.quoting import ident
 
@@ -45,8 +47,9 @@ def read(conn: Connection) -> dict[str, Publication]:
             for name, everything, publish, tables in conn.execute(PUBLICATIONS_QUERY)}
 
 
-def changes(live: Connection, target: Connection) -> list[str]:
-    have, want = read(live), read(target)
+def changes(pair: Pair, planned: Sequence[str]) -> list[str]:
+    """Publications last: the tables they list must exist first."""
+    have, want = read(pair.live_conn), read(pair.target_conn)
     statements = [f"DROP PUBLICATION {ident(name)};" for name in sorted(have.keys() - want.keys())]
     for name, wanted in sorted(want.items()):
         current = have.get(name)
@@ -69,3 +72,23 @@ def _alter(have: Publication, want: Publication) -> list[str]:
     if have.publish != want.publish:
         statements.append(f"ALTER PUBLICATION {ident(want.name)} SET (publish = '{want.publish}');")
     return statements
+
+
+FINGERPRINT = """
+SELECT concat_ws(' ', 'u', p.pubname, p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete,
+                 p.pubtruncate,
+                 ARRAY(SELECT format('%I.%I', t.schemaname, t.tablename)
+                       FROM pg_publication_tables t WHERE t.pubname = p.pubname
+                       ORDER BY 1)) AS item
+FROM pg_publication p
+"""
+
+SIGNATURE = """
+SELECT 'publication', quote_ident(p.pubname),
+       concat_ws(' | ', p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate,
+                 (SELECT string_agg(format('%I.%I', schemaname, tablename), ',' ORDER BY 1)
+                  FROM pg_publication_tables t WHERE t.pubname = p.pubname))
+FROM pg_publication p
+"""
+
+KIND = Kind("publication", FINGERPRINT, SIGNATURE, after=changes)

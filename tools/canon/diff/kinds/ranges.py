@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from canon.diff import immutables
+from canon.diff.kind import Kind, Pair, Placed
+from canon.diff.kinds.types import type_signature
 from canon.pg.db import Connection, query
 
 RANGES_QUERY = query(
@@ -58,6 +60,18 @@ def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Range]:
     return {row[0]: Range(*row) for row in conn.execute(RANGES_QUERY, {"excluded": sorted(excluded)})}
 
 
-def changes(live: Connection, target: Connection, excluded: Iterable[str]) -> immutables.ObjectChanges:
-    have, want = read(live, excluded), read(target, excluded)
-    return immutables.changes(have, want, "range type", lambda name: f"DROP TYPE {name};")
+def changes(pair: Pair) -> Placed:
+    """New range types before anything uses them, removed ones dropped at the end."""
+    have, want = read(pair.live_conn, pair.excluded), read(pair.target_conn, pair.excluded)
+    found = immutables.changes(have, want, "range type", lambda name: f"DROP TYPE {name};")
+    return Placed(early=tuple(found.create), drop=tuple(found.drop))
+
+
+FINGERPRINT = """
+SELECT concat_ws(' ', 'g', r.rngtypid::regtype, format_type(r.rngsubtype, NULL),
+                 r.rngcollation, r.rngsubopc, r.rngcanonical::regproc,
+                 r.rngsubdiff::regproc) AS item
+FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid JOIN ns ON ns.oid = t.typnamespace
+"""
+
+KIND = Kind("range", FINGERPRINT, type_signature("range", "r"), before=changes)

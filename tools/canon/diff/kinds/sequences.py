@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from canon.diff.kind import Kind, Pair, Placed, acl_items
 from canon.pg.db import Connection, query
 
 SEQUENCES_QUERY = query(
@@ -71,10 +72,9 @@ def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Sequence]:
     return {row[0]: Sequence(*row) for row in rows}
 
 
-def changes(live: Connection, target: Connection, excluded: Iterable[str]) -> list[str]:
-    """ALTER statements for options and ownership; run them after the rest of the plan."""
-    excluded = frozenset(excluded)
-    have, want = read(live, excluded), read(target, excluded)
+def changes(pair: Pair) -> Placed:
+    """ALTER statements for options and ownership; run them after the engine's statements."""
+    have, want = read(pair.live_conn, pair.excluded), read(pair.target_conn, pair.excluded)
     statements = []
     for name, wanted in sorted(want.items()):
         current = have.get(name) or wanted.defaults()
@@ -84,7 +84,7 @@ def changes(live: Connection, target: Connection, excluded: Iterable[str]) -> li
             name in have or wanted.owned_by is not None
         ):
             statements.append(f"ALTER SEQUENCE {name} OWNED BY {wanted.owned_by or 'NONE'};")
-    return statements
+    return Placed(late=tuple(statements))
 
 
 def _alter_options(seq: Sequence, restart: bool) -> str:
@@ -99,3 +99,30 @@ def _alter_options(seq: Sequence, restart: bool) -> str:
                 f"SET MAXVALUE {seq.maximum} SET START WITH {seq.start} SET CACHE {seq.cache} "
                 f"SET {cycle};")
     return f"ALTER SEQUENCE {seq.name} AS {seq.data_type} {options};"
+
+
+FINGERPRINT = """
+SELECT concat_ws(' ', 's', s.seqrelid::regclass, format_type(s.seqtypid, NULL), s.seqstart,
+                 s.seqincrement, s.seqmax, s.seqmin, s.seqcache, s.seqcycle,
+                 (SELECT string_agg(d.refobjid::regclass || '.' || d.refobjsubid, ',')
+                  FROM pg_depend d
+                  WHERE d.classid = 'pg_class'::regclass AND d.objid = s.seqrelid
+                    AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0
+                    AND d.deptype IN ('a', 'i'))) AS item
+FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN ns ON ns.oid = c.relnamespace
+"""
+
+SIGNATURE = f"""
+SELECT 'sequence', format('%I.%I', rel.nspname, rel.relname),
+       concat_ws(' | ', format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmax,
+                 s.seqmin, s.seqcache, s.seqcycle,
+                 (SELECT 'owned by ' || d.refobjid::regclass || '.' || a.attname
+                  FROM pg_depend d JOIN pg_attribute a
+                    ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                  WHERE d.classid = 'pg_class'::regclass AND d.objid = s.seqrelid
+                    AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')),
+                 {acl_items("coalesce(rel.relacl, acldefault('s', rel.relowner))", "rel.relowner")})
+FROM pg_sequence s JOIN rel ON rel.oid = s.seqrelid
+"""
+
+KIND = Kind("sequence", FINGERPRINT, SIGNATURE, before=changes)

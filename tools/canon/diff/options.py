@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from canon.pg.db import Connection, query
-from canon.diff.kinds.privileges import standing
+from canon.diff.planned import standing
 
 RELATIONS_QUERY = query(
     """

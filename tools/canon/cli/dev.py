@@ -1,0 +1,39 @@
+"""``canon dev``: the embedded development cluster."""
+
+from __future__ import annotations
+
+from canon.cli.app import EXIT_OK, cli, console
+from canon.pg.cluster import DEV_DATABASE, dev_cluster, memory_cluster, stop_with_scratch
+
+
+@cli.group("dev")
+def dev_group() -> None:
+    """The embedded development cluster."""
+
+
+@dev_group.command("url")
+def dev_url() -> int:
+    """Print the development database URL (starting the cluster if needed)."""
+    server = dev_cluster().ensure_started()
+    console().result(server.url(DEV_DATABASE) + "\n")
+    return EXIT_OK
+
+
+@dev_group.command("status")
+def dev_status() -> int:
+    """Say whether the embedded cluster is running."""
+    cluster = dev_cluster()
+    lines = f"{cluster.status()} ({cluster.root})\n"
+    memory = memory_cluster(cluster)
+    if memory is not None:
+        lines += f"scratch: {memory.status()} ({memory.root})\n"
+    console().result(lines)
+    return EXIT_OK
+
+
+@dev_group.command("stop")
+def dev_stop() -> int:
+    """Stop the embedded cluster; its in-memory scratch cluster is deleted."""
+    stopped = stop_with_scratch(dev_cluster())
+    console().note("stopped" if stopped else "not running")
+    return EXIT_OK

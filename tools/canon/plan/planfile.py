@@ -1,0 +1,129 @@
+"""Plan files: the SQL exactly as it will run, after a header that proves which state it fits.
+
+    -- canon plan
+    -- format: 1
+    -- canon-version: 0.1.0
+    -- schema-digest: <sha256 of the schema files>
+    -- schema-ref: <git commit the files were read at>   (only with plan --ref)
+    -- live-fingerprint: <catalog fingerprint of the live schema>
+    -- server-version: 150018
+    -- hazards: data-loss, index-build
+
+Each statement follows, preceded by ``-- hazard: …`` and ``-- at stake: …`` comments
+where it has any, and by a ``-- step N`` line where a new step (transaction) begins.
+Comments are for the reviewer: on apply the statements are classified again, so
+deleting a hazard comment cannot switch a check off. ``canon plan`` prints this text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from canon.errors import SourceError
+from canon.files import tenancy
+from canon.files.sources import split_statements
+from canon.files.tenants import Tenant
+from canon.plan.model import Plan, PlannedStatement, step_kind
+from canon.plan.steps import terminated
+
+MAGIC = "-- canon plan"
+FORMAT_VERSION = "1"
+
+
+def render(plan: Plan) -> str:
+    """The plan as a plan file."""
+    lines = [
+        MAGIC,
+        f"-- format: {FORMAT_VERSION}",
+        f"-- canon-version: {plan.canon_version}",
+        f"-- schema-digest: {plan.schema_digest}",
+    ]
+    if plan.schema_ref:
+        lines.append(f"-- schema-ref: {plan.schema_ref}")
+    lines += [
+        f"-- live-fingerprint: {plan.live_fingerprint}",
+        f"-- server-version: {plan.server_version}",
+        f"-- hazards: {', '.join(plan.hazard_names) or 'none'}",
+        # Statements whose hash is not listed here were added by a reviewer.
+        f"-- planned: {' '.join(statement_hash(s.sql) for s in plan.statements)}",
+        "",
+    ]
+    by_sql = iter(plan.statements)
+    all_steps = plan.steps
+    section: Tenant | None = None
+    for step in all_steps:
+        if len(all_steps) > 1:
+            lines.append(f"-- step {step.number} of {len(all_steps)}: {step_kind(step)}")
+        for _ in step.statements:
+            statement = next(by_sql)
+            owner = tenancy.tenant_of(statement.sql, plan.tenants) if plan.tenants else None
+            if owner is not None and owner != section:
+                lines.append(f"-- tenant {owner.id} (schema {owner.schema})")
+            section = owner
+            for hazard in statement.hazards:
+                lines.append(_comment(f"hazard: {hazard.name}: {hazard.reason}"))
+            for stake in statement.at_stake:
+                lines.append(_comment(f"at stake: {stake}"))
+            lines.append(terminated(statement.sql))
+            lines.append("")
+    return "\n".join(lines)
+
+
+def _comment(text: str) -> str:
+    """One SQL comment line: a line break in a hostile object name must not end it."""
+    return "-- " + text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n")
+
+
+def read_plan_file(path: Path) -> Plan:
+    """Parse a plan file written by ``canon plan --out`` (possibly edited by hand)."""
+    display = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(display, None, f"cannot read plan file: {exc}") from None
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != MAGIC:
+        raise SourceError(display, 1, f"not a canon plan file (it must start with {MAGIC!r})")
+    header = _read_header(lines)
+    for key in ("format", "schema-digest", "live-fingerprint", "server-version"):
+        if key not in header:
+            raise SourceError(display, None, f"plan header lacks '{key}'")
+    if header["format"] != FORMAT_VERSION:
+        raise SourceError(display, None, f"unsupported plan format {header['format']!r}")
+    # Hazards are classified again when the plan is applied: a reviewer deleting a
+    # "-- hazard:" comment must not be able to switch a check off.
+    planned = set(header["planned"].split()) if "planned" in header else None
+    statements = tuple(
+        PlannedStatement(s.sql, (), s.line,
+                         by_hand=planned is not None and statement_hash(s.sql) not in planned)
+        for s in split_statements(text, display)
+    )
+    return Plan(
+        statements=statements,
+        schema_digest=header["schema-digest"],
+        live_fingerprint=header["live-fingerprint"],
+        server_version=_int_or_zero(header["server-version"]),
+        canon_version=header.get("canon-version", "unknown"),
+        header=header,
+        schema_ref=header.get("schema-ref") or None,
+    )
+
+
+def statement_hash(sql: str) -> str:
+    """A short hash of a statement, blind to layout, to tell planned from hand-added ones."""
+    return hashlib.sha256(" ".join(sql.rstrip().rstrip(";").split()).encode()).hexdigest()[:12]
+
+
+def _read_header(lines: list[str]) -> dict[str, str]:
+    header: dict[str, str] = {}
+    for line in lines[1:]:
+        if not line.startswith("-- ") or ":" not in line:
+            break
+        key, _, value = line[3:].partition(":")
+        header[key.strip()] = value.strip()
+    return header
+
+
+def _int_or_zero(value: str) -> int:
+    return int(value) if value.isdigit() else 0
