@@ -10,7 +10,7 @@ CANON  := $(VENV)/bin/canon
 PYTEST := $(VENV)/bin/pytest
 
 .DEFAULT_GOAL := help
-.PHONY: help install plan apply drift seed verify test bench corpus dev-url dev-stop clean
+.PHONY: help install plan apply drift seed verify lint test test-fast bench corpus dev-url dev-stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -18,7 +18,7 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check "setuptools<82" wheel
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[test,lint]"
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv with canon and its test tools
@@ -40,8 +40,19 @@ seed: $(STAMP) ## load seeds/ idempotently
 verify: $(STAMP) ## report schemas, tables, indexes, views, triggers and seed rows
 	$(CANON) verify $(ARGS)
 
-test: $(STAMP) ## run the test suite against a real PostgreSQL
-	$(PYTEST) $(ARGS)
+lint: $(STAMP) ## ruff (lint and format) and mypy --strict
+	$(VENV)/bin/ruff check tools tests bench
+	$(VENV)/bin/ruff format --check tools tests bench
+	$(VENV)/bin/mypy
+
+# One PostgreSQL cluster per worker (see tests/conftest.py); "auto" is one worker per core.
+WORKERS ?= auto
+
+test: $(STAMP) ## run the whole test suite against a real PostgreSQL
+	$(PYTEST) -n $(WORKERS) $(ARGS)
+
+test-fast: $(STAMP) ## every test but the scenario corpus of tests/cases
+	$(PYTEST) -n $(WORKERS) -m "not corpus" $(ARGS)
 
 bench: $(STAMP) ## measure plan speed and memory
 	$(VENV)/bin/python -m bench $(ARGS)

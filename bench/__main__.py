@@ -27,10 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from canon.pg.cluster import Cluster, destroy_with_scratch, memory_cluster
-from canon.files.sources import find_files
 
 from . import generate, seeds, tenants
-from .measure import REPO, Bench
+from .measure import REPO, Bench, Subject
 
 PLAN_CACHE_OFF = {"CANON_PLAN_CACHE": "off"}
 
@@ -48,17 +47,6 @@ class Row:
     peak_mb: float = 0.0
 
 
-@dataclass(frozen=True)
-class Subject:
-    """A schema to measure: how to write its files, plain or with a numbered 5% change."""
-
-    name: str
-    tables: int
-    write: Callable[[Path, int | None, str], Path]
-    # The files psql loads, in an order it can load them (``psql`` cannot defer statements).
-    psql_files: Callable[[Path, str], list[Path]] = lambda schema, url: find_files(schema)
-
-
 def median_of(runs: int, measure: Callable[[int], float]) -> float:
     """The median of ``runs`` measurements; NaN (shown as "failed") if a run fails."""
     try:
@@ -68,7 +56,9 @@ def median_of(runs: int, measure: Callable[[int], float]) -> float:
         return FAILED
 
 
-def measure_subject(bench: Bench, subject: Subject, runs: int, progress: Callable[[str], None]) -> Row:
+def measure_subject(
+    bench: Bench, subject: Subject, runs: int, progress: Callable[[str], None]
+) -> Row:
     row = Row(subject.name, subject.tables)
     folder = bench.workdir / subject.name.split()[0]
     schema = folder / "schema"
@@ -95,19 +85,23 @@ def measure_subject(bench: Bench, subject: Subject, runs: int, progress: Callabl
         row.figures["migra"] = median_of(runs, lambda i: bench.raw_migra(live, target).seconds)
 
         progress(f"{subject.name}: canon plan cold")
+
         def cold(i: int) -> float:
             # The note is a statement that changes nothing in the schema: no cache can answer.
             subject.write(schema, None, f"cold run {i}")
             return plan({0, 2})
+
         row.figures["cold"] = median_of(runs, cold)
         progress(f"{subject.name}: canon plan warm")
         row.figures["warm"] = median_of(runs, lambda i: plan({0, 2}))
         row.figures["template"] = median_of(runs, lambda i: plan({0, 2}, PLAN_CACHE_OFF))
 
         progress(f"{subject.name}: canon plan after a 5% change")
+
         def changed(i: int) -> float:
             subject.write(schema, i + 1, "")
             return plan({2})
+
         row.figures["change"] = median_of(runs, changed)
     finally:
         bench.drop_database(live)
@@ -122,6 +116,7 @@ def generated(tables: int) -> Subject:
         return generate.write_schema(
             root, tables, generate.Change(change) if change is not None else None, note
         )
+
     return Subject(f"generated-{tables}", tables, write)
 
 
@@ -135,21 +130,33 @@ COLUMNS = [
 
 
 def render(rows: list[Row], runs: str) -> str:
-    head = ["schema", "tables", "floor", "floor in memory"] + [title for _, title in COLUMNS] + ["peak RSS"]
+    head = (
+        ["schema", "tables", "floor", "floor in memory"]
+        + [title for _, title in COLUMNS]
+        + ["peak RSS"]
+    )
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         memory = row.floor_in_memory
-        cells = [row.name, str(row.tables), f"{row.floor:.2f} s",
-                 "n/a" if memory != memory else f"{memory:.2f} s ({memory / row.floor:.2f}×)"]
+        cells = [
+            row.name,
+            str(row.tables),
+            f"{row.floor:.2f} s",
+            "n/a" if memory != memory else f"{memory:.2f} s ({memory / row.floor:.2f}×)",
+        ]
         for key, _ in COLUMNS:
             value = row.figures[key]
-            cells.append("failed" if value != value else f"{value:.2f} s ({value / row.floor:.2f}×)")
+            cells.append(
+                "failed" if value != value else f"{value:.2f} s ({value / row.floor:.2f}×)"
+            )
         cells.append(f"{row.peak_mb:.0f} MB" if row.peak_mb else "n/a")
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append(f"Seconds, median of {runs}; (×) is the ratio to the floor "
-                 "(`psql -1 -f` of the files into an empty database + `pg_dump --schema-only`); "
-                 "the floor in memory is the same on the in-memory cluster canon builds in.")
+    lines.append(
+        f"Seconds, median of {runs}; (×) is the ratio to the floor "
+        "(`psql -1 -f` of the files into an empty database + `pg_dump --schema-only`); "
+        "the floor in memory is the same on the in-memory cluster canon builds in."
+    )
     return "\n".join(lines)
 
 
@@ -181,14 +188,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tenants", help="comma-separated tenant counts (default 50,200; 0: none)")
     args = parser.parse_args(argv)
     runs = args.runs or (3 if args.quick else 5)
-    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else (
-        [60, 500] if args.quick else [60, 500, 2000])
+    sizes = (
+        [int(s) for s in args.sizes.split(",")]
+        if args.sizes
+        else ([60, 500] if args.quick else [60, 500, 2000])
+    )
 
     def progress(text: str) -> None:
         print(f"bench: {text}", file=sys.stderr, flush=True)
 
-    tenant_counts = [int(n) for n in (args.tenants or ("20,100" if args.quick else "50,200")).split(",")
-                     if int(n) > 0]
+    tenant_counts = [
+        int(n)
+        for n in (args.tenants or ("20,100" if args.quick else "50,200")).split(",")
+        if int(n) > 0
+    ]
     subjects = [] if args.no_seeds else [seeds.subject(REPO / "schema")]
     subjects += [generated(n) for n in sizes]
     rows = []
@@ -202,7 +215,14 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(measure_subject(bench, subject, count, progress))
             # Each finished row goes to stderr at once, so a long run that is cut short still reports.
             progress("\n" + render(rows[-1:], f"{count} runs").splitlines()[2])
-    print(render(rows, f"{runs} runs (3 at 2,000 tables)" if any(r.tables >= 2000 for r in rows) else f"{runs} runs"))
+    print(
+        render(
+            rows,
+            f"{runs} runs (3 at 2,000 tables)"
+            if any(r.tables >= 2000 for r in rows)
+            else f"{runs} runs",
+        )
+    )
     if tenant_rows:
         print()
         print(tenants.render(tenant_rows))

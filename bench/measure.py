@@ -7,12 +7,13 @@ import secrets
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 
+from canon.files.sources import find_files
 from canon.pg.cluster import Server, find_pg_bin
 
 REPO = Path(__file__).resolve().parent.parent
@@ -77,23 +78,47 @@ class Bench:
     def drop_canon_databases(self) -> None:
         """Forget every cached template, so the next plan is truly cold."""
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            names = [r[0] for r in conn.execute(
-                "SELECT datname FROM pg_database WHERE datname LIKE 'canon\\_%'"
-            )]
+            names = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'canon\\_%'"
+                )
+            ]
             for name in names:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def psql_load(self, dbname: str, paths: Sequence[Path]) -> Run:
         files = [arg for path in paths for arg in ("-f", str(path))]
-        result = run([str(self.bindir / "psql"), "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1",
-                      "-d", self.url(dbname), *files], env=self.env)
+        result = run(
+            [
+                str(self.bindir / "psql"),
+                "-X",
+                "-q",
+                "-1",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                self.url(dbname),
+                *files,
+            ],
+            env=self.env,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"psql could not load the files: {result.stderr.strip()}")
         return result
 
     def pg_dump(self, dbname: str) -> Run:
-        return run([str(self.bindir / "pg_dump"), "--schema-only", "-f", os.devnull,
-                    "-d", self.url(dbname)], env=self.env)
+        return run(
+            [
+                str(self.bindir / "pg_dump"),
+                "--schema-only",
+                "-f",
+                os.devnull,
+                "-d",
+                self.url(dbname),
+            ],
+            env=self.env,
+        )
 
     def floor(self, paths: Sequence[Path]) -> float:
         """PostgreSQL's own speed: load the files in one transaction, then dump the schema."""
@@ -105,21 +130,41 @@ class Bench:
 
     def raw_migra(self, source: str, target: str) -> Run:
         sa = "postgresql+psycopg://"
-        argv = [sys.executable, "-m", "bench.raw_migra",
-                self.url(source).replace("postgresql://", sa),
-                self.url(target).replace("postgresql://", sa)]
+        argv = [
+            sys.executable,
+            "-m",
+            "bench.raw_migra",
+            self.url(source).replace("postgresql://", sa),
+            self.url(target).replace("postgresql://", sa),
+        ]
         result = run(argv, env=self.env, cwd=REPO)
         if result.returncode != 0:
             raise RuntimeError(f"raw migra failed: {result.stderr.strip()}")
         return result
 
-    def plan(self, live: str, schema_dir: Path, expect: set[int], extra_env: dict[str, str] | None = None) -> Run:
+    def plan(
+        self, live: str, schema_dir: Path, expect: set[int], extra_env: dict[str, str] | None = None
+    ) -> Run:
         """``canon plan`` as a user runs it; ``expect`` is the exit code that means it worked."""
         env = dict(self.env, **(extra_env or {}))
-        result = run([str(CANON), "plan", "--database-url", self.url(live),
-                      "--schema-dir", str(schema_dir)], env=env, cwd=self.workdir)
+        result = run(
+            [str(CANON), "plan", "--database-url", self.url(live), "--schema-dir", str(schema_dir)],
+            env=env,
+            cwd=self.workdir,
+        )
         if result.returncode not in expect:
             raise RuntimeError(
                 f"canon plan exited {result.returncode}, expected {expect}: {result.stderr.strip()}"
             )
         return result
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A schema to measure: how to write its files, plain or with a numbered 5% change."""
+
+    name: str
+    tables: int
+    write: Callable[[Path, int | None, str], Path]
+    # The files psql loads, in an order it can load them (``psql`` cannot defer statements).
+    psql_files: Callable[[Path, str], list[Path]] = lambda schema, url: find_files(schema)

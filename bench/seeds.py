@@ -21,6 +21,8 @@ from canon.files.config import load_config
 from canon.files.sources import Statement, find_files, read_schema
 from canon.files.tenants import resolve
 
+from .measure import Subject
+
 CHANGE_EVERY = 20
 SETTINGS_FILES = ("canon.toml", "tenants.txt")
 
@@ -35,9 +37,7 @@ def table_names(schema_dir: Path) -> list[str]:
     return names
 
 
-def subject(source: Path):  # type: ignore[no-untyped-def]
-    from .__main__ import Subject
-
+def subject(source: Path) -> Subject:
     tables = table_names(source)
 
     def write(root: Path, change: int | None, note: str) -> Path:
@@ -49,10 +49,13 @@ def subject(source: Path):  # type: ignore[no-untyped-def]
         last = find_files(root)[-1]
         extra = f"\nSELECT '{note}' AS note;\n" if note else ""  # new statements, same schema
         if change is not None:
-            chosen = tables[change % CHANGE_EVERY::CHANGE_EVERY] or tables[:1]
-            extra += "".join(
-                f"\nALTER TABLE {name} ADD COLUMN bench_note_{change} text;" for name in chosen
-            ) + "\n"
+            chosen = tables[change % CHANGE_EVERY :: CHANGE_EVERY] or tables[:1]
+            extra += (
+                "".join(
+                    f"\nALTER TABLE {name} ADD COLUMN bench_note_{change} text;" for name in chosen
+                )
+                + "\n"
+            )
         if extra:
             last.write_text(last.read_text() + extra)
         return root

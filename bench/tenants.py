@@ -35,8 +35,11 @@ def write_project(root: Path, tenants: int) -> Path:
         lines.append(
             f"CREATE TABLE {{{{ schema }}}}.t{n} (\n"
             "    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
-            + (f"    parent_id bigint REFERENCES {{{{ schema }}}}.{previous} (id) ON DELETE CASCADE,\n"
-               if previous else "")
+            + (
+                f"    parent_id bigint REFERENCES {{{{ schema }}}}.{previous} (id) ON DELETE CASCADE,\n"
+                if previous
+                else ""
+            )
             + "    label text NOT NULL CHECK (label <> ''),\n"
             "    data jsonb NOT NULL DEFAULT '{}'::jsonb\n);"
         )
@@ -63,10 +66,15 @@ def measure(bench: Bench, tenants: int, runs: int, progress: Callable[[str], Non
     peaks: list[float] = []
 
     def canon(*args: str, expect: set[int], env: dict[str, str] | None = None) -> float:
-        result = run([str(CANON), *args, "--database-url", bench.url(live), "--schema-dir", str(schema)],
-                     env=dict(bench.env, **(env or {})), cwd=folder)
+        result = run(
+            [str(CANON), *args, "--database-url", bench.url(live), "--schema-dir", str(schema)],
+            env=dict(bench.env, **(env or {})),
+            cwd=folder,
+        )
         if result.returncode not in expect:
-            raise RuntimeError(f"canon {args[0]} exited {result.returncode}: {result.stderr.strip()[-400:]}")
+            raise RuntimeError(
+                f"canon {args[0]} exited {result.returncode}: {result.stderr.strip()[-400:]}"
+            )
         peaks.append(result.max_rss_mb)
         return result.seconds
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import psycopg
 
-from .helpers import run_sql_file
+from .helpers import TESTS, run_sql_file
 
-CASES_APPLY = Path(__file__).resolve().parent / "cases_apply"
+CASES_APPLY = TESTS / "cases_apply"
 
 
 def load_case(url: str, name: str) -> Path:

@@ -24,7 +24,16 @@ import psycopg
 
 from canon.pg.cluster import Cluster
 
-from .scenario import CONVERGED, FAILED, REFUSED, SKIPPED, Outcome, case_dirs, directions, run_direction
+from .scenario import (
+    CONVERGED,
+    FAILED,
+    REFUSED,
+    SKIPPED,
+    Outcome,
+    case_dirs,
+    directions,
+    run_direction,
+)
 
 
 def _run_case(server_url: str, case: Path) -> list[tuple[str, Outcome]]:
@@ -42,7 +51,7 @@ def _run_case(server_url: str, case: Path) -> list[tuple[str, Outcome]]:
         url = server_url.rsplit("/", 1)[0] + f"/{name}"
         try:
             outcome = run_direction(url, direction)
-        except Exception as exc:  # a crash in one case must not stop the corpus
+        except Exception as exc:  # noqa: BLE001 - a crash in one case must not stop the corpus
             outcome = Outcome(FAILED, f"{type(exc).__name__}: {exc}")
         finally:
             with psycopg.connect(server_url, autocommit=True) as admin:
@@ -60,9 +69,15 @@ def _make_disposable(url: str) -> None:
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m tests.corpus", description=__doc__.split("\n")[0])
-    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                        help="cases run at once (default: 2)")
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.corpus", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="cases run at once (default: 2)",
+    )
     parser.add_argument("--verbose", action="store_true", help="print each failure in full")
     parser.add_argument("only", nargs="*", help="run only cases whose name holds one of these")
     return parser.parse_args(argv)
@@ -94,7 +109,9 @@ def main(argv: list[str]) -> int:
         os.chdir(root)
         started = time.monotonic()
         results: list[tuple[str, Outcome]] = []
-        with ProcessPoolExecutor(max_workers=max(1, args.jobs), initializer=_worker_signals) as pool:
+        with ProcessPoolExecutor(
+            max_workers=max(1, args.jobs), initializer=_worker_signals
+        ) as pool:
             futures = [pool.submit(_run_case, server.url("postgres"), case) for case in cases]
             try:
                 for future in as_completed(futures):
@@ -123,7 +140,9 @@ def _show(ident: str, outcome: Outcome, verbose: bool) -> None:
 def _report(results: list[tuple[str, Outcome]], elapsed: float) -> int:
     counts = Counter(outcome.status for _, outcome in results)
     ran = len(results) - counts[SKIPPED]
-    print(f"converged {counts[CONVERGED]}/{ran}, refused {counts[REFUSED]}, failed {counts[FAILED]}")
+    print(
+        f"converged {counts[CONVERGED]}/{ran}, refused {counts[REFUSED]}, failed {counts[FAILED]}"
+    )
     print(f"({len(results) // 2} cases in {elapsed:.0f} s)", file=sys.stderr)
     return 1 if counts[FAILED] else 0
 

@@ -8,11 +8,12 @@ from typing import Any
 
 import psycopg
 
-from canon.cli.app import run
+from canon.cli.main import run
 from canon.files.sources import read_schema, split_statements
 
-PROJECT = Path(__file__).resolve().parent.parent
-CASES = Path(__file__).resolve().parent / "cases"
+TESTS = Path(__file__).resolve().parent
+PROJECT = TESTS.parent
+CASES = TESTS / "cases"
 
 
 def canon(*args: str) -> tuple[int, str, str]:

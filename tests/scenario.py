@@ -17,12 +17,12 @@ from typing import Any
 
 import psycopg
 
+from canon.diff.fingerprint import fingerprint
+from canon.files.sources import read_schema
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg.db import reading as connect
 from canon.pg.dburl import DatabaseUrl
-from canon.diff.fingerprint import fingerprint
 from canon.scratch.loader import load_statements
-from canon.files.sources import read_schema
 
 from .helpers import CASES, canon, catalog_snapshot
 
@@ -74,7 +74,7 @@ def _expectations(case: Path) -> dict[str, str]:
 def has_statements(path: Path) -> bool:
     try:
         return bool(read_schema(path).statements)
-    except Exception:
+    except Exception:  # noqa: BLE001 - a side that cannot be read has no statements to load
         return False
 
 
@@ -85,14 +85,22 @@ def run_direction(url: str, direction: Direction) -> Outcome:
     if has_statements(direction.live):
         _load(url, direction.live)
     before = _state(url)
-    code, out, err = canon("apply", "--database-url", url, "--schema-dir", str(direction.files),
-                           "--allow-hazards", "all")
+    code, out, err = canon(
+        "apply",
+        "--database-url",
+        url,
+        "--schema-dir",
+        str(direction.files),
+        "--allow-hazards",
+        "all",
+    )
     if direction.expected == "refuse":
         return _judge_refusal(url, direction, before, code, err)
     if code != 0:
         return Outcome(FAILED, f"apply exited {code}: {err.strip()}")
-    code, out, err = canon("drift", "--strict", "--database-url", url,
-                           "--schema-dir", str(direction.files))
+    code, out, err = canon(
+        "drift", "--strict", "--database-url", url, "--schema-dir", str(direction.files)
+    )
     if code != 0:
         return Outcome(FAILED, f"not converged (drift exit {code}):\n{out}{err}".strip())
     return Outcome(CONVERGED)
@@ -103,8 +111,9 @@ def _judge_refusal(url: str, direction: Direction, before: Any, code: int, err: 
         return Outcome(FAILED, f"expected a refusal, apply exited {code}: {err.strip()}")
     # The message must open with the object named in expect.json, as PlanRefused words it.
     if f"{REFUSAL_MARK}{direction.refusal}" not in err:
-        return Outcome(FAILED, f"refusal does not name object and reason {direction.refusal!r}: "
-                               f"{err.strip()}")
+        return Outcome(
+            FAILED, f"refusal does not name object and reason {direction.refusal!r}: {err.strip()}"
+        )
     if _state(url) != before:
         return Outcome(FAILED, "a refused apply changed the live database")
     return Outcome(REFUSED, err.strip())

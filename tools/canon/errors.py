@@ -91,6 +91,8 @@ class PlanRefused(CanonError):
 class ApplyFailed(DatabaseError):
     """A step of an apply failed; earlier steps stay committed, as the journal records."""
 
-    def __init__(self, message: str, sqlstate: str | None = None, apply_id: int | None = None) -> None:
+    def __init__(
+        self, message: str, sqlstate: str | None = None, apply_id: int | None = None
+    ) -> None:
         self.apply_id = apply_id
         super().__init__(message, sqlstate)

@@ -48,11 +48,16 @@ class DriftReport:
 
     def to_text(self) -> str:
         if not self.drifted:
-            return (f"no drift: {self.database} matches {self.schema_dir}\n"
-                    + self._residual_text() + self._matrix_text())
-        lines = [f"drift: {self.database} differs from {self.schema_dir} "
-                 f"({len(self.plan.statements)} statements to converge, "
-                 f"{len(self.seed_differences)} reference rows)"]
+            return (
+                f"no drift: {self.database} matches {self.schema_dir}\n"
+                + self._residual_text()
+                + self._matrix_text()
+            )
+        lines = [
+            f"drift: {self.database} differs from {self.schema_dir} "
+            f"({len(self.plan.statements)} statements to converge, "
+            f"{len(self.seed_differences)} reference rows)"
+        ]
         for statement in self.plan.statements:
             tag = f" [{', '.join(statement.hazard_names)}]" if statement.hazards else ""
             lines.append(f"  {_one_line(statement.sql)}{tag}")
@@ -81,7 +86,9 @@ class DriftReport:
             ],
             "seed_differences": [d.__dict__ for d in self.seed_differences],
             "residuals": [r.describe() for r in self.residuals],
-            "tenants": {tenant: {"drift": n > 0, "statements": n} for tenant, n in self.tenant_matrix()},
+            "tenants": {
+                tenant: {"drift": n > 0, "statements": n} for tenant, n in self.tenant_matrix()
+            },
         }
         return json.dumps(document, indent=2) + "\n"
 
@@ -94,9 +101,13 @@ class DriftReport:
 
     def to_github(self) -> str:
         if not self.drifted:
-            notes = [f"::warning title=canon residual::{_escape(r.describe())}"
-                     for r in self.residuals]
-            return "\n".join([f"::notice title=canon drift::no drift in {self.database}", *notes]) + "\n"
+            notes = [
+                f"::warning title=canon residual::{_escape(r.describe())}" for r in self.residuals
+            ]
+            return (
+                "\n".join([f"::notice title=canon drift::no drift in {self.database}", *notes])
+                + "\n"
+            )
         lines = [
             f"::error title=canon drift::{_escape(_one_line(s.sql))}" for s in self.plan.statements
         ]
@@ -109,16 +120,22 @@ class DriftReport:
 
 
 def check_drift(
-    live_url: DatabaseUrl, ws: Workspace, schema_dir: Path, seeds_dir: Path | None, warn: Warn,
+    live_url: DatabaseUrl,
+    ws: Workspace,
+    schema_dir: Path,
+    seeds_dir: Path | None,
+    warn: Warn,
 ) -> DriftReport:
     """Compare the live schema with the workspace's files and, when given, the reference rows with seeds/."""
     seeds = seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
     with db.reading(live_url) as live_conn, db.reading(ws.target_url) as target_conn:
-        plan = make_plan(live_url, live_conn, target_conn, ws.source, PlanOptions(), warn,
-                         ws.prefetched)
+        plan = make_plan(
+            live_url, live_conn, target_conn, ws.source, PlanOptions(), warn, ws.prefetched
+        )
         # Residuals are what stays different once the plan has nothing left to do.
-        residuals = (catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS)
-                     if plan.empty else [])
+        residuals = (
+            catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS) if plan.empty else []
+        )
     seed_differences: list[seeding.SeedDifference] = []
     if seeds and plan.empty:
         # Reference rows are only comparable once the tables have the planned shape.
@@ -126,8 +143,14 @@ def check_drift(
             seed_differences = seeding.differences(conn, seeds)
     chosen = ws.source.only_tenant
     residuals = [r for r in residuals if ws.source.owns_schema(r.schema)]
-    return DriftReport(live_url.masked(), str(schema_dir), plan, tuple(seed_differences),
-                       tuple(residuals), (chosen,) if chosen else ws.source.tenants)
+    return DriftReport(
+        live_url.masked(),
+        str(schema_dir),
+        plan,
+        tuple(seed_differences),
+        tuple(residuals),
+        (chosen,) if chosen else ws.source.tenants,
+    )
 
 
 def _one_line(sql: str) -> str:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import psycopg
 
+from canon.files import seeds as seeding
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
-from canon.files import seeds as seeding
 from canon.pg.dburl import DatabaseUrl
 
 INVENTORY_QUERY = """
@@ -69,9 +69,13 @@ class Verification:
     def to_text(self) -> str:
         totals = self.totals()
         lines = [f"verifying {self.database}", ""]
-        lines.append(f"{'schema':<16}{'tables':>8}{'indexes':>9}{'views':>7}{'triggers':>10}{'types':>7}")
+        lines.append(
+            f"{'schema':<16}{'tables':>8}{'indexes':>9}{'views':>7}{'triggers':>10}{'types':>7}"
+        )
         for s in self.schemas:
-            lines.append(f"{s.schema:<16}{s.tables:>8}{s.indexes:>9}{s.views:>7}{s.triggers:>10}{s.types:>7}")
+            lines.append(
+                f"{s.schema:<16}{s.tables:>8}{s.indexes:>9}{s.views:>7}{s.triggers:>10}{s.types:>7}"
+            )
         lines.append(
             f"{'total':<16}{totals['tables']:>8}{totals['indexes']:>9}{totals['views']:>7}"
             f"{totals['triggers']:>10}{totals['types']:>7}"
@@ -118,7 +122,9 @@ def seed_counts(
         missing = sum(
             seed.rows if d.key == "*" else 1
             for d in found
-            if d.path == seed.statement.path and d.line == seed.statement.line and d.problem != "differs"
+            if d.path == seed.statement.path
+            and d.line == seed.statement.line
+            and d.problem != "differs"
         )
         counts.append(SeedCount(seed.name, seed.rows, seed.rows - missing))
     return tuple(counts)
@@ -135,4 +141,6 @@ def verify_database(
         schemas = inventory(conn)
         seed_diffs = seeding.differences(conn, seeds)
     counts = seed_counts(seeds, seed_diffs)
-    return Verification(live_url.masked(), schemas, counts, tuple(schema_differences), tuple(seed_diffs))
+    return Verification(
+        live_url.masked(), schemas, counts, tuple(schema_differences), tuple(seed_diffs)
+    )

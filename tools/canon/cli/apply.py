@@ -6,41 +6,99 @@ from pathlib import Path
 
 import click
 
-from canon.cli.app import EXIT_ERROR, EXIT_OK, cli, console, resolve_live_url, schema_options, tenant_option
+from canon.cli.app import (
+    EXIT_ERROR,
+    EXIT_OK,
+    cli,
+    console,
+    resolve_live_url,
+    schema_options,
+    tenant_option,
+)
 from canon.files.project import resolve_project
 
 
 @cli.command("apply")
 @schema_options
 @click.argument("plan_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--dry-run", is_flag=True,
-              help="Rehearse the plan on a copy of the live schema only; change nothing.")
-@click.option("--allow-hazards", default="", metavar="NAMES",
-              help="Comma-separated hazards to accept, or 'all'.")
-@click.option("--lock-timeout", default="5s", show_default=True,
-              help="lock_timeout for each statement: how long to wait for a table lock.")
-@click.option("--lock-retries", default=3, show_default=True, type=click.IntRange(0, 20),
-              help="Retries of a step whose lock wait timed out.")
-@click.option("--retry-backoff", default=1.0, show_default=True, type=click.FloatRange(0, 60),
-              help="Seconds before the first retry; doubled for each further one.")
-@click.option("--statement-timeout", default="30min", show_default=True,
-              help="statement_timeout for each statement (0: none).")
-@click.option("--apply-lock-wait", default="10s", show_default=True,
-              help="How long to wait for another canon apply on this database to finish.")
-@click.option("--no-concurrently", is_flag=True,
-              help="Build and drop indexes inside the transaction instead of CONCURRENTLY "
-                   "(fresh plans only; a plan file runs as written).")
-@click.option("--backup", "take_backup", is_flag=True,
-              help="Take a pg_dump backup (under backups/) before changing anything.")
-@click.option("--ref", metavar="REV", default=None,
-              help="Use the schema files as committed at git revision REV.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Rehearse the plan on a copy of the live schema only; change nothing.",
+)
+@click.option(
+    "--allow-hazards",
+    default="",
+    metavar="NAMES",
+    help="Comma-separated hazards to accept, or 'all'.",
+)
+@click.option(
+    "--lock-timeout",
+    default="5s",
+    show_default=True,
+    help="lock_timeout for each statement: how long to wait for a table lock.",
+)
+@click.option(
+    "--lock-retries",
+    default=3,
+    show_default=True,
+    type=click.IntRange(0, 20),
+    help="Retries of a step whose lock wait timed out.",
+)
+@click.option(
+    "--retry-backoff",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0, 60),
+    help="Seconds before the first retry; doubled for each further one.",
+)
+@click.option(
+    "--statement-timeout",
+    default="30min",
+    show_default=True,
+    help="statement_timeout for each statement (0: none).",
+)
+@click.option(
+    "--apply-lock-wait",
+    default="10s",
+    show_default=True,
+    help="How long to wait for another canon apply on this database to finish.",
+)
+@click.option(
+    "--no-concurrently",
+    is_flag=True,
+    help="Build and drop indexes inside the transaction instead of CONCURRENTLY "
+    "(fresh plans only; a plan file runs as written).",
+)
+@click.option(
+    "--backup",
+    "take_backup",
+    is_flag=True,
+    help="Take a pg_dump backup (under backups/) before changing anything.",
+)
+@click.option(
+    "--ref",
+    metavar="REV",
+    default=None,
+    help="Use the schema files as committed at git revision REV.",
+)
 @tenant_option
-@click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="Tenants applied at once, after the canary.")
-@click.option("--canary", metavar="ID", default=None,
-              help="Tenant applied first, alone (default: the first with changes).")
-@click.option("--continue-on-error", is_flag=True,
-              help="Keep applying other tenants after one fails.")
+@click.option(
+    "--concurrency",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Tenants applied at once, after the canary.",
+)
+@click.option(
+    "--canary",
+    metavar="ID",
+    default=None,
+    help="Tenant applied first, alone (default: the first with changes).",
+)
+@click.option(
+    "--continue-on-error", is_flag=True, help="Keep applying other tenants after one fails."
+)
 def apply_command(
     database_url: str | None,
     schema_dir: Path,
@@ -98,8 +156,10 @@ def apply_command(
     if not result.applied:
         shown.note(f"nothing to do: {live_url.masked()} already matches {schema_dir}")
     elif result.dry_run:
-        shown.note(f"dry run: {len(result.plan.statements)} statements rehearsed on a copy "
-                   "of the live schema; nothing was changed")
+        shown.note(
+            f"dry run: {len(result.plan.statements)} statements rehearsed on a copy "
+            "of the live schema; nothing was changed"
+        )
     elif result.failed:
         shown.note("error: some tenants failed; see above and canon history")
         return EXIT_ERROR
@@ -107,6 +167,8 @@ def apply_command(
         shown.note(f"applied {len(result.plan.statements)} statements to {live_url.masked()}")
     else:
         steps = len(result.plan.steps)
-        shown.note(f"applied {len(result.plan.statements)} statements in {steps} "
-                   f"step{'s' * (steps != 1)} to {live_url.masked()} (apply #{result.apply_id})")
+        shown.note(
+            f"applied {len(result.plan.statements)} statements in {steps} "
+            f"step{'s' * (steps != 1)} to {live_url.masked()} (apply #{result.apply_id})"
+        )
     return EXIT_OK

@@ -24,13 +24,23 @@ from canon.files.project import resolve_project
 @cli.command("drift")
 @schema_options
 @seeds_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True)
-@click.option("--strict", is_flag=True,
-              help="Also exit 2 for residual differences canon cannot plan.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--strict", is_flag=True, help="Also exit 2 for residual differences canon cannot plan."
+)
 @tenant_option
 def drift_command(
-    database_url: str | None, schema_dir: Path, seeds_dir: Path | None, fmt: str, strict: bool,
+    database_url: str | None,
+    schema_dir: Path,
+    seeds_dir: Path | None,
+    fmt: str,
+    strict: bool,
     tenant: str | None,
 ) -> int:
     """Fail (exit 2) when the live database differs from the files (schema and seeds).
@@ -46,8 +56,9 @@ def drift_command(
     with workspace(live_url, project, shown.warn, read_only=True) as ws:
         from canon.checks.drift import check_drift
 
-        report = check_drift(live_url, ws, schema_dir, seeds_dir_for(seeds_dir, schema_dir),
-                             shown.warn)
+        report = check_drift(
+            live_url, ws, schema_dir, seeds_dir_for(seeds_dir, schema_dir), shown.warn
+        )
     render = {"text": report.to_text, "json": report.to_json, "github": report.to_github}[fmt]
     shown.result(render())
     return EXIT_CHANGES if report.drifted or (strict and report.residuals) else EXIT_OK
@@ -56,8 +67,12 @@ def drift_command(
 @cli.command("verify")
 @schema_options
 @seeds_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def verify_command(database_url: str | None, schema_dir: Path, seeds_dir: Path | None, fmt: str) -> int:
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def verify_command(
+    database_url: str | None, schema_dir: Path, seeds_dir: Path | None, fmt: str
+) -> int:
     """Report what each schema holds; exit 1 if the database does not match the files."""
     from canon.plan.workspace import workspace
 

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from canon.cli.app import EXIT_OK, cli, console, database_url_option, resolve_live_url, seeds_dir_for, seeds_option
+from canon.cli.app import (
+    EXIT_OK,
+    cli,
+    console,
+    database_url_option,
+    resolve_live_url,
+    seeds_dir_for,
+    seeds_option,
+)
 
 
 @cli.command("seed")
@@ -30,8 +38,9 @@ def seed_command(database_url: str | None, seeds_dir: Path | None) -> int:
 
 @cli.command("history")
 @database_url_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1))
 def history_command(database_url: str | None, fmt: str, limit: int) -> int:
     """List recorded applies, newest first, with their outcome and steps."""
@@ -44,8 +53,12 @@ def history_command(database_url: str | None, fmt: str, limit: int) -> int:
 
 @cli.command("backup")
 @database_url_option
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Archive to write (default: backups/<database>-<UTC time>.dump).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Archive to write (default: backups/<database>-<UTC time>.dump).",
+)
 def backup_command(database_url: str | None, out: Path | None) -> int:
     """Dump the whole database with pg_dump -Fc."""
     from canon.pg.backup import backup, default_path

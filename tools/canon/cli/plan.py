@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from canon.cli.app import EXIT_CHANGES, EXIT_OK, cli, console, resolve_live_url, schema_options, tenant_option
+from canon.cli.app import (
+    EXIT_CHANGES,
+    EXIT_OK,
+    cli,
+    console,
+    resolve_live_url,
+    schema_options,
+    tenant_option,
+)
 from canon.files.project import resolve_project
 from canon.plan import shortcut
 
@@ -14,16 +22,36 @@ from canon.plan import shortcut
 @cli.command("plan")
 @schema_options
 @click.option("--out", type=click.Path(path_type=Path), help="Also save the plan to this file.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="How to print the plan (--out always writes the SQL file).")
-@click.option("--ref", metavar="REV", default=None,
-              help="Plan to the schema files as committed at git revision REV (rollback).")
-@click.option("--no-concurrently", is_flag=True,
-              help="Build and drop indexes on existing tables inside the transaction instead "
-                   "of CONCURRENTLY.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the plan (--out always writes the SQL file).",
+)
+@click.option(
+    "--ref",
+    metavar="REV",
+    default=None,
+    help="Plan to the schema files as committed at git revision REV (rollback).",
+)
+@click.option(
+    "--no-concurrently",
+    is_flag=True,
+    help="Build and drop indexes on existing tables inside the transaction instead "
+    "of CONCURRENTLY.",
+)
 @tenant_option
-def plan_command(database_url: str | None, schema_dir: Path, out: Path | None, fmt: str,
-                 ref: str | None, no_concurrently: bool, tenant: str | None) -> int:
+def plan_command(
+    database_url: str | None,
+    schema_dir: Path,
+    out: Path | None,
+    fmt: str,
+    ref: str | None,
+    no_concurrently: bool,
+    tenant: str | None,
+) -> int:
     """Print the migration that brings the live database to the files.
 
     Each statement is shown with its hazards and, measured on the live database, what
@@ -68,6 +96,8 @@ def plan_command(database_url: str | None, schema_dir: Path, out: Path | None, f
     shown.result(to_json(result) if fmt == "json" else text)
     hazards = ", ".join(result.hazard_names) or "none"
     steps = len(result.steps)
-    shown.note(f"{len(result.statements)} statements in {steps} step{'s' * (steps != 1)}; "
-               f"hazards: {hazards}")
+    shown.note(
+        f"{len(result.statements)} statements in {steps} step{'s' * (steps != 1)}; "
+        f"hazards: {hazards}"
+    )
     return EXIT_CHANGES

@@ -72,6 +72,9 @@ def residuals(live: Connection, target: Connection, excluded: Iterable[str]) -> 
     have, want = signatures(live, excluded), signatures(target, excluded)
     found = [Residual(kind, name, "missing") for kind, name in want.keys() - have.keys()]
     found += [Residual(kind, name, "unexpected") for kind, name in have.keys() - want.keys()]
-    found += [Residual(k, n, "differs") for k, n in want.keys() & have.keys()
-              if want[(k, n)] != have[(k, n)]]
+    found += [
+        Residual(k, n, "differs")
+        for k, n in want.keys() & have.keys()
+        if want[(k, n)] != have[(k, n)]
+    ]
     return sorted(found)

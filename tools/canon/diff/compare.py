@@ -33,8 +33,7 @@ def changes(
     ``PlanRefused`` before anything runs.
     """
     excluded = frozenset(excluded)
-    live_model, target_model = prefetched.models(live_conn, target_conn, excluded,
-                                                 live_fingerprint)
+    live_model, target_model = prefetched.models(live_conn, target_conn, excluded, live_fingerprint)
     pair = Pair(live_conn, target_conn, live_model, target_model, excluded)
     # Each kind may change migra's picture of the live database (never the target's).
     placed = [kind.before(pair) if kind.before else Placed() for kind in REGISTRY]

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from canon.inspection.models import DatabaseModel, column_pairs
 from canon.pg.db import Connection, query
-from canon.inspection.models import column_pairs
 
 # Views and materialized views that read the given columns, then every view that reads
 # those, with the depth at which each was reached (deepest are dropped first).
@@ -71,21 +71,24 @@ class Blocker:
         return f"DROP {self.kind} {self.name};"
 
 
-def blocked_columns(live: Any, target: Any, recreated_enums: Iterable[str]) -> list[tuple[str, str]]:
+def blocked_columns(
+    live: DatabaseModel, target: DatabaseModel, recreated_enums: Iterable[str]
+) -> list[tuple[str, str]]:
     """(table, column) pairs the plan retypes or drops, by migra's picture of both sides."""
     enums = set(recreated_enums)
     found = []
     for key, name, column, new in column_pairs(live, target):
         retyped = new is not None and new.dbtypestr != column.dbtypestr
-        enum_recast = column.is_enum and column.enum is not None and \
-            column.enum.quoted_full_name in enums
+        enum_recast = (
+            column.is_enum and column.enum is not None and column.enum.quoted_full_name in enums
+        )
         if new is None or retyped or enum_recast:
             found.append((key, name))
     return found
 
 
 def release(
-    conn: Connection, live: Any, target: Any, recreated_enums: Iterable[str]
+    conn: Connection, live: DatabaseModel, target: DatabaseModel, recreated_enums: Iterable[str]
 ) -> list[str]:
     """DROP statements for what blocks the plan; mutates ``live`` so migra recreates them."""
     enums = sorted(recreated_enums)
@@ -97,7 +100,7 @@ def release(
     return [b.drop_statement for b in blockers]
 
 
-def _forget_indexes_of_recreated_matviews(live: Any, target: Any) -> None:
+def _forget_indexes_of_recreated_matviews(live: DatabaseModel, target: DatabaseModel) -> None:
     """A materialized view cannot be replaced, so migra recreates it, without its indexes."""
     for key, view in live.selectables.items():
         wanted = target.selectables.get(key)
@@ -111,8 +114,10 @@ def _views(conn: Connection, columns: list[tuple[str, str]]) -> list[Blocker]:
         return []
     tables, names = zip(*columns, strict=True)
     rows = conn.execute(VIEWS_QUERY, {"tables": list(tables), "columns": list(names)})
-    return [Blocker(name, "MATERIALIZED VIEW" if kind == "m" else "VIEW")
-            for name, _, _, kind, _ in rows]
+    return [
+        Blocker(name, "MATERIALIZED VIEW" if kind == "m" else "VIEW")
+        for name, _, _, kind, _ in rows
+    ]
 
 
 def _indexes(conn: Connection, enums: list[str]) -> list[Blocker]:
@@ -122,7 +127,7 @@ def _indexes(conn: Connection, enums: list[str]) -> list[Blocker]:
     return [Blocker(name, "INDEX") for (name,) in rows]
 
 
-def _forget(live: Any, blocker: Blocker) -> None:
+def _forget(live: DatabaseModel, blocker: Blocker) -> None:
     """Remove a dropped object, and what goes with it, from migra's picture of live."""
     if blocker.kind == "INDEX":
         live.indexes.pop(blocker.name, None)
@@ -139,3 +144,16 @@ def _forget(live: Any, blocker: Blocker) -> None:
 def _on(obj: Any, relation: str) -> bool:
     table = getattr(obj, "quoted_full_table_name", None)
     return table == relation
+
+
+def recreated_enums(live_model: DatabaseModel, target_model: DatabaseModel) -> list[str]:
+    """Keys of the enums migra will rename, recreate and recast.
+
+    Once the enum kind has run, these are exactly the enums whose labels still differ:
+    it made pure additions look done.
+    """
+    return [
+        key
+        for key, wanted in target_model.enums.items()
+        if key in live_model.enums and list(live_model.enums[key].elements) != list(wanted.elements)
+    ]

@@ -9,13 +9,11 @@ with ``DROP EXPRESSION``.
 
 from __future__ import annotations
 
-from typing import Any
-
-from canon.inspection.models import column_pairs
+from canon.inspection.models import ColumnModel, DatabaseModel, column_pairs
 from canon.pg.quoting import ident
 
 
-def prepare(live: Any, target: Any) -> list[str]:
+def prepare(live: DatabaseModel, target: DatabaseModel) -> list[str]:
     """Statements for generated-column changes; hides those changes from migra."""
     statements = []
     for key, name, column, new in column_pairs(live, target):
@@ -33,12 +31,14 @@ def prepare(live: Any, target: Any) -> list[str]:
     return statements
 
 
-def _regenerate(table: str, name: str, column: Any) -> str:
-    return (f"ALTER TABLE {table} DROP COLUMN {ident(name)}, ADD COLUMN {ident(name)} "
-            f"{column.dbtypestr} GENERATED ALWAYS AS ({column.default}) STORED;")
+def _regenerate(table: str, name: str, column: ColumnModel) -> str:
+    return (
+        f"ALTER TABLE {table} DROP COLUMN {ident(name)}, ADD COLUMN {ident(name)} "
+        f"{column.dbtypestr} GENERATED ALWAYS AS ({column.default}) STORED;"
+    )
 
 
-def _adopt(column: Any, new: Any) -> None:
+def _adopt(column: ColumnModel, new: ColumnModel) -> None:
     """Make migra's copy of the live column look like the planned result."""
     column.default = new.default
     column.is_generated = new.is_generated

@@ -25,7 +25,9 @@ class ObjectChanges:
 
 
 def changes(
-    have: Mapping[str, Definition], want: Mapping[str, Definition], kind: str,
+    have: Mapping[str, Definition],
+    want: Mapping[str, Definition],
+    kind: str,
     drop: Callable[[str], str],
 ) -> ObjectChanges:
     """Statements taking ``have`` to ``want`` (objects by quoted name); changed ones refused."""
@@ -36,7 +38,8 @@ def changes(
             create.append(wanted.create_statement())
         elif current != wanted:
             raise PlanRefused(
-                f"{kind} {name}", f"its definition changes, and a {kind} cannot be altered",
+                f"{kind} {name}",
+                f"its definition changes, and a {kind} cannot be altered",
                 f"create a {kind} under a new name, move the columns to it, then drop the old one",
             )
     return ObjectChanges(create, [drop(name) for name in sorted(have.keys() - want.keys())])

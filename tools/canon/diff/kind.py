@@ -68,16 +68,3 @@ class Kind:
     signature: str
     before: Before | None = None
     after: After | None = None
-
-
-def acl_items(acl: str, owner: str) -> str:
-    """SQL listing an ACL as sorted ``grantee:privilege[*]`` items, the owner's own left out.
-
-    Owners are not managed, and the owner's implicit grants would differ with them. Pass
-    ``coalesce(acl, acldefault(…))`` where a NULL ACL means the kind's default.
-    """
-    return f"""(SELECT string_agg(
-               CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE x.grantee::regrole::text END
-               || ':' || x.privilege_type || CASE WHEN x.is_grantable THEN '*' ELSE '' END,
-               ',' ORDER BY 1)
-           FROM aclexplode({acl}) x WHERE x.grantee <> {owner})"""

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from canon.pg.db import Connection, query
-from canon.diff.planned import standing
 
 RELATIONS_QUERY = query(
     """
@@ -56,13 +55,18 @@ def changes(
     excluded = frozenset(excluded)
     have, want = read(live, excluded), read(target, excluded)
     statements = []
+    # Imported on use: the no-change shortcut loads this module for its fingerprint
+    # SQL and must not load the SQL parser that ``planned`` needs.
+    from canon.diff.planned import standing
+
     for name, wanted, current in standing(have, want, planned):
         options = {} if current is None else current.options
         force = False if current is None else current.force_rls
         statements.extend(_option_statements(wanted, options))
         if force != wanted.force_rls:
-            statements.append(f"ALTER TABLE {name} {'' if wanted.force_rls else 'NO '}"
-                              "FORCE ROW LEVEL SECURITY;")
+            statements.append(
+                f"ALTER TABLE {name} {'' if wanted.force_rls else 'NO '}FORCE ROW LEVEL SECURITY;"
+            )
     return statements
 
 

@@ -32,8 +32,12 @@ DEFER_BODY_CHECKS = "SET LOCAL check_function_bodies = off;"
 
 FIRST = (ast.CreateSchemaStmt, ast.CreateExtensionStmt, ast.AlterExtensionStmt)
 TYPE_CREATIONS = (ast.CreateEnumStmt, ast.CompositeTypeStmt, ast.CreateRangeStmt)
-LATE_DROPS = {ObjectType.OBJECT_FUNCTION, ObjectType.OBJECT_PROCEDURE, ObjectType.OBJECT_TYPE,
-              ObjectType.OBJECT_DOMAIN}
+LATE_DROPS = {
+    ObjectType.OBJECT_FUNCTION,
+    ObjectType.OBJECT_PROCEDURE,
+    ObjectType.OBJECT_TYPE,
+    ObjectType.OBJECT_DOMAIN,
+}
 
 
 def arrange(
@@ -41,12 +45,13 @@ def arrange(
 ) -> list[str]:
     """migra's statements, with canon's ``pre``, ``early`` and ``late`` ones, in a runnable order."""
     parsed = [(sql, _node(sql)) for sql in migra]
-    created = [node for node in [*(n for _, n in parsed), *map(_node, early)]]
+    created = [*(n for _, n in parsed), *map(_node, early)]
     relations = {name for node in created if (name := _created_relation(node)) is not None}
     renamed = {name for _, node in parsed if (name := _renamed_type(node)) is not None}
     # A type or function both dropped and created (recreated) keeps migra's order.
-    recreated = ({n for _, node in parsed for n in _dropped_names(node)}
-                 & {n for _, node in parsed if (n := _defined_name(node)) is not None})
+    recreated = {n for _, node in parsed for n in _dropped_names(node)} & {
+        n for _, node in parsed if (n := _defined_name(node)) is not None
+    }
     first, types, functions, middle, drops, schema_drops = [], [], [], [], [], []
     for sql, node in parsed:
         if isinstance(node, FIRST) or _is_collation(node):
@@ -64,8 +69,7 @@ def arrange(
         else:
             middle.append(sql)
     defer = [DEFER_BODY_CHECKS] if any(_is_sql_function(_node(f)) for f in functions) else []
-    return [*first, *pre, *types, *defer, *functions, *early, *middle, *late, *drops,
-            *schema_drops]
+    return [*first, *pre, *types, *defer, *functions, *early, *middle, *late, *drops, *schema_drops]
 
 
 def _node(sql: str) -> ast.Node | None:
@@ -93,9 +97,11 @@ def _qualified(names: Sequence[ast.Node] | None) -> str | None:
     return f"{parts[-2]}.{parts[-1]}" if len(parts) >= 2 else f"public.{parts[0]}"
 
 
-def _type_name(node: ast.Node) -> str | None:
+def _type_name(
+    node: ast.CreateEnumStmt | ast.CompositeTypeStmt | ast.CreateRangeStmt,
+) -> str | None:
     if isinstance(node, ast.CompositeTypeStmt):
-        return f"{node.typevar.schemaname or 'public'}.{node.typevar.relname}"
+        return parsing.qualified(node.typevar)
     return _qualified(node.typeName)
 
 
@@ -114,16 +120,27 @@ def _dropped_names(node: ast.Node | None) -> list[str]:
         return []
     names = []
     for obj in node.objects or ():
-        parts = obj.objname if isinstance(obj, ast.ObjectWithArgs) else getattr(obj, "names", obj)
-        name = _qualified(parts)
+        name = _qualified(_name_parts(obj))
         if name is not None:
             names.append(name)
     return names
 
 
+def _name_parts(obj: object) -> Sequence[ast.Node] | None:
+    """A name list as the tree holds it: bare, or in a function's or a type's node."""
+    if isinstance(obj, ast.ObjectWithArgs):
+        return obj.objname
+    if isinstance(obj, ast.TypeName):
+        return obj.names
+    if isinstance(obj, tuple):
+        return obj
+    return None
+
+
 def _renamed_type(node: ast.Node | None) -> str | None:
     if isinstance(node, ast.RenameStmt) and node.renameType == ObjectType.OBJECT_TYPE:
-        return _qualified(node.object)
+        # The stubs type the object as a node; for a type it is the tuple of its name's parts.
+        return _qualified(_name_parts(node.object))
     return None
 
 
@@ -136,14 +153,19 @@ def _created_relation(node: ast.Node | None) -> str | None:
     elif isinstance(node, ast.ViewStmt):
         rangevar = node.view
     elif isinstance(node, ast.CreateTableAsStmt):
-        rangevar = node.into.rel
+        rangevar = parsing.created_table(node)
     if rangevar is None:
         return None
     return f"{rangevar.schemaname or 'public'}.{rangevar.relname}"
 
 
 def _uses_rowtypes(node: ast.CreateFunctionStmt, relations: set[str]) -> bool:
-    types = [p.argType for p in node.parameters or () if isinstance(p, ast.FunctionParameter)]
+    types = [
+        p.argType
+        for p in node.parameters or ()
+        if isinstance(p, ast.FunctionParameter) and p.argType is not None
+    ]
     if node.returnType is not None:
         types.append(node.returnType)
-    return any(_qualified(type_name.names) in relations for type_name in types)
+    names = (_qualified(type_name.names) for type_name in types)
+    return any(name is not None and name in relations for name in names)

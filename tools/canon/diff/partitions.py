@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
+from canon.inspection.models import DatabaseModel, TableModel
 from canon.pg.db import Connection, query
 
 QUOTED = """format('"%s"."%s"', replace({0}, '"', '""'), replace({1}, '"', '""'))"""
@@ -26,17 +26,17 @@ QUOTED = """format('"%s"."%s"', replace({0}, '"', '""'), replace({1}, '"', '""')
 # Indexes attached to a parent index, and constraints inherited from a parent constraint.
 CHILDREN_QUERY = query(
     f"""
-    SELECT 'index', {QUOTED.format('n.nspname', 'c.relname')}
+    SELECT 'index', {QUOTED.format("n.nspname", "c.relname")}
     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid AND c.relkind IN ('i', 'I')
     JOIN pg_namespace n ON n.oid = c.relnamespace
     UNION ALL
-    SELECT 'constraint', {QUOTED.format('n.nspname', 't.relname')} || format('."%s"',
+    SELECT 'constraint', {QUOTED.format("n.nspname", "t.relname")} || format('."%s"',
            replace(co.conname, '"', '""'))
     FROM pg_constraint co JOIN pg_class t ON t.oid = co.conrelid
     JOIN pg_namespace n ON n.oid = t.relnamespace
     WHERE co.conparentid <> 0
     UNION ALL
-    SELECT 'parent index', {QUOTED.format('n.nspname', 'c.relname')}
+    SELECT 'parent index', {QUOTED.format("n.nspname", "c.relname")}
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'I'
     """
 )
@@ -66,7 +66,9 @@ def _children(conn: Connection) -> Children:
     return Children(found["index"], found["constraint"], found["parent index"])
 
 
-def prepare(live_conn: Connection, target_conn: Connection, live: Any, target: Any) -> None:
+def prepare(
+    live_conn: Connection, target_conn: Connection, live: DatabaseModel, target: DatabaseModel
+) -> None:
     """Adjust migra's pictures of both databases; see the module docstring."""
     for conn, model in ((live_conn, live), (target_conn, target)):
         children = _children(conn)
@@ -78,7 +80,7 @@ def prepare(live_conn: Connection, target_conn: Connection, live: Any, target: A
     _forget_partitions_of_dropped(live, target)
 
 
-def _cascade_parent_indexes(model: Any, parent_indexes: set[str]) -> None:
+def _cascade_parent_indexes(model: DatabaseModel, parent_indexes: set[str]) -> None:
     for name in parent_indexes:
         index = model.indexes.get(name)
         if index is not None:
@@ -91,7 +93,7 @@ def _cascade_parent_indexes(model: Any, parent_indexes: set[str]) -> None:
             model.indexes.pop(index.quoted_full_name, None)
 
 
-def _forget_partitions_of_dropped(live: Any, target: Any) -> None:
+def _forget_partitions_of_dropped(live: DatabaseModel, target: DatabaseModel) -> None:
     dropped = {key for key in live.tables if key not in target.tables}
     for key, table in list(live.tables.items()):
         if key in dropped and table.parent_table in dropped:
@@ -99,13 +101,18 @@ def _forget_partitions_of_dropped(live: Any, target: Any) -> None:
                 getattr(live, attribute, {}).pop(key, None)
             for attribute in ("indexes", "constraints", "triggers"):
                 pool = getattr(live, attribute)
-                for name in [n for n, o in pool.items()
-                             if getattr(o, "quoted_full_table_name", None) == key]:
+                for name in [
+                    n for n, o in pool.items() if getattr(o, "quoted_full_table_name", None) == key
+                ]:
                     pool.pop(name)
 
 
 def membership_changes(
-    live_conn: Connection, target_conn: Connection, live: Any, target: Any, excluded: Iterable[str]
+    live_conn: Connection,
+    target_conn: Connection,
+    live: DatabaseModel,
+    target: DatabaseModel,
+    excluded: Iterable[str],
 ) -> list[str]:
     """DETACH/ATTACH for changed bounds and for tables joining or leaving a parent.
 
@@ -130,13 +137,13 @@ def membership_changes(
     return statements
 
 
-def _model_key(model: Any, name: str) -> str | None:
+def _model_key(model: DatabaseModel, name: str) -> str | None:
     for key, table in model.tables.items():
         if f"{table.schema}.{table.name}" == name or key.replace('"', "") == name:
             return str(key)
     return None
 
 
-def _adopt(table: Any, wanted: Any) -> None:
+def _adopt(table: TableModel, wanted: TableModel) -> None:
     table.parent_table = wanted.parent_table
     table.partition_def = wanted.partition_def

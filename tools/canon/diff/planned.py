@@ -36,7 +36,7 @@ def standing(
     such an object starts from PostgreSQL's defaults.
     """
     created = created_objects(planned)
-    for key, wanted in sorted(want.items()):  # type: ignore[type-var]
+    for key, wanted in sorted(want.items()):
         current = have.get(key)
         if (wanted.schema, wanted.relname) in created:
             current = None
@@ -60,10 +60,13 @@ def _created_name(node: ast.Node) -> tuple[str, str] | None:
     if isinstance(node, ast.ViewStmt):
         return _range_name(node.view)
     if isinstance(node, ast.CreateTableAsStmt):
-        return _range_name(node.into.rel)
+        return _range_name(parsing.created_table(node))
     if isinstance(node, ast.CreateSeqStmt):
         return _range_name(node.sequence)
     if isinstance(node, ast.CreateSchemaStmt):
+        # CREATE SCHEMA AUTHORIZATION role names no schema here: nothing to match it against.
+        if node.schemaname is None:
+            return None
         return (node.schemaname, node.schemaname)
     if isinstance(node, ast.CreateFunctionStmt):
         return _dotted(node.funcname)
@@ -76,13 +79,14 @@ def _created_name(node: ast.Node) -> tuple[str, str] | None:
 
 
 def _range_name(rangevar: ast.RangeVar | None) -> tuple[str, str] | None:
-    if rangevar is None:
+    if rangevar is None or rangevar.relname is None:
         return None
     return (rangevar.schemaname or "public", rangevar.relname)
 
 
 def _dotted(names: Sequence[ast.Node] | None) -> tuple[str, str] | None:
-    parts = [n.sval for n in names or () if isinstance(n, ast.String)]
+    # Identifiers are never empty, so a name's String parts always carry their text.
+    parts = [n.sval for n in names or () if isinstance(n, ast.String) and n.sval is not None]
     if not parts:
         return None
     return (parts[0], parts[-1]) if len(parts) > 1 else ("public", parts[0])

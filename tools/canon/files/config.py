@@ -1,13 +1,13 @@
 """Project settings: ``canon.toml`` beside the schema folder (optional).
 
-    [vars]                      # variables for every *.sql.j2 template
-    currency = "EUR"
+[vars]                      # variables for every *.sql.j2 template
+currency = "EUR"
 
-    [tenants]
-    template = "_tenant"        # folder under schema/ rendered once per tenant
-    schema = "user_{id}"        # the PostgreSQL schema of a tenant
-    file = "tenants.txt"        # tenant ids, one per line ('#' starts a comment)
-    # query = "SELECT id FROM public.tenants ORDER BY id"   # or read them from the live database
+[tenants]
+template = "_tenant"        # folder under schema/ rendered once per tenant
+schema = "user_{id}"        # the PostgreSQL schema of a tenant
+file = "tenants.txt"        # tenant ids, one per line ('#' starts a comment)
+# query = "SELECT id FROM public.tenants ORDER BY id"   # or read them from the live database
 """
 
 from __future__ import annotations
@@ -57,13 +57,13 @@ def _tenant_settings(path: Path, raw: Any) -> TenantSettings | None:
     if raw is None:
         return None
     if not isinstance(raw, dict) or not isinstance(raw.get("template"), str):
-        raise SourceError(path, None, "[tenants] needs template = \"<folder under schema/>\"")
+        raise SourceError(path, None, '[tenants] needs template = "<folder under schema/>"')
     file, query = raw.get("file"), raw.get("query")
     if (file is None) == (query is None):
         raise SourceError(path, None, "[tenants] needs exactly one of file = … or query = …")
     schema = raw.get("schema", "user_{id}")
     if not isinstance(schema, str) or schema.count("{id}") != 1:
-        raise SourceError(path, None, "[tenants] schema must contain {id} once, e.g. \"user_{id}\"")
+        raise SourceError(path, None, '[tenants] schema must contain {id} once, e.g. "user_{id}"')
     return TenantSettings(
         template=raw["template"],
         schema=schema,

@@ -24,8 +24,11 @@ class Revision:
 def schema_at(rev: str, schema_dir: Path) -> Iterator[Revision]:
     """``schema_dir`` as committed at ``rev``, extracted into a folder removed afterwards."""
     folder = Path(schema_dir).resolve()
-    top = Path(_git(folder if folder.is_dir() else folder.parent, "rev-parse", "--show-toplevel")
-               .decode().strip())
+    top = Path(
+        _git(folder if folder.is_dir() else folder.parent, "rev-parse", "--show-toplevel")
+        .decode()
+        .strip()
+    )
     try:
         commit = _git(top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
     except ConfigError:
@@ -40,7 +43,9 @@ def schema_at(rev: str, schema_dir: Path) -> Iterator[Revision]:
 
 def _git(cwd: Path, *args: str) -> bytes:
     try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, stdin=subprocess.DEVNULL)
+        result = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, stdin=subprocess.DEVNULL, check=False
+        )
     except FileNotFoundError:
         raise ConfigError("--ref needs git, which is not installed") from None
     if result.returncode != 0:

@@ -55,10 +55,13 @@ def ordered(statements: Sequence[Statement]) -> list[Statement]:
     waits_for: list[set[int]] = []
     for index, (defined, used) in enumerate(names):
         # Earlier definers count too: they may themselves have had to move later.
-        waits_for.append({
-            first_definer[name] for name in used - defined
-            if first_definer.get(name, index) != index
-        })
+        waits_for.append(
+            {
+                first_definer[name]
+                for name in used - defined
+                if first_definer.get(name, index) != index
+            }
+        )
     return [statements[i] for i in _stable_topological(waits_for)]
 
 

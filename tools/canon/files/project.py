@@ -22,7 +22,9 @@ class Project:
     only_tenant: Tenant | None = None  # --tenant: plans touch that tenant's schema alone
 
 
-def resolve_project(schema_dir: Path, live_url: DatabaseUrl | None, tenant: str | None = None) -> Project:
+def resolve_project(
+    schema_dir: Path, live_url: DatabaseUrl | None, tenant: str | None = None
+) -> Project:
     """The settings beside ``schema_dir`` and its tenants (``tenant`` alone, when given)."""
     config = load_config(schema_dir)
     tenants = tuple(resolve(config, live_url))

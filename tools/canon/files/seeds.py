@@ -16,10 +16,9 @@ from pglast import ast, parser
 from pglast.enums import OnConflictAction
 from pglast.stream import RawStream
 
-from canon.pg import quoting
 from canon.errors import ConfigError, SourceError
-from canon.files.sources import statement_error
-from canon.files.sources import Statement, find_files, read_files, split_statements
+from canon.files.sources import Statement, find_files, read_files, split_statements, statement_error
+from canon.pg import quoting
 
 
 @dataclass(frozen=True)
@@ -95,8 +94,10 @@ def _read_upsert(statement: Statement) -> SeedStatement:
     if conflict.action == OnConflictAction.ONCONFLICT_UPDATE:
         updated = tuple(target.name for target in conflict.targetList or ())
     relation = node.relation
+    # INSERT INTO always names its table.
+    assert relation is not None and relation.relname is not None
     return SeedStatement(
-        statement=replace(statement, sql=_without_needless_updates(node, updated)),
+        statement=replace(statement, sql=_without_needless_updates(node, conflict, updated)),
         schema=relation.schemaname or "public",
         table=relation.relname,
         columns=columns,
@@ -106,16 +107,32 @@ def _read_upsert(statement: Statement) -> SeedStatement:
     )
 
 
-def _without_needless_updates(node: ast.InsertStmt, updated: tuple[str, ...]) -> str:
-    """The upsert, changed so that rows already equal to the file are left untouched."""
-    conflict = node.onConflictClause
+def _without_needless_updates(
+    node: ast.InsertStmt, conflict: ast.OnConflictClause, updated: tuple[str, ...]
+) -> str:
+    """The upsert, changed so that rows already equal to the file are left untouched.
+
+    ``conflict`` is the upsert's own ON CONFLICT clause, changed in place.
+    """
     if updated and conflict.whereClause is None:
-        alias = node.relation.alias.aliasname if node.relation.alias else node.relation.relname
+        alias = _existing_row(node)
         existing = ", ".join(f"{quoting.ident(alias)}.{quoting.ident(c)}" for c in updated)
         incoming = ", ".join(f"EXCLUDED.{quoting.ident(c)}" for c in updated)
         probe = parser.parse_sql(f"SELECT WHERE ROW({existing}) IS DISTINCT FROM ROW({incoming})")
-        conflict.whereClause = probe[0].stmt.whereClause
+        select = probe[0].stmt
+        assert isinstance(select, ast.SelectStmt)
+        conflict.whereClause = select.whereClause
     return str(RawStream()(node))
+
+
+def _existing_row(node: ast.InsertStmt) -> str:
+    """The name ON CONFLICT DO UPDATE knows the row already there by: the alias, or the table."""
+    relation = node.relation
+    # INSERT INTO always names its table, and AS always names an alias.
+    assert relation is not None
+    name = relation.alias.aliasname if relation.alias else relation.relname
+    assert name is not None
+    return name
 
 
 def load(conn: psycopg.Connection, seeds: Sequence[SeedStatement]) -> list[SeedResult]:
@@ -143,7 +160,9 @@ def differences(conn: psycopg.Connection, seeds: Sequence[SeedStatement]) -> lis
     return found
 
 
-def _differences_of(conn: psycopg.Connection, seed: SeedStatement, staging: str) -> list[SeedDifference]:
+def _differences_of(
+    conn: psycopg.Connection, seed: SeedStatement, staging: str
+) -> list[SeedDifference]:
     cols = ", ".join(quoting.ident(c) for c in seed.columns)
     try:
         with conn.transaction():
@@ -152,10 +171,16 @@ def _differences_of(conn: psycopg.Connection, seed: SeedStatement, staging: str)
                 f"SELECT {cols} FROM {seed.qualified} WITH NO DATA"
             )
     except (psycopg.errors.UndefinedTable, psycopg.errors.InvalidSchemaName):
-        return [SeedDifference(seed.name, "*", "table missing", seed.statement.path, seed.statement.line)]
+        return [
+            SeedDifference(
+                seed.name, "*", "table missing", seed.statement.path, seed.statement.line
+            )
+        ]
     except psycopg.Error as exc:
         raise statement_error(seed.statement, exc) from None
     node = parser.parse_sql(seed.statement.sql)[0].stmt
+    # read_seeds accepts nothing but INSERT statements.
+    assert isinstance(node, ast.InsertStmt)
     node.relation = ast.RangeVar(relname=staging, inh=True, relpersistence="t")
     node.onConflictClause = None
     try:
@@ -163,7 +188,9 @@ def _differences_of(conn: psycopg.Connection, seed: SeedStatement, staging: str)
     except psycopg.Error as exc:
         raise statement_error(seed.statement, exc) from None
     join = " AND ".join(f"t.{quoting.ident(k)} = s.{quoting.ident(k)}" for k in seed.keys)
-    key_text = " || ', ' || ".join(f"coalesce(s.{quoting.ident(k)}::text, 'NULL')" for k in seed.keys)
+    key_text = " || ', ' || ".join(
+        f"coalesce(s.{quoting.ident(k)}::text, 'NULL')" for k in seed.keys
+    )
     compared = seed.updated or seed.keys
     mine = ", ".join(f"s.{quoting.ident(c)}" for c in compared)
     theirs = ", ".join(f"t.{quoting.ident(c)}" for c in compared)

@@ -15,22 +15,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-
-import psycopg
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from pglast import parser
 
-from canon.files.config import ProjectConfig
 from canon.errors import ConfigError, SourceError
-from canon.pg import db
-from canon.pg.quoting import ident
+from canon.files.config import ProjectConfig
 from canon.files.templates import TEMPLATE_SUFFIX, render
 from canon.files.tenancy import tenant_of
 from canon.files.tenants import Tenant
+from canon.pg import db
+from canon.pg.quoting import ident
 
 SQL_SUFFIX = ".sql"
 
@@ -137,7 +136,7 @@ def split_statements(text: str, display: str) -> list[Statement]:
     for raw in parsed.get("stmts", ()):
         start = raw.get("stmt_location", 0)
         length = raw.get("stmt_len", 0)
-        chunk = data[start:start + length] if length else data[start:].rstrip().rstrip(b";")
+        chunk = data[start : start + length] if length else data[start:].rstrip().rstrip(b";")
         line += data.count(b"\n", counted, start)
         counted = start
         kind = next(iter(raw.get("stmt") or {}), "")
@@ -174,13 +173,19 @@ def read_schema(
     if not paths:
         raise ConfigError(f"schema directory {root} holds no {SQL_SUFFIX} files")
     files = read_files(root, [p for p in paths if not _in_template_folder(root, p)])
-    rendered = [_rendered(f, {**config.variables, "tenants": [t.id for t in tenants]}) for f in files]
+    rendered = [
+        _rendered(f, {**config.variables, "tenants": [t.id for t in tenants]}) for f in files
+    ]
     if config.tenants is not None and tenants:
         template_dir = root / config.tenants.template
         template_files = read_files(root, find_files(template_dir, (SQL_SUFFIX, TEMPLATE_SUFFIX)))
-        for t in ([only_tenant] if only_tenant else tenants):
-            variables = {**config.variables, "tenant": t.id, "schema": ident(t.schema),
-                         "schema_name": t.schema}
+        for t in [only_tenant] if only_tenant else tenants:
+            variables = {
+                **config.variables,
+                "tenant": t.id,
+                "schema": ident(t.schema),
+                "schema_name": t.schema,
+            }
             rendered += [_rendered(f, variables, always=True, tenant=t.id) for f in template_files]
     statements: list[Statement] = []
     for f in rendered:
@@ -188,7 +193,12 @@ def read_schema(
     if not statements:
         raise ConfigError(f"schema directory {root} holds no SQL statements")
     return SchemaSource(
-        root, tuple(rendered), tuple(statements), digest_files(rendered), tuple(tenants), only_tenant
+        root,
+        tuple(rendered),
+        tuple(statements),
+        digest_files(rendered),
+        tuple(tenants),
+        only_tenant,
     )
 
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from pglast import ast
 from pglast.enums import ObjectType
 
-from canon.pg import parsing
 from canon.files.tenants import Tenant
+from canon.pg import parsing
 
 
 def _schemas_named(node: ast.Node) -> list[str]:
@@ -22,21 +22,22 @@ def _schemas_named(node: ast.Node) -> list[str]:
     if isinstance(node, ast.RangeVar):
         return [node.schemaname] if node.schemaname else []
     if isinstance(node, ast.CreateSchemaStmt):
-        return [node.schemaname]
+        # CREATE SCHEMA AUTHORIZATION role spells no schema name.
+        return [node.schemaname] if node.schemaname else []
     if isinstance(node, ast.DropStmt):
         return [name for obj in node.objects or () for name in _object_schema(node.removeType, obj)]
     if isinstance(node, ast.CommentStmt):
         return _object_schema(node.objtype, node.object)
     if isinstance(node, ast.TypeName):
-        names = [n.sval for n in node.names or () if isinstance(n, ast.String)]
+        names = _names(node.names)
         return [names[0]] if len(names) > 1 and names[0] != "pg_catalog" else []
     if isinstance(node, ast.CreateFunctionStmt):
-        names = [n.sval for n in node.funcname]
+        names = _names(node.funcname)
         return [names[0]] if len(names) > 1 else []
     return []
 
 
-def _object_schema(kind: ObjectType, obj: object) -> list[str]:
+def _object_schema(kind: ObjectType | None, obj: object) -> list[str]:
     names = _names(obj)
     if kind == ObjectType.OBJECT_SCHEMA and names:
         return [names[0]]
@@ -45,16 +46,16 @@ def _object_schema(kind: ObjectType, obj: object) -> list[str]:
 
 def _names(obj: object) -> list[str]:
     """The dotted name of an object reference in a DROP or COMMENT statement."""
-    if isinstance(obj, ast.String):
-        return [obj.sval]
     if isinstance(obj, ast.ObjectWithArgs):
         return _names(obj.objname)
     if isinstance(obj, ast.TypeName):
         return _names(obj.names)
+    if isinstance(obj, ast.String):
+        obj = (obj,)
     if isinstance(obj, (tuple, list)):
-        return [p.sval for p in obj if isinstance(p, ast.String)]
-    if isinstance(obj, ast.List):
-        return _names(obj.items)
+        # Identifiers are never empty, so every String part carries its text.
+        return [p.sval for p in obj if isinstance(p, ast.String) and p.sval is not None]
+    # pglast gives lists as tuples; anything else (a large object's number) names no schema.
     return []
 
 
@@ -95,7 +96,9 @@ def _owner(sql: str, by_schema: dict[str, Tenant]) -> Tenant | None:
     return None
 
 
-def group_by_tenant(statements: Iterable[str], tenants: Sequence[Tenant]) -> list[tuple[Tenant | None, list[str]]]:
+def group_by_tenant(
+    statements: Iterable[str], tenants: Sequence[Tenant]
+) -> list[tuple[Tenant | None, list[str]]]:
     """Statements grouped: shared ones first (in plan order), then each tenant's."""
     shared: list[str] = []
     per_tenant: dict[str, list[str]] = {t.id: [] for t in tenants}

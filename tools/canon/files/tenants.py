@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import psycopg
 
-from canon.pg import db
-from canon.files.config import ProjectConfig, TenantSettings
-from canon.pg.dburl import DatabaseUrl
 from canon.errors import SourceError
+from canon.files.config import ProjectConfig, TenantSettings
+from canon.pg import db
+from canon.pg.dburl import DatabaseUrl
 
 TENANT_ID = re.compile(r"[a-z0-9][a-z0-9_]{0,39}")
 
@@ -34,7 +34,8 @@ def tenant(settings: TenantSettings, tenant_id: str, where: str, line: int | Non
     if not TENANT_ID.fullmatch(tenant_id):
         shown = tenant_id if len(tenant_id) <= 60 else tenant_id[:57] + "..."
         raise SourceError(
-            where, line,
+            where,
+            line,
             f"tenant id {shown!r} refused: ids must match {TENANT_ID.pattern} "
             "(lower-case letters, digits and _, at most 40)",
         )
@@ -64,8 +65,9 @@ def ids_from_query(settings: TenantSettings, live: DatabaseUrl, config_path: str
                 conn.execute("SET TRANSACTION READ ONLY")
                 rows = conn.execute(settings.query).fetchall()
         except psycopg.Error as exc:
-            raise SourceError(config_path, None, f"tenant query failed: {db.describe(exc)}",
-                              exc.sqlstate) from None
+            raise SourceError(
+                config_path, None, f"tenant query failed: {db.describe(exc)}", exc.sqlstate
+            ) from None
     where = f"{config_path} (tenant query)"
     return _unique([tenant(settings, str(row[0]), where) for row in rows], where)
 
@@ -79,7 +81,9 @@ def _unique(found: list[Tenant], where: str) -> list[Tenant]:
     return found
 
 
-def resolve(config: ProjectConfig, live: DatabaseUrl | None, only: str | None = None) -> list[Tenant]:
+def resolve(
+    config: ProjectConfig, live: DatabaseUrl | None, only: str | None = None
+) -> list[Tenant]:
     """The configured tenants (just ``only`` when given, which must be one of them)."""
     settings = config.tenants
     if settings is None:

@@ -42,7 +42,7 @@ def load_engine() -> Engine:
     # migra reaches the helpers as an attribute of the package.
     schemainspect.misc = sys.modules["schemainspect.misc"]
 
-    class Inspector(PostgreSQL):  # type: ignore[misc, valid-type]
+    class Inspector(PostgreSQL):  # type: ignore[misc]
         """schemainspect's inspector without its table-privilege query.
 
         canon compares privileges itself (``privileges``) and never asks migra for them,

@@ -89,4 +89,3 @@ def column_pairs(
             continue
         for name, column in table.columns.items():
             yield key, name, column, wanted.columns.get(name)
-

@@ -63,7 +63,9 @@ class Ahead:
         self.done.wait()
         if self.failed:
             return None
-        if self.fingerprinter is not None and (fingerprint is None or fingerprint != self.fingerprint):
+        if self.fingerprinter is not None and (
+            fingerprint is None or fingerprint != self.fingerprint
+        ):
             return None  # live changed since it was inspected: inspect it again
         return self.result
 
@@ -111,14 +113,19 @@ class Prefetched:
     target: Ahead | None = None
 
     def models(
-        self, live_conn: Connection, target_conn: Connection, excluded: frozenset[str],
+        self,
+        live_conn: Connection,
+        target_conn: Connection,
+        excluded: frozenset[str],
         live_fingerprint: str | None,
     ) -> tuple[DatabaseModel, DatabaseModel]:
         """Both models: taken when inspected ahead and still true, else inspected now."""
         live_model = self.live.take(excluded, live_fingerprint) if self.live else None
         target_model = self.target.take(excluded) if self.target else None
-        return (live_model or inspect(live_conn, excluded),
-                target_model or inspect(target_conn, excluded))
+        return (
+            live_model or inspect(live_conn, excluded),
+            target_model or inspect(target_conn, excluded),
+        )
 
     def target_only(self) -> Prefetched:
         """The same, without live's: for a diff against something other than live."""

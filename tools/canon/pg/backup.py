@@ -12,14 +12,14 @@ import os
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from psycopg.conninfo import make_conninfo
 
+from canon.errors import ConfigError, DatabaseError
 from canon.pg.cluster import find_pg_bin
 from canon.pg.dburl import DatabaseUrl
-from canon.errors import ConfigError, DatabaseError
 from canon.pg.quoting import ident
 
 BACKUP_DIR = Path("backups")
@@ -32,7 +32,7 @@ class Backup:
 
 
 def default_path(url: DatabaseUrl, now: datetime | None = None) -> Path:
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     return BACKUP_DIR / f"{url.dbname}-{stamp}.dump"
 
 
@@ -58,16 +58,35 @@ def restore(url: DatabaseUrl, archive: Path) -> None:
     listing = _run(url, "pg_restore", ["--list", str(archive)], connect=False)
     with tempfile.TemporaryDirectory(prefix="canon-restore-") as folder:
         preamble = Path(folder) / "drop-schemas.sql"
-        preamble.write_text("".join(
-            f"DROP SCHEMA IF EXISTS {ident(name)} CASCADE;\n"
-            for name in archive_schemas(listing) if name != "public"
-        ))
+        preamble.write_text(
+            "".join(
+                f"DROP SCHEMA IF EXISTS {ident(name)} CASCADE;\n"
+                for name in archive_schemas(listing)
+                if name != "public"
+            )
+        )
         script = Path(folder) / "restore.sql"
-        _run(url, "pg_restore", ["--clean", "--if-exists", "--no-owner", "--file", str(script),
-                                 str(archive)], connect=False)
-        _run(url, "psql", ["--no-psqlrc", "--quiet", "--single-transaction",
-                           "--set", "ON_ERROR_STOP=1", "--file", str(preamble),
-                           "--file", str(script)])
+        _run(
+            url,
+            "pg_restore",
+            ["--clean", "--if-exists", "--no-owner", "--file", str(script), str(archive)],
+            connect=False,
+        )
+        _run(
+            url,
+            "psql",
+            [
+                "--no-psqlrc",
+                "--quiet",
+                "--single-transaction",
+                "--set",
+                "ON_ERROR_STOP=1",
+                "--file",
+                str(preamble),
+                "--file",
+                str(script),
+            ],
+        )
 
 
 def archive_schemas(listing: str) -> list[str]:
@@ -102,7 +121,11 @@ def _run(url: DatabaseUrl, tool: str, args: list[str], connect: bool = True) -> 
     target = ["--dbname", make_conninfo("", **params)] if connect else []
     result = subprocess.run(
         [str(binary), *target, *args],
-        env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         lines = [ln for ln in result.stderr.strip().splitlines() if ln.strip()]

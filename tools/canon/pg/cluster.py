@@ -20,8 +20,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from canon.pg import switches
 from canon.errors import ConfigError, DatabaseError
+from canon.pg import switches
 
 SUPERUSER = "canon"
 DEV_DATABASE = "dev"
@@ -71,7 +71,7 @@ def find_pg_bin() -> Path:
         candidates.append(Path(os.environ["PG_BIN"]))
     pg_config = shutil.which("pg_config")
     if pg_config:
-        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
+        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
         if out.returncode == 0 and out.stdout.strip():
             candidates.append(Path(out.stdout.strip()))
     installed = sorted(
@@ -116,7 +116,10 @@ class Cluster:
     """A cluster kept in ``root`` (data directory, log and state file), started on demand."""
 
     def __init__(
-        self, root: Path, bindir: Path | None = None, settings: dict[str, str] | None = None,
+        self,
+        root: Path,
+        bindir: Path | None = None,
+        settings: dict[str, str] | None = None,
         database: str | None = DEV_DATABASE,
     ) -> None:
         self.root = Path(root)
@@ -235,8 +238,10 @@ class Cluster:
         self._run_as_account(
             [
                 str(self.bindir / "initdb"),
-                "-D", str(self.data_dir),
-                "-U", SUPERUSER,
+                "-D",
+                str(self.data_dir),
+                "-U",
+                SUPERUSER,
                 "--auth=trust",
                 "--encoding=UTF8",
                 "--locale=C",
@@ -279,7 +284,9 @@ class Cluster:
             return ""
         return " | ".join(text.strip().splitlines()[-lines:])
 
-    def _run_pg_ctl(self, args: Sequence[str], check: bool = True) -> subprocess.CompletedProcess[str]:
+    def _run_pg_ctl(
+        self, args: Sequence[str], check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         return self._run_as_account(
             [str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), *args], check=check
         )
@@ -287,14 +294,12 @@ class Cluster:
     def _run_as_account(
         self, argv: Sequence[str], check: bool = True
     ) -> subprocess.CompletedProcess[str]:
-        kwargs: dict[str, object] = {}
+        user: int | None = None
+        group: int | None = None
+        extra_groups: list[int] | None = None
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "LANG": "C"}
         if self.account is not None:
-            kwargs = {
-                "user": self.account.pw_uid,
-                "group": self.account.pw_gid,
-                "extra_groups": [],
-            }
+            user, group, extra_groups = self.account.pw_uid, self.account.pw_gid, []
             env["HOME"] = self.account.pw_dir
         # stdout/stderr go to files, never pipes left open by the server (pg_ctl can hang on pipes).
         result = subprocess.run(
@@ -304,7 +309,10 @@ class Cluster:
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
-            **kwargs,  # type: ignore[call-overload]
+            check=False,
+            user=user,
+            group=group,
+            extra_groups=extra_groups,
         )
         if check and result.returncode != 0:
             raise DatabaseError(
@@ -418,4 +426,3 @@ def _reachable_by(account: pwd.struct_passwd, folder: Path) -> bool:
         if not st.st_mode & bit:
             return False
     return True
-

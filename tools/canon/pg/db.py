@@ -12,8 +12,8 @@ from typing import Any, TypeAlias
 import psycopg
 from psycopg.rows import RowMaker
 
-from canon.pg.dburl import DatabaseUrl
 from canon.errors import DatabaseError
+from canon.pg.dburl import DatabaseUrl
 
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -78,12 +78,14 @@ def named_rows(cursor: psycopg.Cursor[Any]) -> RowMaker[Any]:
     """
     if not cursor.description:
         return lambda values: values
-    return _row_class(tuple(column.name for column in cursor.description))._make
+    # The row class is made at run time, so its ``_make`` is only known to make rows.
+    make: RowMaker[Any] = _row_class(tuple(column.name for column in cursor.description))._make
+    return make
 
 
 @functools.lru_cache(maxsize=512)
 def _row_class(names: tuple[str, ...]) -> Any:
-    return namedtuple("Row", names, rename=True)  # type: ignore[misc]
+    return namedtuple("Row", names, rename=True)
 
 
 def reader(url: DatabaseUrl) -> Connection:

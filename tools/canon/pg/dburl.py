@@ -25,7 +25,9 @@ class DatabaseUrl:
             parsed = conninfo_to_dict(text)
         except psycopg.ProgrammingError:
             # libpq's message may quote the string, password included.
-            raise ConfigError("the database URL is not a valid PostgreSQL connection string") from None
+            raise ConfigError(
+                "the database URL is not a valid PostgreSQL connection string"
+            ) from None
         return cls(tuple(sorted((k, str(v)) for k, v in parsed.items() if v is not None)))
 
     def get(self, key: str, default: str | None = None) -> str | None:

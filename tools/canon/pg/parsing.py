@@ -30,9 +30,22 @@ def parse(sql: str) -> tuple[ast.Node, ...]:
 def fresh(sql: str) -> tuple[ast.Node, ...]:
     """The statements of ``sql`` as new trees the caller may change."""
     try:
-        return tuple(raw.stmt for raw in parser.parse_sql(sql))
+        return tuple(_statement(raw) for raw in parser.parse_sql(sql))
     except parser.ParseError:
         return ()
+
+
+def _statement(raw: ast.RawStmt) -> ast.Node:
+    # The parser wraps each statement it finds in a RawStmt; empty ones are not returned.
+    assert raw.stmt is not None
+    return raw.stmt
+
+
+def created_table(node: ast.CreateTableAsStmt) -> ast.RangeVar:
+    """The relation a CREATE TABLE AS or CREATE MATERIALIZED VIEW creates."""
+    # The grammar always gives these statements an INTO clause naming the relation.
+    assert node.into is not None and node.into.rel is not None
+    return node.into.rel
 
 
 def qualified(rangevar: ast.RangeVar | None) -> str | None:
@@ -51,7 +64,7 @@ def tables_created(statements: Iterable[str]) -> set[str]:
             if isinstance(node, ast.CreateStmt):
                 rel = node.relation
             elif isinstance(node, ast.CreateTableAsStmt):
-                rel = node.into.rel
+                rel = created_table(node)
             name = qualified(rel)
             if name:
                 created.add(name)
@@ -71,8 +84,10 @@ def function_names(node: ast.Node) -> set[str]:
     """The unqualified names of every function a tree calls."""
     names: set[str] = set()
 
-    class Collect(Visitor):  # type: ignore[misc]
+    class Collect(Visitor):
         def visit_FuncCall(self, ancestors: object, call: ast.FuncCall) -> None:
+            # A call always names its function: funcname is never empty.
+            assert call.funcname is not None
             names.add(call.funcname[-1].sval)
 
     Collect()(node)

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, ObjectType
 
-from canon.pg.parsing import function_names, parse, qualified, table_of, tables_created
-from canon.pg.db import Connection, query
-from canon.managed import EXCLUDED_SCHEMAS
 from canon.errors import ConfigError
+from canon.managed import EXCLUDED_SCHEMAS
+from canon.pg.db import Connection, query
+from canon.pg.parsing import function_names, parse, qualified, table_of, tables_created
 
 DATA_LOSS = "data-loss"
 TABLE_REWRITE = "table-rewrite"
@@ -33,7 +33,9 @@ UNTRACKED = "untracked-dependency"
 
 ALL = (DATA_LOSS, TABLE_REWRITE, ACCESS_EXCLUSIVE, INDEX_BUILD, INDEX_DROP, AUTHZ, UNTRACKED)
 # Hazards that cannot touch existing rows or sessions when their table is new.
-EXISTING_TABLE_ONLY = frozenset({DATA_LOSS, TABLE_REWRITE, ACCESS_EXCLUSIVE, INDEX_BUILD, INDEX_DROP})
+EXISTING_TABLE_ONLY = frozenset(
+    {DATA_LOSS, TABLE_REWRITE, ACCESS_EXCLUSIVE, INDEX_BUILD, INDEX_DROP}
+)
 
 
 @dataclass(frozen=True)
@@ -139,20 +141,42 @@ def _hazards_of(node: ast.Node, facts: LiveFacts | None) -> list[Hazard]:
         table = qualified(node.relation)
         for cmd in node.cmds or ():
             found.extend(_alter_table_hazards(cmd, facts))
-            if (isinstance(cmd, ast.AlterTableCmd) and facts is not None
-                    and cmd.subtype == AlterTableType.AT_DropConstraint
-                    and f"{table}.{cmd.name}" in facts.indexed_constraints):
-                found.append(Hazard(INDEX_DROP, f"drops constraint {cmd.name} and the index "
-                                                "behind it: queries using it slow down"))
+            if (
+                isinstance(cmd, ast.AlterTableCmd)
+                and facts is not None
+                and cmd.subtype == AlterTableType.AT_DropConstraint
+                and f"{table}.{cmd.name}" in facts.indexed_constraints
+            ):
+                found.append(
+                    Hazard(
+                        INDEX_DROP,
+                        f"drops constraint {cmd.name} and the index "
+                        "behind it: queries using it slow down",
+                    )
+                )
         return found
     if isinstance(node, ast.IndexStmt):
         if node.concurrent:
-            return [Hazard(INDEX_BUILD, "builds an index concurrently: slow on large tables, "
-                                        "writes are not blocked")]
+            return [
+                Hazard(
+                    INDEX_BUILD,
+                    "builds an index concurrently: slow on large tables, writes are not blocked",
+                )
+            ]
         return [Hazard(INDEX_BUILD, "builds an index, blocking writes to the table until done")]
-    if isinstance(node, (ast.GrantStmt, ast.GrantRoleStmt, ast.CreatePolicyStmt,
-                         ast.AlterPolicyStmt, ast.AlterDefaultPrivilegesStmt,
-                         ast.CreateRoleStmt, ast.AlterRoleStmt, ast.DropRoleStmt)):
+    if isinstance(
+        node,
+        (
+            ast.GrantStmt,
+            ast.GrantRoleStmt,
+            ast.CreatePolicyStmt,
+            ast.AlterPolicyStmt,
+            ast.AlterDefaultPrivilegesStmt,
+            ast.CreateRoleStmt,
+            ast.AlterRoleStmt,
+            ast.DropRoleStmt,
+        ),
+    ):
         return [Hazard(AUTHZ, "changes who may read or write data")]
     if isinstance(node, ast.CreateFunctionStmt):
         return _function_hazards(node, facts)
@@ -163,9 +187,12 @@ def _hazards_of(node: ast.Node, facts: LiveFacts | None) -> list[Hazard]:
     if isinstance(node, (ast.DeleteStmt, ast.UpdateStmt)):
         return [Hazard(DATA_LOSS, "changes or deletes existing rows")]
     if isinstance(node, ast.RenameStmt) and node.renameType in (
-        ObjectType.OBJECT_TABLE, ObjectType.OBJECT_COLUMN
+        ObjectType.OBJECT_TABLE,
+        ObjectType.OBJECT_COLUMN,
     ):
-        return [Hazard(UNTRACKED, "renames, breaking queries and function bodies that use the old name")]
+        return [
+            Hazard(UNTRACKED, "renames, breaking queries and function bodies that use the old name")
+        ]
     return []
 
 
@@ -175,35 +202,51 @@ def _untracked_users(node: ast.Node, facts: LiveFacts | None) -> list[Hazard]:
         return []
     names: list[str] = []
     if isinstance(node, ast.DropStmt) and node.removeType in (
-        ObjectType.OBJECT_TABLE, ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW
+        ObjectType.OBJECT_TABLE,
+        ObjectType.OBJECT_VIEW,
+        ObjectType.OBJECT_MATVIEW,
     ):
-        names = [obj[-1].sval for obj in node.objects if isinstance(obj, (list, tuple))]
+        names = [obj[-1].sval for obj in node.objects or () if isinstance(obj, (list, tuple))]
     elif isinstance(node, ast.AlterTableStmt):
-        names = [cmd.name for cmd in node.cmds or ()
-                 if isinstance(cmd, ast.AlterTableCmd) and cmd.name and cmd.subtype in (
-                     AlterTableType.AT_DropColumn, AlterTableType.AT_AlterColumnType)]
+        names = [
+            cmd.name
+            for cmd in node.cmds or ()
+            if isinstance(cmd, ast.AlterTableCmd)
+            and cmd.name
+            and cmd.subtype in (AlterTableType.AT_DropColumn, AlterTableType.AT_AlterColumnType)
+        ]
     elif isinstance(node, ast.RenameStmt) and node.subname:
         names = [node.subname]
     elif isinstance(node, ast.RenameStmt) and node.relation is not None:
+        # A relation in a RENAME statement always has its name.
+        assert node.relation.relname is not None
         names = [node.relation.relname]
     found = []
     for name in names:
         users = facts.mentioning(name)
         if users:
             shown = ", ".join(users[:3]) + (f" and {len(users) - 3} more" if len(users) > 3 else "")
-            found.append(Hazard(UNTRACKED, f"{name} is named in the body of {shown}; "
-                                           "PostgreSQL does not track that use"))
+            found.append(
+                Hazard(
+                    UNTRACKED,
+                    f"{name} is named in the body of {shown}; PostgreSQL does not track that use",
+                )
+            )
     return found
 
 
 def _function_hazards(node: ast.CreateFunctionStmt, facts: LiveFacts | None) -> list[Hazard]:
     # A new function has no callers yet; replacing one changes code other objects
     # call without PostgreSQL recording that they depend on it.
-    names = [s.sval for s in node.funcname]
+    names = [s.sval for s in node.funcname or ()]
     name = ".".join(names) if len(names) > 1 else f"public.{names[0]}"
     if facts is None or name in facts.existing_functions:
-        return [Hazard(UNTRACKED, f"replaces function {name}: callers PostgreSQL cannot see "
-                                  "get the new body")]
+        return [
+            Hazard(
+                UNTRACKED,
+                f"replaces function {name}: callers PostgreSQL cannot see get the new body",
+            )
+        ]
     return []
 
 
@@ -234,44 +277,73 @@ def _drop_hazards(node: ast.DropStmt) -> list[Hazard]:
 
 
 # Catalog-only subcommands: an instant ACCESS EXCLUSIVE lock under lock_timeout, no scan.
-BRIEF = frozenset({
-    AlterTableType.AT_ColumnDefault, AlterTableType.AT_DropNotNull,
-    AlterTableType.AT_AddIdentity, AlterTableType.AT_DropIdentity, AlterTableType.AT_SetIdentity,
-    AlterTableType.AT_DropConstraint, AlterTableType.AT_ValidateConstraint,
-    AlterTableType.AT_SetStatistics, AlterTableType.AT_ChangeOwner,
-    AlterTableType.AT_EnableTrig, AlterTableType.AT_DisableTrig,
-    AlterTableType.AT_ReplicaIdentity, AlterTableType.AT_SetRelOptions,
-    AlterTableType.AT_ResetRelOptions, AlterTableType.AT_DropColumn,
-})
-ROW_SECURITY = frozenset({
-    AlterTableType.AT_EnableRowSecurity, AlterTableType.AT_DisableRowSecurity,
-    AlterTableType.AT_ForceRowSecurity, AlterTableType.AT_NoForceRowSecurity,
-})
+BRIEF = frozenset(
+    {
+        AlterTableType.AT_ColumnDefault,
+        AlterTableType.AT_DropNotNull,
+        AlterTableType.AT_AddIdentity,
+        AlterTableType.AT_DropIdentity,
+        AlterTableType.AT_SetIdentity,
+        AlterTableType.AT_DropConstraint,
+        AlterTableType.AT_ValidateConstraint,
+        AlterTableType.AT_SetStatistics,
+        AlterTableType.AT_ChangeOwner,
+        AlterTableType.AT_EnableTrig,
+        AlterTableType.AT_DisableTrig,
+        AlterTableType.AT_ReplicaIdentity,
+        AlterTableType.AT_SetRelOptions,
+        AlterTableType.AT_ResetRelOptions,
+        AlterTableType.AT_DropColumn,
+    }
+)
+ROW_SECURITY = frozenset(
+    {
+        AlterTableType.AT_EnableRowSecurity,
+        AlterTableType.AT_DisableRowSecurity,
+        AlterTableType.AT_ForceRowSecurity,
+        AlterTableType.AT_NoForceRowSecurity,
+    }
+)
 
 
 def _alter_table_hazards(cmd: ast.Node, facts: LiveFacts | None) -> list[Hazard]:
     if not isinstance(cmd, ast.AlterTableCmd):
         return []
     sub = cmd.subtype
-    lock = Hazard(ACCESS_EXCLUSIVE, "holds an ACCESS EXCLUSIVE lock, blocking reads and writes, "
-                                    "while it works through the table")
+    lock = Hazard(
+        ACCESS_EXCLUSIVE,
+        "holds an ACCESS EXCLUSIVE lock, blocking reads and writes, "
+        "while it works through the table",
+    )
     if sub == AlterTableType.AT_DropColumn:
         return [Hazard(DATA_LOSS, f"drops column {cmd.name} and its values")]
     if sub == AlterTableType.AT_AlterColumnType:
         return [
-            Hazard(DATA_LOSS, f"changes the type of {cmd.name}: values may be cast, cut or rejected"),
+            Hazard(
+                DATA_LOSS, f"changes the type of {cmd.name}: values may be cast, cut or rejected"
+            ),
             Hazard(TABLE_REWRITE, "rewrites the table and its indexes"),
             lock,
         ]
     if sub == AlterTableType.AT_AddColumn:
         column = cmd.def_
         if isinstance(column, ast.ColumnDef) and _rewrites_on_add(column, facts):
-            return [Hazard(TABLE_REWRITE, f"adds column {column.colname} with a value computed "
-                                          "per row: rewrites the table"), lock]
+            return [
+                Hazard(
+                    TABLE_REWRITE,
+                    f"adds column {column.colname} with a value computed "
+                    "per row: rewrites the table",
+                ),
+                lock,
+            ]
         return []
     if sub == AlterTableType.AT_SetNotNull:
-        return [Hazard(ACCESS_EXCLUSIVE, f"scans the table for NULLs in {cmd.name} under an "
-                                         "ACCESS EXCLUSIVE lock")]
+        return [
+            Hazard(
+                ACCESS_EXCLUSIVE,
+                f"scans the table for NULLs in {cmd.name} under an ACCESS EXCLUSIVE lock",
+            )
+        ]
     if sub == AlterTableType.AT_AddConstraint:
         return _constraint_hazards(cmd.def_)
     if sub in ROW_SECURITY:
@@ -281,7 +353,7 @@ def _alter_table_hazards(cmd: ast.Node, facts: LiveFacts | None) -> list[Hazard]
     return [lock]
 
 
-def _constraint_hazards(constraint: ast.Node | None) -> list[Hazard]:
+def _constraint_hazards(constraint: object) -> list[Hazard]:
     if not isinstance(constraint, ast.Constraint):
         return []
     kind = constraint.contype
@@ -300,8 +372,9 @@ def _constraint_hazards(constraint: ast.Node | None) -> list[Hazard]:
 
 
 # Used only when the live catalog is not at hand to say which functions are volatile.
-VOLATILE_HINTS = frozenset({"random", "clock_timestamp", "gen_random_uuid", "uuid_generate_v4",
-                            "nextval", "timeofday"})
+VOLATILE_HINTS = frozenset(
+    {"random", "clock_timestamp", "gen_random_uuid", "uuid_generate_v4", "nextval", "timeofday"}
+)
 
 
 def _rewrites_on_add(column: ast.ColumnDef, facts: LiveFacts | None) -> bool:

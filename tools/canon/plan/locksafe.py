@@ -72,13 +72,14 @@ def _droppable_concurrently(node: ast.DropStmt, relkinds: dict[str, str]) -> boo
     # DROP INDEX CONCURRENTLY takes one index, no CASCADE, and no partitioned index.
     if node.removeType != ObjectType.OBJECT_INDEX or node.concurrent:
         return False
-    if len(node.objects) != 1 or node.behavior != 0:
+    objects = node.objects or ()
+    if len(objects) != 1 or node.behavior != 0:
         return False
-    return relkinds.get(_object_name(node.objects[0])) == PLAIN_INDEX
+    return relkinds.get(_object_name(objects[0])) == PLAIN_INDEX
 
 
-def _validate_separately(node: ast.AlterTableStmt) -> list[str]:
-    if not node.cmds or len(node.cmds) != 1:
+def _validate_separately(node: ast.Node) -> list[str]:
+    if not isinstance(node, ast.AlterTableStmt) or not node.cmds or len(node.cmds) != 1:
         return []
     cmd = node.cmds[0]
     constraint = cmd.def_
@@ -94,8 +95,11 @@ def _validate_separately(node: ast.AlterTableStmt) -> list[str]:
     validate = ast.AlterTableStmt(
         relation=node.relation,
         objtype=node.objtype,
-        cmds=(ast.AlterTableCmd(subtype=AlterTableType.AT_ValidateConstraint,
-                                name=constraint.conname),),
+        cmds=(
+            ast.AlterTableCmd(
+                subtype=AlterTableType.AT_ValidateConstraint, name=constraint.conname
+            ),
+        ),
     )
     return [added, RawStream()(validate)]
 
@@ -114,7 +118,7 @@ def _relations(statements: Sequence[str]) -> set[str]:
                 if name:
                     names.add(name)
             elif isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_INDEX:
-                names.update(_object_name(obj) for obj in node.objects)
+                names.update(_object_name(obj) for obj in node.objects or ())
     return names
 
 

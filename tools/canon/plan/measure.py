@@ -47,8 +47,9 @@ class Stake:
         return self.blocks and bool(self.count)
 
 
-def stakes(live: Connection, statements: Sequence[str],
-           timeout_ms: int = MEASURE_TIMEOUT_MS) -> list[tuple[Stake, ...]]:
+def stakes(
+    live: Connection, statements: Sequence[str], timeout_ms: int = MEASURE_TIMEOUT_MS
+) -> list[tuple[Stake, ...]]:
     """For each statement, one line per thing it puts at stake (often none)."""
     created = tables_created(statements)
     validated = _validated(statements)
@@ -75,8 +76,13 @@ def _validated(statements: Sequence[str]) -> dict[str, set[str]]:
         for node in parse(sql):
             if not isinstance(node, ast.AlterTableStmt):
                 continue
-            names = {cmd.name for cmd in node.cmds or () if isinstance(cmd, ast.AlterTableCmd)
-                     and cmd.subtype == AlterTableType.AT_ValidateConstraint}
+            names = {
+                cmd.name
+                for cmd in node.cmds or ()
+                if isinstance(cmd, ast.AlterTableCmd)
+                and cmd.subtype == AlterTableType.AT_ValidateConstraint
+                and cmd.name is not None
+            }
             if names:
                 found.setdefault(qualified(node.relation) or "", set()).update(names)
     return found
@@ -92,10 +98,12 @@ def _measure(
     node: ast.Node, count: Count, raw: psycopg.Connection, validated: dict[str, set[str]]
 ) -> list[Stake]:
     if isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_TABLE:
-        return [_rows(_name(obj), count, raw) for obj in node.objects]
+        return [_rows(_name(obj), count, raw) for obj in node.objects or ()]
     if isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_SCHEMA:
-        return [_schema_tables(obj.sval, count) for obj in node.objects]
+        return [_schema_tables(obj.sval, count) for obj in node.objects or ()]
     if isinstance(node, ast.AlterTableStmt):
+        # ALTER TABLE always names its table.
+        assert node.relation is not None
         table = RawStream()(node.relation)
         validated_here = validated.get(qualified(node.relation) or "", set())
         lines = []
@@ -109,9 +117,7 @@ def _measure(
     return []
 
 
-def _alter(
-    table: str, cmd: ast.AlterTableCmd, count: Count, validated: set[str]
-) -> Stake | None:
+def _alter(table: str, cmd: ast.AlterTableCmd, count: Count, validated: set[str]) -> Stake | None:
     sub = cmd.subtype
     column = ident(cmd.name) if cmd.name else ""
     if sub == AlterTableType.AT_DropColumn:
@@ -122,13 +128,17 @@ def _alter(
         return Stake(f"non-null values in {table}.{column} to convert", n)
     if sub == AlterTableType.AT_SetNotNull:
         n = count(f"SELECT count(*) FROM {table} WHERE {column} IS NULL")
-        return Stake(f"rows in {table} with {column} NULL (SET NOT NULL fails on them)", n,
-                     blocks=True)
+        return Stake(
+            f"rows in {table} with {column} NULL (SET NOT NULL fails on them)", n, blocks=True
+        )
     if sub == AlterTableType.AT_AddColumn and isinstance(cmd.def_, ast.ColumnDef):
         if _not_null_without_default(cmd.def_):
             n = count(f"SELECT count(*) FROM {table}")
-            return Stake(f"rows in {table} (a NOT NULL column without a default fails on them)", n,
-                         blocks=True)
+            return Stake(
+                f"rows in {table} (a NOT NULL column without a default fails on them)",
+                n,
+                blocks=True,
+            )
         return None
     if sub == AlterTableType.AT_AddConstraint and isinstance(cmd.def_, ast.Constraint):
         return _constraint(table, cmd.def_, count, validated)
@@ -150,11 +160,15 @@ def _constraint(
     if kind == ConstrType.CONSTR_FOREIGN and constraint.fk_attrs and constraint.pk_attrs:
         child = [ident(a.sval) for a in constraint.fk_attrs]
         parent = [ident(a.sval) for a in constraint.pk_attrs]
+        # A foreign key always REFERENCES a table.
+        assert constraint.pktable is not None
         ref = RawStream()(constraint.pktable)
         present = " AND ".join(f"c.{col} IS NOT NULL" for col in child)
         match = " AND ".join(f"p.{p} = c.{c}" for p, c in zip(parent, child, strict=True))
-        n = count(f"SELECT count(*) FROM {table} c WHERE {present} "
-                  f"AND NOT EXISTS (SELECT 1 FROM {ref} p WHERE {match})")
+        n = count(
+            f"SELECT count(*) FROM {table} c WHERE {present} "
+            f"AND NOT EXISTS (SELECT 1 FROM {ref} p WHERE {match})"
+        )
         return Stake(f"rows in {table} have no match for FOREIGN KEY {name}", n, blocks=checked)
     if kind in (ConstrType.CONSTR_UNIQUE, ConstrType.CONSTR_PRIMARY) and constraint.keys:
         keys = [ident(k.sval) for k in constraint.keys]
@@ -164,6 +178,8 @@ def _constraint(
 
 
 def _duplicates(node: ast.IndexStmt, count: Count) -> Stake:
+    # CREATE INDEX always names its table (ON ...).
+    assert node.relation is not None
     table = RawStream()(node.relation)
     keys = []
     for elem in node.indexParams or ():
@@ -179,8 +195,10 @@ def _duplicates_query(table: str, keys: list[str], where: str, nulls_distinct: b
     if nulls_distinct:  # rows with a NULL key never collide
         conditions.extend(f"{key} IS NOT NULL" for key in keys)
     filter_ = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    return (f"SELECT count(*) FROM (SELECT 1 FROM {table}{filter_} "
-            f"GROUP BY {', '.join(keys)} HAVING count(*) > 1) AS duplicated")
+    return (
+        f"SELECT count(*) FROM (SELECT 1 FROM {table}{filter_} "
+        f"GROUP BY {', '.join(keys)} HAVING count(*) > 1) AS duplicated"
+    )
 
 
 def _rows(table: str, count: Count, raw: psycopg.Connection) -> Stake:
@@ -194,16 +212,19 @@ def _rows(table: str, count: Count, raw: psycopg.Connection) -> Stake:
 
 def _schema_tables(schema: str, count: Count) -> Stake:
     literal = "'" + schema.replace("'", "''") + "'"
-    n = count("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-              f"WHERE n.nspname = {literal} AND c.relkind IN ('r', 'p')")
+    n = count(
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        f"WHERE n.nspname = {literal} AND c.relkind IN ('r', 'p')"
+    )
     return Stake(f"tables in schema {ident(schema)}", n)
 
 
 def _estimate(raw: psycopg.Connection, table: str) -> int | None:
     try:
         with raw.transaction():
-            row = raw.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
-                              (table,)).fetchone()
+            row = raw.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)", (table,)
+            ).fetchone()
     except psycopg.Error:
         return None
     return int(row[0]) if row and row[0] is not None and row[0] >= 0 else None
@@ -228,8 +249,9 @@ def _name(obj: object) -> str:
     parts = [s.sval for s in obj] if isinstance(obj, (list, tuple)) else []
     if len(parts) == 1:
         return RawStream()(ast.RangeVar(relname=parts[0], inh=True, relpersistence="p"))
-    return RawStream()(ast.RangeVar(schemaname=parts[-2], relname=parts[-1], inh=True,
-                                    relpersistence="p"))
+    return RawStream()(
+        ast.RangeVar(schemaname=parts[-2], relname=parts[-1], inh=True, relpersistence="p")
+    )
 
 
 def _not_null_without_default(column: ast.ColumnDef) -> bool:

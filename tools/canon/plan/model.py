@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from canon import __version__
 from canon.files.tenants import Tenant
 from canon.plan import steps
-from canon.plan.steps import terminated
 from canon.plan.hazards import Hazard
 from canon.plan.measure import Stake
+from canon.plan.steps import terminated
 
 
 @dataclass(frozen=True)

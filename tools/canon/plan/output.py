@@ -39,8 +39,12 @@ def _statement_json(statement: PlannedStatement) -> dict[str, object]:
         "sql": statement.sql,
         "hazards": [{"name": h.name, "reason": h.reason} for h in statement.hazards],
         "at_stake": [
-            {"text": str(stake), "count": stake.count, "estimate": stake.estimate,
-             "fails": stake.fails}
+            {
+                "text": str(stake),
+                "count": stake.count,
+                "estimate": stake.estimate,
+                "fails": stake.fails,
+            }
             for stake in statement.at_stake
         ],
     }

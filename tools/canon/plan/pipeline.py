@@ -28,8 +28,7 @@ def plan_workspace(live_url: DatabaseUrl, ws: Workspace, options: PlanOptions, w
     if ws.commit is not None:
         options = replace(options, schema_ref=ws.commit)
     with db.reading(live_url) as live_conn, db.reading(ws.target_url) as target_conn:
-        return make_plan(live_url, live_conn, target_conn, ws.source, options, warn,
-                         ws.prefetched)
+        return make_plan(live_url, live_conn, target_conn, ws.source, options, warn, ws.prefetched)
 
 
 def make_plan(
@@ -62,8 +61,9 @@ def make_plan(
     return with_stakes(plan, live_conn) if options.measure and statements else plan
 
 
-def classified(statements: list[str], live_conn: Connection | None,
-               lines: list[int | None] | None = None) -> tuple[PlannedStatement, ...]:
+def classified(
+    statements: list[str], live_conn: Connection | None, lines: list[int | None] | None = None
+) -> tuple[PlannedStatement, ...]:
     found = hazards.classify(statements, live_conn)
     # A drop and an add of the same type in one table is most often an unhinted rename.
     suspects = renames.suspected(statements, live_conn) if live_conn is not None else {}
@@ -80,7 +80,10 @@ def classified(statements: list[str], live_conn: Connection | None,
 def with_stakes(plan: Plan, live_conn: Connection) -> Plan:
     """The plan with what each statement puts at stake measured on live."""
     measured = measure.stakes(live_conn, [s.sql for s in plan.statements])
-    return replace(plan, statements=tuple(
-        replace(s, at_stake=stakes) if stakes else s
-        for s, stakes in zip(plan.statements, measured, strict=True)
-    ))
+    return replace(
+        plan,
+        statements=tuple(
+            replace(s, at_stake=stakes) if stakes else s
+            for s, stakes in zip(plan.statements, measured, strict=True)
+        ),
+    )

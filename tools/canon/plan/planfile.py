@@ -95,8 +95,9 @@ def read_plan_file(path: Path) -> Plan:
     # "-- hazard:" comment must not be able to switch a check off.
     planned = set(header["planned"].split()) if "planned" in header else None
     statements = tuple(
-        PlannedStatement(s.sql, (), s.line,
-                         by_hand=planned is not None and statement_hash(s.sql) not in planned)
+        PlannedStatement(
+            s.sql, (), s.line, by_hand=planned is not None and statement_hash(s.sql) not in planned
+        )
         for s in split_statements(text, display)
     )
     return Plan(

@@ -18,16 +18,15 @@ from pglast import ast
 from pglast.enums import AlterTableType
 from pglast.stream import RawStream
 
-from canon.pg import db
 from canon.diff import compare
-from canon.pg import parsing
-from canon.pg.db import Connection, query
-from canon.pg.dburl import DatabaseUrl
-from canon.inspection.prefetch import Prefetched
-from canon.scratch.livecopy import copy_of_live
-from canon.pg.quoting import ident, literal
 from canon.errors import Warn
 from canon.files.sources import SchemaSource, Statement
+from canon.inspection.prefetch import Prefetched
+from canon.pg import db, parsing
+from canon.pg.db import Connection, query
+from canon.pg.dburl import DatabaseUrl
+from canon.pg.quoting import ident, literal
+from canon.scratch.livecopy import copy_of_live
 
 HINT = re.compile(r"--\s*canon:\s*renamed\s+from\s+(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)")
 
@@ -95,17 +94,26 @@ def _declared_on(statement: Statement, line: int, line_text: str, old: str) -> R
 
     if isinstance(node, ast.CreateStmt):
         rel = node.relation
+        # CREATE TABLE always names its table, and each column it defines.
+        assert rel is not None and rel.relname is not None
         for element in node.tableElts or ():
             if isinstance(element, ast.ColumnDef) and on_line(element.location):
+                assert element.colname is not None
                 return make("column", rel.schemaname, rel.relname, element.colname)
-            if isinstance(element, ast.Constraint) and on_line(element.location) and element.conname:
+            if (
+                isinstance(element, ast.Constraint)
+                and on_line(element.location)
+                and element.conname
+            ):
                 return make("constraint", rel.schemaname, rel.relname, element.conname)
         if on_line(rel.location):
             return make("table", rel.schemaname, None, rel.relname)
     if isinstance(node, ast.IndexStmt) and node.idxname:
+        # CREATE INDEX always names its table (ON ...).
+        assert node.relation is not None
         return make("index", node.relation.schemaname, None, node.idxname)
     if isinstance(node, ast.CreateEnumStmt):
-        names = [n.sval for n in node.typeName]
+        names = [n.sval for n in node.typeName or ()]
         for value in node.vals or ():
             if f"'{value.sval.replace(chr(39), chr(39) * 2)}'" in line_text:
                 schema = names[0] if len(names) > 1 else None
@@ -120,29 +128,33 @@ def rename_sql(r: Rename) -> str:
     if r.kind == "column":
         return f"ALTER TABLE {schema}.{ident(r.parent or '')} RENAME COLUMN {ident(r.old)} TO {ident(r.new)};"
     if r.kind == "constraint":
-        return (f"ALTER TABLE {schema}.{ident(r.parent or '')} "
-                f"RENAME CONSTRAINT {ident(r.old)} TO {ident(r.new)};")
+        return (
+            f"ALTER TABLE {schema}.{ident(r.parent or '')} "
+            f"RENAME CONSTRAINT {ident(r.old)} TO {ident(r.new)};"
+        )
     if r.kind == "index":
         return f"ALTER INDEX {schema}.{ident(r.old)} RENAME TO {ident(r.new)};"
-    return (f"ALTER TYPE {schema}.{ident(r.parent or '')} "
-            f"RENAME VALUE {literal(r.old)} TO {literal(r.new)};")
+    return (
+        f"ALTER TYPE {schema}.{ident(r.parent or '')} "
+        f"RENAME VALUE {literal(r.old)} TO {literal(r.new)};"
+    )
 
 
 # Whether a name exists in the live database, per kind of object.
 EXISTS = {
     "table": "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-             "WHERE n.nspname = :schema AND c.relname = :name AND c.relkind IN ('r', 'p')",
+    "WHERE n.nspname = :schema AND c.relname = :name AND c.relkind IN ('r', 'p')",
     "index": "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-             "WHERE n.nspname = :schema AND c.relname = :name AND c.relkind IN ('i', 'I')",
+    "WHERE n.nspname = :schema AND c.relname = :name AND c.relkind IN ('i', 'I')",
     "column": "SELECT 1 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
-              "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :schema "
-              "AND c.relname = :parent AND a.attname = :name AND a.attnum > 0 AND NOT a.attisdropped",
+    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :schema "
+    "AND c.relname = :parent AND a.attname = :name AND a.attnum > 0 AND NOT a.attisdropped",
     "constraint": "SELECT 1 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
-                  "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :schema "
-                  "AND c.relname = :parent AND k.conname = :name",
+    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :schema "
+    "AND c.relname = :parent AND k.conname = :name",
     "enum value": "SELECT 1 FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid "
-                  "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = :schema "
-                  "AND t.typname = :parent AND e.enumlabel = :name",
+    "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = :schema "
+    "AND t.typname = :parent AND e.enumlabel = :name",
 }
 
 
@@ -167,7 +179,9 @@ def pending(hints: Sequence[Rename], live: Connection) -> RenamePlan:
         # renames run first.
         parent = hint.parent
         if hint.kind in ("column", "constraint") and parent is not None:
-            if (hint.schema, parent) in table_renames and not _exists(live, "table", hint.schema, None, parent):
+            if (hint.schema, parent) in table_renames and not _exists(
+                live, "table", hint.schema, None, parent
+            ):
                 parent = table_renames[(hint.schema, parent)]
         has_old = _exists(live, hint.kind, hint.schema, parent, hint.old)
         has_new = _exists(live, hint.kind, hint.schema, parent, hint.new)
@@ -179,7 +193,10 @@ def pending(hints: Sequence[Rename], live: Connection) -> RenamePlan:
 
 
 def changes_with_renames(
-    live_url: DatabaseUrl, target_conn: Connection, renames: Sequence[Rename], warn: Warn,
+    live_url: DatabaseUrl,
+    target_conn: Connection,
+    renames: Sequence[Rename],
+    warn: Warn,
     prefetched: Prefetched,
 ) -> list[str]:
     """The renames, then what else turns live into the target once they have run.
@@ -194,24 +211,32 @@ def changes_with_renames(
                 conn.execute(sql)
             conn.commit()
         with db.reading(copy) as copy_conn:
-            return statements + compare.changes(copy_conn, target_conn,
-                                             prefetched=prefetched.target_only())
+            return statements + compare.changes(
+                copy_conn, target_conn, prefetched=prefetched.target_only()
+            )
 
 
 def planned_changes(
-    live_url: DatabaseUrl, live_conn: Connection, target_conn: Connection, source: SchemaSource,
-    warn: Warn, prefetched: Prefetched, live_fingerprint: str,
+    live_url: DatabaseUrl,
+    live_conn: Connection,
+    target_conn: Connection,
+    source: SchemaSource,
+    warn: Warn,
+    prefetched: Prefetched,
+    live_fingerprint: str,
 ) -> tuple[list[str], list[str]]:
     """The statements from live to target, renames first; and notes on unused hints."""
     hints = find_hints(source)
     todo = pending(hints, live_conn) if hints else RenamePlan((), ())
     notes = [
         f"{h.where}: rename hint for {h.kind} {h.old!r} -> {h.new!r} matches nothing in the "
-        "live database; it can be removed" for h in todo.unused
+        "live database; it can be removed"
+        for h in todo.unused
     ]
     if not todo.renames:
-        return compare.changes(live_conn, target_conn, prefetched=prefetched,
-                            live_fingerprint=live_fingerprint), notes
+        return compare.changes(
+            live_conn, target_conn, prefetched=prefetched, live_fingerprint=live_fingerprint
+        ), notes
     return changes_with_renames(live_url, target_conn, todo.renames, warn, prefetched), notes
 
 
@@ -225,14 +250,22 @@ def suspected(statements: Sequence[str], live: Connection) -> dict[int, str]:
     adds: dict[tuple[str, str], list[tuple[str, ast.TypeName]]] = {}
     for index, sql in enumerate(statements):
         for node in parsing.parse(sql):
-            if not isinstance(node, ast.AlterTableStmt) or node.relation is None:
+            if not isinstance(node, ast.AlterTableStmt):
                 continue
-            table = (node.relation.schemaname or "public", node.relation.relname)
+            relation = node.relation
+            if relation is None or relation.relname is None:
+                continue
+            table = (relation.schemaname or "public", relation.relname)
             for cmd in node.cmds or ():
                 if cmd.subtype == AlterTableType.AT_DropColumn:
                     drops.setdefault(table, []).append((index, cmd.name))
-                elif cmd.subtype == AlterTableType.AT_AddColumn and isinstance(cmd.def_, ast.ColumnDef):
-                    adds.setdefault(table, []).append((cmd.def_.colname, cmd.def_.typeName))
+                elif cmd.subtype == AlterTableType.AT_AddColumn and isinstance(
+                    cmd.def_, ast.ColumnDef
+                ):
+                    column = cmd.def_
+                    # ADD COLUMN always gives the column a name and a type.
+                    assert column.colname is not None and column.typeName is not None
+                    adds.setdefault(table, []).append((column.colname, column.typeName))
     found: dict[int, str] = {}
     for table, dropped in drops.items():
         for index, old in dropped:

@@ -31,14 +31,13 @@ from pathlib import Path
 import psycopg
 
 from canon import __version__
-from canon.pg import db
-from canon.pg import switches
-from canon.pg.cluster import project_root
-from canon.pg.dburl import DatabaseUrl
-from canon.errors import CanonError
 from canon.diff.fingerprint import FINGERPRINT_QUERY
+from canon.errors import CanonError
 from canon.files.project import Project
 from canon.managed import CANON_SCHEMA
+from canon.pg import db, switches
+from canon.pg.cluster import project_root
+from canon.pg.dburl import DatabaseUrl
 
 CACHE_DIR_ENV = "CANON_CACHE_DIR"
 # Set to "off" to make every plan build and diff.
@@ -105,7 +104,9 @@ def probe(live_url: DatabaseUrl, schema_dir: Path, tenants: Sequence[str] = ()) 
     return Probe(identity, inputs, fingerprint, hit)
 
 
-def remember(before: Probe, schema_dir: Path, tenants: Sequence[str], live_fingerprint: str) -> bool:
+def remember(
+    before: Probe, schema_dir: Path, tenants: Sequence[str], live_fingerprint: str
+) -> bool:
     """Record that a plan found no changes; only if nothing moved while it was planning.
 
     ``live_fingerprint`` is the one the plan computed after diffing; the inputs are hashed
@@ -137,12 +138,16 @@ def inputs_digest(schema_dir: Path, tenants: Sequence[str] = ()) -> str:
 def _identity_and_fingerprint(conn: psycopg.Connection, live_url: DatabaseUrl) -> tuple[str, str]:
     """One round trip: the database's oid (for the entry key) and its schema fingerprint."""
     row = conn.execute(
-        db.query(f"SELECT d.oid, f.* FROM pg_database d, ({FINGERPRINT_QUERY}) f "
-                 "WHERE d.datname = current_database()"),
+        db.query(
+            f"SELECT d.oid, f.* FROM pg_database d, ({FINGERPRINT_QUERY}) f "
+            "WHERE d.datname = current_database()"
+        ),
         {"excluded": [CANON_SCHEMA]},
     ).fetchone()
     assert row is not None
-    where = {k: v for k, v in live_url.params if k in {"host", "hostaddr", "port", "dbname", "user"}}
+    where = {
+        k: v for k, v in live_url.params if k in {"host", "hostaddr", "port", "dbname", "user"}
+    }
     seed = json.dumps([where, int(row[0]), db.server_version(conn)], sort_keys=True)
     return hashlib.sha256(seed.encode()).hexdigest(), f"{row[1]}-{row[2]}"
 

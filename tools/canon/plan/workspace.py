@@ -40,7 +40,10 @@ def live_fingerprint(conn: Connection) -> str:
 
 @contextlib.contextmanager
 def workspace(
-    live_url: DatabaseUrl, project: Project, warn: Warn, read_only: bool = False,
+    live_url: DatabaseUrl,
+    project: Project,
+    warn: Warn,
+    read_only: bool = False,
     ref: str | None = None,
 ) -> Iterator[Workspace]:
     """The project's files (tenants rendered; just its chosen one when set) and their scratch database.
@@ -55,14 +58,16 @@ def workspace(
             tenant = project.only_tenant.id if project.only_tenant else None
             project = resolve_project(revision.schema_dir, live_url, tenant)
             commit = revision.commit
-        source = read_schema(project.schema_dir, project.config, project.tenants,
-                             project.only_tenant)
+        source = read_schema(
+            project.schema_dir, project.config, project.tenants, project.only_tenant
+        )
         live_ahead = None
         if read_only:
             # Started once the files are read: its imports would slow the reading down,
             # and the build that follows mostly waits on the server.
             live_ahead = stack.enter_context(
-                inspection(live_url, EXCLUDED_SCHEMAS, fingerprinter=live_fingerprint))
+                inspection(live_url, EXCLUDED_SCHEMAS, fingerprinter=live_fingerprint)
+            )
         target_url = stack.enter_context(scratch_database(live_url, source.statements, warn))
         target_ahead = stack.enter_context(inspection(target_url, EXCLUDED_SCHEMAS))
         yield Workspace(source, target_url, Prefetched(live_ahead, target_ahead), commit)

@@ -92,11 +92,14 @@ def apply_plan(
     if saved is not None and saved.canon_version != __version__:
         warn(f"{plan_file} was written by canon {saved.canon_version}; this is canon {__version__}")
     ref = settings.ref or (saved.schema_ref if saved else None)
-    with workspace(live_url, project, warn, ref=ref) as ws, \
-            apply_lock(live_url, settings.apply_lock_wait) as lock:
+    with (
+        workspace(live_url, project, warn, ref=ref) as ws,
+        apply_lock(live_url, settings.apply_lock_wait) as lock,
+    ):
         check_timeouts(lock, settings.timeouts)
-        plan = _current_plan(live_url, ws.target_url, ws.source, saved, settings, ws.commit,
-                             warn, ws.prefetched)
+        plan = _current_plan(
+            live_url, ws.target_url, ws.source, saved, settings, ws.commit, warn, ws.prefetched
+        )
         if plan.empty:
             return ApplyResult(plan, applied=False, dry_run=settings.dry_run)
         _refuse_unallowed(plan, settings.allow_hazards)
@@ -108,18 +111,38 @@ def apply_plan(
         taken = backup(live_url, settings.backup_to) if settings.backup_to else None
         if plan.tenants:
             outcomes = apply_by_tenant(
-                live_url, [s.sql for s in plan.statements], plan.tenants, settings.timeouts,
-                settings.fan_out, _TenantJournals(lock, plan, plan_file),
+                live_url,
+                [s.sql for s in plan.statements],
+                plan.tenants,
+                settings.timeouts,
+                settings.fan_out,
+                _TenantJournals(lock, plan, plan_file),
             )
-            return ApplyResult(plan, applied=True, dry_run=False, backup=taken,
-                               tenants=tuple(outcomes),
-                               residuals=_residuals(live_url, ws.target_url, ws.source))
-        record = ApplyRecord(plan.plan_hash, plan.recorded_sql, plan.schema_digest,
-                             plan.live_fingerprint, str(plan_file) if plan_file else None)
+            return ApplyResult(
+                plan,
+                applied=True,
+                dry_run=False,
+                backup=taken,
+                tenants=tuple(outcomes),
+                residuals=_residuals(live_url, ws.target_url, ws.source),
+            )
+        record = ApplyRecord(
+            plan.plan_hash,
+            plan.recorded_sql,
+            plan.schema_digest,
+            plan.live_fingerprint,
+            str(plan_file) if plan_file else None,
+        )
         journal = Journal(lock, record, plan.steps)
         _run(live_url, plan, settings, journal)
-        return ApplyResult(plan, applied=True, dry_run=False, apply_id=journal.apply_id,
-                           backup=taken, residuals=_residuals(live_url, ws.target_url, ws.source))
+        return ApplyResult(
+            plan,
+            applied=True,
+            dry_run=False,
+            apply_id=journal.apply_id,
+            backup=taken,
+            residuals=_residuals(live_url, ws.target_url, ws.source),
+        )
 
 
 def _residuals(
@@ -153,22 +176,32 @@ def apply_lock(live_url: DatabaseUrl, wait: str) -> Iterator[psycopg.Connection]
 
 
 def _current_plan(
-    live_url: DatabaseUrl, target_url: DatabaseUrl, source: SchemaSource, saved: Plan | None,
-    settings: Settings, commit: str | None, warn: Warn, prefetched: Prefetched,
+    live_url: DatabaseUrl,
+    target_url: DatabaseUrl,
+    source: SchemaSource,
+    saved: Plan | None,
+    settings: Settings,
+    commit: str | None,
+    warn: Warn,
+    prefetched: Prefetched,
 ) -> Plan:
     # Connections close before anything runs, so no lock taken while planning lingers.
     with db.reading(live_url) as live_conn, db.reading(target_url) as target_conn:
         if saved is None:
-            options = PlanOptions(concurrently=settings.concurrently, measure=True,
-                                  schema_ref=commit)
+            options = PlanOptions(
+                concurrently=settings.concurrently, measure=True, schema_ref=commit
+            )
             return make_plan(live_url, live_conn, target_conn, source, options, warn, prefetched)
         _check_fresh(saved, source.digest, live_conn)
         sqls = [s.sql for s in saved.statements]
         # Classified again: deleting a "-- hazard:" comment cannot bypass a refusal.
         statements = tuple(
             replace(fresh, by_hand=old.by_hand)
-            for fresh, old in zip(classified(sqls, live_conn, [s.line for s in saved.statements]),
-                                  saved.statements, strict=True)
+            for fresh, old in zip(
+                classified(sqls, live_conn, [s.line for s in saved.statements]),
+                saved.statements,
+                strict=True,
+            )
         )
         return with_stakes(replace(saved, statements=statements), live_conn)
 
@@ -176,8 +209,10 @@ def _current_plan(
 def _check_fresh(plan: Plan, schema_digest: str, live_conn: Connection) -> None:
     live_major = db.server_version(live_conn) // 10000
     if plan.server_version and plan.server_version // 10000 != live_major:
-        raise StalePlan(f"stale plan: it was written for PostgreSQL {plan.server_version // 10000} "
-                        f"and the live server runs PostgreSQL {live_major}; plan again")
+        raise StalePlan(
+            f"stale plan: it was written for PostgreSQL {plan.server_version // 10000} "
+            f"and the live server runs PostgreSQL {live_major}; plan again"
+        )
     if plan.schema_digest != schema_digest:
         raise StalePlan("stale plan: the schema files changed since it was written; plan again")
     if plan.live_fingerprint != fingerprint(live_conn, EXCLUDED_SCHEMAS):
@@ -188,8 +223,9 @@ def _check_unchanged(live_url: DatabaseUrl, plan: Plan) -> None:
     with db.reading(live_url) as live_conn:
         current = fingerprint(live_conn, EXCLUDED_SCHEMAS)
     if current != plan.live_fingerprint:
-        raise StalePlan("stale plan: the live database changed while the plan was rehearsed; "
-                        "plan again")
+        raise StalePlan(
+            "stale plan: the live database changed while the plan was rehearsed; plan again"
+        )
 
 
 def _refuse_unallowed(plan: Plan, allowed: frozenset[str]) -> None:
@@ -205,7 +241,8 @@ def _refuse_certain_failures(plan: Plan) -> None:
     if failing:
         statement, stake = failing[0]
         raise PlanRefused(
-            _one_line(statement.sql), str(stake),
+            _one_line(statement.sql),
+            str(stake),
             "the statement would fail on the live data; fix the data (or the files) and plan again",
         )
 
@@ -231,11 +268,18 @@ class _TenantJournals:
     def __init__(self, lock: psycopg.Connection, plan: Plan, plan_file: Path | None) -> None:
         self.lock, self.plan, self.plan_file = lock, plan, plan_file
 
-    def open(self, tenant: Tenant | None, statements: Sequence[str], steps: Sequence[Step]) -> Journal:
+    def open(
+        self, tenant: Tenant | None, statements: Sequence[str], steps: Sequence[Step]
+    ) -> Journal:
         part = f"-- tenant {tenant.id}\n" if tenant else "-- shared objects\n"
         sql = part + "".join(" ".join(s.split()) + ";\n" for s in statements)
-        record = ApplyRecord(self.plan.plan_hash, sql, self.plan.schema_digest,
-                             self.plan.live_fingerprint, str(self.plan_file) if self.plan_file else None)
+        record = ApplyRecord(
+            self.plan.plan_hash,
+            sql,
+            self.plan.schema_digest,
+            self.plan.live_fingerprint,
+            str(self.plan_file) if self.plan_file else None,
+        )
         return Journal(self.lock, record, steps)
 
     def close(self, listener: Listener, failed: StepFailed | None, total: int) -> str | None:

@@ -16,11 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
-from canon.pg.dburl import DatabaseUrl
-from canon.run.runner import Listener, StepFailed, Timeouts, run_steps
-from canon.plan.steps import Step, group
 from canon.files.tenancy import group_by_tenant
 from canon.files.tenants import Tenant
+from canon.pg.dburl import DatabaseUrl
+from canon.plan.steps import Step, group
+from canon.run.runner import Listener, StepFailed, Timeouts, run_steps
 
 APPLIED, UNCHANGED, FAILED, SKIPPED = "applied", "unchanged", "failed", "skipped"
 
@@ -42,7 +42,9 @@ class TenantOutcome:
 class Recorder(Protocol):
     """Opens the journal of one group of steps and closes it with its outcome."""
 
-    def open(self, tenant: Tenant | None, statements: Sequence[str], steps: Sequence[Step]) -> Listener: ...
+    def open(
+        self, tenant: Tenant | None, statements: Sequence[str], steps: Sequence[Step]
+    ) -> Listener: ...
 
     def close(self, listener: Listener, failed: StepFailed | None, total: int) -> str | None:
         """Record the outcome; return the message describing a failure."""
@@ -58,7 +60,9 @@ def apply_by_tenant(
     recorder: Recorder,
 ) -> list[TenantOutcome]:
     """Run the plan group by group; return what happened to the shared part and each tenant."""
-    groups = {owner.id if owner else "": sqls for owner, sqls in group_by_tenant(statements, tenants)}
+    groups = {
+        owner.id if owner else "": sqls for owner, sqls in group_by_tenant(statements, tenants)
+    }
     lock = threading.Lock()  # journal rows are written on one connection
 
     def run_group(tenant: Tenant | None) -> TenantOutcome:
@@ -81,7 +85,9 @@ def apply_by_tenant(
         shared = run_group(None)
         outcomes.append(shared)
         if shared.status == FAILED:
-            return outcomes + [TenantOutcome(t.id, SKIPPED, "shared objects failed") for t in tenants]
+            return outcomes + [
+                TenantOutcome(t.id, SKIPPED, "shared objects failed") for t in tenants
+            ]
     ordered = _canary_first(tenants, groups, fan.canary)
     changed = [t for t in ordered if t.id in groups]
     results: dict[str, TenantOutcome] = {
@@ -108,7 +114,9 @@ def apply_by_tenant(
     return outcomes + [results[t.id] for t in ordered]
 
 
-def _canary_first(tenants: Sequence[Tenant], groups: dict[str, list[str]], canary: str | None) -> list[Tenant]:
+def _canary_first(
+    tenants: Sequence[Tenant], groups: dict[str, list[str]], canary: str | None
+) -> list[Tenant]:
     if canary is None:
         return list(tenants)
     chosen = [t for t in tenants if t.id == canary]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from canon.pg import db
@@ -37,7 +37,8 @@ class ApplyEntry:
     canon_version: str
     error: str | None
     plan_sql: str
-    steps: tuple[StepRecord, ...]
+    # Read apart from the apply's row, so given by name after it.
+    steps: tuple[StepRecord, ...] = field(kw_only=True)
 
 
 def read(url: DatabaseUrl, limit: int = 20) -> tuple[ApplyEntry, ...]:

@@ -15,8 +15,8 @@ import psycopg
 
 from canon import __version__
 from canon.managed import CANON_SCHEMA
-from canon.run.runner import StepError
 from canon.plan.steps import Step
+from canon.run.runner import StepError
 
 SCHEMA = CANON_SCHEMA
 
@@ -78,7 +78,9 @@ def exists(conn: psycopg.Connection) -> bool:
 class Journal:
     """Records one apply; also the runner's listener, so each step is written as it goes."""
 
-    def __init__(self, conn: psycopg.Connection, record: ApplyRecord, steps: Sequence[Step]) -> None:
+    def __init__(
+        self, conn: psycopg.Connection, record: ApplyRecord, steps: Sequence[Step]
+    ) -> None:
         self.conn = conn
         ensure_schema(conn)
         with conn.transaction():
@@ -86,8 +88,14 @@ class Journal:
                 f"INSERT INTO {SCHEMA}.applies (plan_hash, plan_sql, schema_digest, "
                 "live_fingerprint, plan_file, canon_version) VALUES (%s, %s, %s, %s, %s, %s) "
                 "RETURNING id",
-                (record.plan_hash, record.plan_sql, record.schema_digest, record.live_fingerprint,
-                 record.plan_file, __version__),
+                (
+                    record.plan_hash,
+                    record.plan_sql,
+                    record.schema_digest,
+                    record.live_fingerprint,
+                    record.plan_file,
+                    __version__,
+                ),
             ).fetchone()
             assert row is not None
             self.apply_id = int(row[0])
@@ -99,12 +107,19 @@ class Journal:
                 )
 
     def step_started(self, step: Step, attempt: int) -> None:
-        self._update_step(step.number, "status = 'running', attempts = %s, "
-                          "started_at = coalesce(started_at, clock_timestamp())", (attempt,))
+        self._update_step(
+            step.number,
+            "status = 'running', attempts = %s, "
+            "started_at = coalesce(started_at, clock_timestamp())",
+            (attempt,),
+        )
 
     def step_done(self, step: Step, attempts: int) -> None:
-        self._update_step(step.number, "status = 'done', attempts = %s, "
-                          "finished_at = clock_timestamp()", (attempts,))
+        self._update_step(
+            step.number,
+            "status = 'done', attempts = %s, finished_at = clock_timestamp()",
+            (attempts,),
+        )
 
     def step_failed(self, failure: StepError) -> None:
         self._update_step(

@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from canon.diff import compare
+from canon.errors import NotConverged, Warn
 from canon.pg import db
 from canon.pg.dburl import DatabaseUrl
-from canon.errors import NotConverged
-from canon.scratch.livecopy import copy_of_live
-from canon.run.runner import Quiet, StepFailed, Timeouts, run_steps
-from canon.errors import Warn
 from canon.plan.steps import Step
+from canon.run.runner import Quiet, StepFailed, Timeouts, run_steps
+from canon.scratch.livecopy import copy_of_live
 
 # Nothing else uses the copy: no lock waits to bound, no retries needed.
 REHEARSAL_TIMEOUTS = Timeouts(lock_timeout="0", statement_timeout="0", lock_retries=0)
@@ -26,7 +25,10 @@ RESIDUAL_SHOWN = 5
 
 
 def rehearse(
-    live_url: DatabaseUrl, steps: Sequence[Step], target_url: DatabaseUrl, warn: Warn,
+    live_url: DatabaseUrl,
+    steps: Sequence[Step],
+    target_url: DatabaseUrl,
+    warn: Warn,
     scope: Callable[[list[str]], list[str]] = list,
 ) -> None:
     """Raise ``NotConverged`` unless ``steps`` turn a copy of live into the target."""
@@ -45,7 +47,11 @@ def rehearse(
             residual = scope(compare.changes(copy_conn, target_conn))
     if residual:
         shown = "; ".join(_one_line(s) for s in residual[:RESIDUAL_SHOWN])
-        more = f" (and {len(residual) - RESIDUAL_SHOWN} more)" if len(residual) > RESIDUAL_SHOWN else ""
+        more = (
+            f" (and {len(residual) - RESIDUAL_SHOWN} more)"
+            if len(residual) > RESIDUAL_SHOWN
+            else ""
+        )
         raise NotConverged(
             "rehearsal: on a copy of the live schema the plan does not converge; "
             f"{len(residual)} differences remain: {shown}{more}; nothing was changed; "

@@ -16,10 +16,9 @@ from typing import Protocol
 import psycopg
 from pglast import ast
 
-from canon.pg import db
-from canon.pg import quoting
-from canon.pg.dburl import DatabaseUrl
 from canon.errors import ConfigError
+from canon.pg import db, quoting
+from canon.pg.dburl import DatabaseUrl
 from canon.pg.parsing import parse, qualified
 from canon.plan.steps import Step
 
@@ -76,8 +75,10 @@ class StepFailed(Exception):
 
 def check_timeouts(conn: psycopg.Connection, timeouts: Timeouts) -> None:
     """Refuse values PostgreSQL would reject, before anything has run."""
-    for option, value in (("--lock-timeout", timeouts.lock_timeout),
-                          ("--statement-timeout", timeouts.statement_timeout)):
+    for option, value in (
+        ("--lock-timeout", timeouts.lock_timeout),
+        ("--statement-timeout", timeouts.statement_timeout),
+    ):
         check_duration(conn, option, value)
 
 
@@ -86,8 +87,10 @@ def check_duration(conn: psycopg.Connection, option: str, value: str) -> None:
         with conn.transaction():
             conn.execute("SELECT set_config('lock_timeout', %s, true)", (value,))
     except psycopg.Error:
-        raise ConfigError(f"{option} {value!r} is not a PostgreSQL duration "
-                          "(examples: 500ms, 5s, 2min, 0 for none)") from None
+        raise ConfigError(
+            f"{option} {value!r} is not a PostgreSQL duration "
+            "(examples: 500ms, 5s, 2min, 0 for none)"
+        ) from None
 
 
 def run_steps(
@@ -100,14 +103,18 @@ def run_steps(
     """Run ``steps`` in order on ``url``; stop at the first step that fails for good."""
     with db.connect(url, autocommit=True) as conn:
         conn.execute("SELECT set_config('lock_timeout', %s, false)", (timeouts.lock_timeout,))
-        conn.execute("SELECT set_config('statement_timeout', %s, false)",
-                     (timeouts.statement_timeout,))
+        conn.execute(
+            "SELECT set_config('statement_timeout', %s, false)", (timeouts.statement_timeout,)
+        )
         for step in steps:
             _run_with_retries(conn, step, timeouts, listener, sleep)
 
 
 def _run_with_retries(
-    conn: psycopg.Connection, step: Step, timeouts: Timeouts, listener: Listener,
+    conn: psycopg.Connection,
+    step: Step,
+    timeouts: Timeouts,
+    listener: Listener,
     sleep: Callable[[float], None],
 ) -> None:
     attempt = 1
@@ -122,9 +129,14 @@ def _run_with_retries(
                 sleep(timeouts.retry_backoff * 2 ** (attempt - 1))
                 attempt += 1
                 continue
-            failure = StepError(step, failed.statement, db.describe(failed.error),
-                                failed.error.sqlstate, attempt,
-                                cleanup.message if cleanup else None)
+            failure = StepError(
+                step,
+                failed.statement,
+                db.describe(failed.error),
+                failed.error.sqlstate,
+                attempt,
+                cleanup.message if cleanup else None,
+            )
             listener.step_failed(failure)
             raise StepFailed(failure) from None
         listener.step_done(step, attempt)
@@ -174,8 +186,11 @@ def _clean_up(conn: psycopg.Connection, sql: str) -> _Cleanup | None:
     try:
         return _drop_if_invalid(conn, name)
     except psycopg.Error as exc:
-        return _Cleanup(f"could not drop the invalid index {name} the failed build may have "
-                        f"left: {db.describe(exc)}", complete=False)
+        return _Cleanup(
+            f"could not drop the invalid index {name} the failed build may have "
+            f"left: {db.describe(exc)}",
+            complete=False,
+        )
 
 
 def _drop_if_invalid(conn: psycopg.Connection, name: str) -> _Cleanup | None:
@@ -191,6 +206,8 @@ def _drop_if_invalid(conn: psycopg.Connection, name: str) -> _Cleanup | None:
     try:
         conn.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}".encode())
     finally:
-        conn.execute("SELECT set_config('lock_timeout', %s, false)",
-                     (lock_timeout[0] if lock_timeout else "0",))
+        conn.execute(
+            "SELECT set_config('lock_timeout', %s, false)",
+            (lock_timeout[0] if lock_timeout else "0",),
+        )
     return _Cleanup(f"dropped the invalid index {name} the failed build left", complete=True)

@@ -53,6 +53,7 @@ LOADER_VERSION = "3"
 # Set to "off" to build every scratch database from the files (no template cache).
 CACHE_ENV = "CANON_SCRATCH_CACHE"
 
+
 @contextlib.contextmanager
 def scratch_database(
     live: DatabaseUrl, statements: Sequence[Statement], warn: Warn = ignore
@@ -252,23 +253,29 @@ def drop_abandoned(conn: psycopg.Connection) -> list[str]:
     dropped. So the databases are listed first and the locks read after: one with no
     session and no lock held has nobody left to finish or drop it.
     """
-    candidates = [row[0] for row in conn.execute(
-        "SELECT d.datname FROM pg_database d "
-        "WHERE (starts_with(d.datname, %s) OR starts_with(d.datname, %s)) "
-        "AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datid = d.oid)",
-        (BUILD_PREFIX, SCRATCH_PREFIX),
-    )]
+    candidates = [
+        row[0]
+        for row in conn.execute(
+            "SELECT d.datname FROM pg_database d "
+            "WHERE (starts_with(d.datname, %s) OR starts_with(d.datname, %s)) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datid = d.oid)",
+            (BUILD_PREFIX, SCRATCH_PREFIX),
+        )
+    ]
     if not candidates:
         return []
-    held = {(int(high) << 32) | int(low) for high, low in conn.execute(
-        "SELECT classid, objid FROM pg_locks "
-        "WHERE locktype = 'advisory' AND objsubid = 1 AND granted"
-    )}
+    held = {
+        (int(high) << 32) | int(low)
+        for high, low in conn.execute(
+            "SELECT classid, objid FROM pg_locks "
+            "WHERE locktype = 'advisory' AND objsubid = 1 AND granted"
+        )
+    }
     dropped = []
     for name in candidates:
         prefix = BUILD_PREFIX if name.startswith(BUILD_PREFIX) else SCRATCH_PREFIX
         try:
-            lock_id = _lock_id(name[len(prefix):].split("_", 1)[0])
+            lock_id = _lock_id(name[len(prefix) :].split("_", 1)[0])
         except ValueError:
             continue  # not a name canon gave
         if lock_id in held:
@@ -291,7 +298,9 @@ def _last_used(comment: str) -> float:
 
 
 def _database_exists(conn: psycopg.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+    return (
+        conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+    )
 
 
 @contextlib.contextmanager
@@ -327,12 +336,12 @@ def _create_database(conn: psycopg.Connection, name: str, template: str) -> None
     try:
         conn.execute(f"CREATE DATABASE {quoting.ident(name)} TEMPLATE {quoting.ident(template)}")
     except psycopg.Error as exc:
-        raise DatabaseError(f"cannot create a scratch database: {db.describe(exc)}", exc.sqlstate) from None
+        raise DatabaseError(
+            f"cannot create a scratch database: {db.describe(exc)}", exc.sqlstate
+        ) from None
 
 
 def drop_database(host: DatabaseUrl, name: str) -> None:
     with db.connect(host, autocommit=True) as conn:
         force = " WITH (FORCE)" if db.server_version(conn) >= 130000 else ""
         conn.execute(f"DROP DATABASE IF EXISTS {quoting.ident(name)}{force}")
-
-

@@ -65,7 +65,9 @@ def create_roles(host: DatabaseUrl, roles: set[str]) -> list[str]:
         present = {row[0] for row in conn.execute(ROLES_QUERY)}
         for name in sorted(roles - present):
             # Another command may create the same role at the same moment: theirs will do.
-            with contextlib.suppress(psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
+            with contextlib.suppress(
+                psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation
+            ):
                 conn.execute(f"CREATE ROLE {quoting.ident(name)} NOLOGIN")
                 created.append(name)
     return created

@@ -7,10 +7,10 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from canon.errors import Warn
+from canon.managed import CANON_SCHEMA
 from canon.pg.backup import dump_schema, load_dump
 from canon.pg.dburl import DatabaseUrl
-from canon.managed import CANON_SCHEMA
-from canon.errors import Warn
 from canon.scratch.cache import empty_database
 from canon.scratch.host import template_host
 

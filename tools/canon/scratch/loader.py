@@ -68,7 +68,9 @@ def _load_pass(conn: psycopg.Connection, statements: Sequence[Statement]) -> lis
     return waiting
 
 
-def _run_in_parts(conn: psycopg.Connection, batch: Sequence[Statement], waiting: list[_Missing]) -> None:
+def _run_in_parts(
+    conn: psycopg.Connection, batch: Sequence[Statement], waiting: list[_Missing]
+) -> None:
     """Run ``batch``; when it fails, run the failing statement alone and the rest in batches.
 
     The failing statement is found from the error's position when PostgreSQL gives one,
@@ -94,7 +96,7 @@ def _run_in_parts(conn: psycopg.Connection, batch: Sequence[Statement], waiting:
         missing = _run_one(conn, pending[index])
         if missing is not None:
             waiting.append(missing)
-        pending = pending[index + 1:]
+        pending = pending[index + 1 :]
 
 
 def batches(

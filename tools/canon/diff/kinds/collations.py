@@ -45,7 +45,10 @@ class Collation:
         if self.provider == "i":
             options.append(f"locale = {literal(self.locale)}")
         else:
-            options += [f"lc_collate = {literal(self.collate)}", f"lc_ctype = {literal(self.ctype)}"]
+            options += [
+                f"lc_collate = {literal(self.collate)}",
+                f"lc_ctype = {literal(self.ctype)}",
+            ]
         if not self.deterministic:
             options.append("deterministic = false")
         return f"CREATE COLLATION {self.name} ({', '.join(options)});"

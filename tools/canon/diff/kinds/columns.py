@@ -7,7 +7,8 @@ numbering, since the new counter would restart below the existing values.
 from __future__ import annotations
 
 from canon.diff import generated
-from canon.diff.kind import Kind, Pair, Placed, acl_items
+from canon.diff.fragments import acl_items
+from canon.diff.kind import Kind, Pair, Placed
 from canon.errors import PlanRefused
 from canon.pg.db import query
 

@@ -42,7 +42,9 @@ KEYWORDS = {
 Key = tuple[str, str]
 
 
-def _read(conn: Connection, excluded: frozenset[str]) -> dict[Key, tuple[str, list[str], list[str]]]:
+def _read(
+    conn: Connection, excluded: frozenset[str]
+) -> dict[Key, tuple[str, list[str], list[str]]]:
     found = {}
     for kind, schema, identity, description, names, args in conn.execute(COMMENTS_QUERY):
         owner = schema if schema is not None else identity

@@ -8,7 +8,6 @@ converges; canon leaves the validation out for those.
 
 from __future__ import annotations
 
-
 from canon.diff.kind import NOTHING, Kind, Pair, Placed
 from canon.inspection.models import DatabaseModel
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from canon.diff.fragments import type_fingerprint, type_signature
 from canon.diff.kind import Kind, Pair, Placed
-from canon.diff.kinds.types import type_fingerprint, type_signature
 from canon.errors import PlanRefused
 from canon.pg.db import Connection, query
 
@@ -99,8 +99,11 @@ def _alter_statements(have: Domain, want: Domain) -> list[str]:
     prefix = f"ALTER DOMAIN {want.name}"
     statements = []
     if have.default != want.default:
-        statements.append(f"{prefix} SET DEFAULT {want.default};" if want.default is not None
-                          else f"{prefix} DROP DEFAULT;")
+        statements.append(
+            f"{prefix} SET DEFAULT {want.default};"
+            if want.default is not None
+            else f"{prefix} DROP DEFAULT;"
+        )
     if have.not_null != want.not_null:
         statements.append(f"{prefix} {'SET' if want.not_null else 'DROP'} NOT NULL;")
     old, new = have.checks, want.checks
@@ -113,5 +116,6 @@ def _alter_statements(have: Domain, want: Domain) -> list[str]:
     return statements
 
 
-KIND = Kind("domain", type_fingerprint("t.typtype = 'd'"), type_signature("domain", "d"),
-            before=changes)
+KIND = Kind(
+    "domain", type_fingerprint("t.typtype = 'd'"), type_signature("domain", "d"), before=changes
+)

@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from canon.diff.fragments import type_fingerprint, type_signature
 from canon.diff.kind import Kind, Pair, Placed
-from canon.diff.kinds.types import type_fingerprint, type_signature
+from canon.errors import PlanRefused
 from canon.inspection.models import DatabaseModel
 from canon.pg.db import Connection, query
-from canon.errors import PlanRefused
 from canon.pg.quoting import ident, literal, qualified
 
 
@@ -96,21 +96,13 @@ def prepare(pair: Pair) -> Placed:
     return Placed(pre=tuple(additions), late=tuple(array_recasts))
 
 
-def recreated(live_model: DatabaseModel, target_model: DatabaseModel) -> list[str]:
-    """Keys of the enums migra will rename, recreate and recast.
-
-    Once ``prepare`` ran, these are exactly the enums whose labels still differ: pure
-    additions were made to look done.
-    """
-    return [change.key for change in _changes(live_model, target_model)]
-
-
 def _array_recasts(conn: Connection, change: EnumChange) -> list[str]:
     columns = conn.execute(COLUMNS_QUERY, {"schema": change.schema, "name": change.name}).fetchall()
     return [
         f"ALTER TABLE {table} ALTER COLUMN {ident(column)} TYPE {change.key}[] "
         f"USING {ident(column)}::text[]::{change.key}[];"
-        for table, column, is_array in columns if is_array
+        for table, column, is_array in columns
+        if is_array
     ]
 
 
@@ -119,8 +111,12 @@ def _take_target_defaults(live: DatabaseModel, target: DatabaseModel, key: str) 
         wanted = target.tables.get(table_key)
         for name, column in table.columns.items():
             new = wanted.columns.get(name) if wanted is not None else None
-            if new is not None and column.is_enum and column.enum is not None \
-                    and column.enum.quoted_full_name == key:
+            if (
+                new is not None
+                and column.is_enum
+                and column.enum is not None
+                and column.enum.quoted_full_name == key
+            ):
                 column.default = new.default
 
 
@@ -129,8 +125,11 @@ def _changes(live: DatabaseModel, target: DatabaseModel) -> list[EnumChange]:
     for key, wanted in target.enums.items():
         have = live.enums.get(key)
         if have is not None and list(have.elements) != list(wanted.elements):
-            found.append(EnumChange(key, wanted.schema, wanted.name, tuple(have.elements),
-                                    tuple(wanted.elements)))
+            found.append(
+                EnumChange(
+                    key, wanted.schema, wanted.name, tuple(have.elements), tuple(wanted.elements)
+                )
+            )
     return found
 
 
@@ -153,8 +152,9 @@ def _refuse_if_used(conn: Connection, change: EnumChange) -> None:
     uses = _uses(conn, change)
     if not uses:
         return
-    detail = ", ".join(f"{count} rows of {column} hold {literal(label)}"
-                       for column, label, count in uses)
+    detail = ", ".join(
+        f"{count} rows of {column} hold {literal(label)}" for column, label, count in uses
+    )
     raise PlanRefused(
         f"enum {change.display}",
         f"the files remove {', '.join(literal(v) for v in change.removed)} but {detail}",
@@ -177,11 +177,15 @@ def _count(
     quoted = ident(column)
     # Labels are compared as text so that the query never names the type being changed.
     if is_array:
-        sql = (f"SELECT v::text, count(*) FROM {table}, unnest({quoted}) v "
-               f"WHERE v::text = ANY(:labels) GROUP BY 1 ORDER BY 1")
+        sql = (
+            f"SELECT v::text, count(*) FROM {table}, unnest({quoted}) v "
+            f"WHERE v::text = ANY(:labels) GROUP BY 1 ORDER BY 1"
+        )
     else:
-        sql = (f"SELECT {quoted}::text, count(*) FROM {table} "
-               f"WHERE {quoted}::text = ANY(:labels) GROUP BY 1 ORDER BY 1")
+        sql = (
+            f"SELECT {quoted}::text, count(*) FROM {table} "
+            f"WHERE {quoted}::text = ANY(:labels) GROUP BY 1 ORDER BY 1"
+        )
     rows = conn.execute(query(sql), {"labels": list(labels)}).fetchall()
     return [(f"{table}.{quoted}", label, int(count)) for label, count in rows]
 
@@ -205,5 +209,6 @@ def _make_quoted(base: type) -> type:
     return _QUOTED_CLASSES[base]
 
 
-KIND = Kind("enum", type_fingerprint("t.typtype = 'e'"), type_signature("enum", "e"),
-            before=prepare)
+KIND = Kind(
+    "enum", type_fingerprint("t.typtype = 'e'"), type_signature("enum", "e"), before=prepare
+)

@@ -9,7 +9,8 @@ something still uses the function, PostgreSQL stops the plan and nothing changes
 
 from __future__ import annotations
 
-from canon.diff.kind import Kind, Pair, Placed, acl_items
+from canon.diff.fragments import acl_items
+from canon.diff.kind import Kind, Pair, Placed
 
 
 def prepare(pair: Pair) -> Placed:

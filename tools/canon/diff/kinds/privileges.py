@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from canon.diff.kind import Kind, Pair
-from canon.diff.planned import standing
 from canon.pg.db import Connection, query
 from canon.pg.quoting import ident
 
@@ -98,7 +97,13 @@ DEFAULT_ACL_QUERY = query(
     """
 )
 
-DEFAULT_ACL_KINDS = {"r": "TABLES", "S": "SEQUENCES", "f": "FUNCTIONS", "T": "TYPES", "n": "SCHEMAS"}
+DEFAULT_ACL_KINDS = {
+    "r": "TABLES",
+    "S": "SEQUENCES",
+    "f": "FUNCTIONS",
+    "T": "TYPES",
+    "n": "SCHEMAS",
+}
 
 Grant = tuple[str, str, bool]  # grantee (quoted, or PUBLIC), privilege, with grant option
 
@@ -134,6 +139,10 @@ def changes(pair: Pair, planned: Sequence[str]) -> list[str]:
     live, target, excluded = pair.live_conn, pair.target_conn, pair.excluded
     have, want = read(live, excluded), read(target, excluded)
     statements: list[str] = []
+    # Imported on use: the no-change shortcut loads this module for its fingerprint
+    # SQL and must not load the SQL parser that ``planned`` needs.
+    from canon.diff.planned import standing
+
     for _, wanted, current in standing(have, want, planned):
         before = wanted.default if current is None else current.grants
         statements.extend(_object_statements(wanted, before, wanted.grants))
@@ -151,7 +160,7 @@ def _tables(acls: dict[tuple[str, str], Acl]) -> set[str]:
 
 def _object_statements(acl: Acl, have: frozenset[Grant], want: frozenset[Grant]) -> list[str]:
     if acl.kind.startswith("COLUMN "):
-        column = acl.kind[len("COLUMN "):]
+        column = acl.kind[len("COLUMN ") :]
         return _grant_statements(have, want, lambda p: f"{p} ({column}) ON TABLE {acl.name}")
     return _grant_statements(have, want, lambda p: f"{p} ON {acl.kind} {acl.name}")
 
@@ -174,7 +183,9 @@ def _grant_statements(have: frozenset[Grant], want: frozenset[Grant], on: object
     return statements
 
 
-def _default_acl_changes(live: Connection, target: Connection, excluded: frozenset[str]) -> list[str]:
+def _default_acl_changes(
+    live: Connection, target: Connection, excluded: frozenset[str]
+) -> list[str]:
     have = _read_default_acls(live, excluded)
     want = _read_default_acls(target, excluded)
     schemas = _schemas(target, excluded)
@@ -189,8 +200,10 @@ def _default_acl_changes(live: Connection, target: Connection, excluded: frozens
         where = f" IN SCHEMA {ident(schema)}" if schema is not None else ""
         prefix = f"ALTER DEFAULT PRIVILEGES FOR ROLE {role}{where} "
         kind = DEFAULT_ACL_KINDS[objtype]
-        statements.extend(prefix + s for s in _grant_statements(
-            before, after, lambda p, kind=kind: f"{p} ON {kind}"))
+        statements.extend(
+            prefix + s
+            for s in _grant_statements(before, after, lambda p, kind=kind: f"{p} ON {kind}")
+        )
     return statements
 
 
@@ -198,13 +211,17 @@ def _read_default_acls(
     conn: Connection, excluded: frozenset[str]
 ) -> dict[tuple[str, str | None, str], tuple[frozenset[Grant], frozenset[Grant]]]:
     rows = conn.execute(DEFAULT_ACL_QUERY, {"excluded": sorted(excluded)})
-    return {(role, schema, objtype): (_grants(acl), _grants(base or []))
-            for role, schema, objtype, acl, base in rows}
+    return {
+        (role, schema, objtype): (_grants(acl), _grants(base or []))
+        for role, schema, objtype, acl, base in rows
+    }
 
 
 def _schemas(conn: Connection, excluded: frozenset[str]) -> set[str]:
-    rows = conn.execute(query("SELECT nspname FROM pg_namespace WHERE nspname <> ALL (:excluded)"),
-                        {"excluded": sorted(excluded)})
+    rows = conn.execute(
+        query("SELECT nspname FROM pg_namespace WHERE nspname <> ALL (:excluded)"),
+        {"excluded": sorted(excluded)},
+    )
     return {row[0] for row in rows}
 
 

@@ -37,14 +37,19 @@ class Publication:
     tables: tuple[str, ...]
 
     def create_statement(self) -> str:
-        scope = " FOR ALL TABLES" if self.all_tables else (
-            f" FOR TABLE {', '.join(self.tables)}" if self.tables else "")
+        scope = (
+            " FOR ALL TABLES"
+            if self.all_tables
+            else (f" FOR TABLE {', '.join(self.tables)}" if self.tables else "")
+        )
         return f"CREATE PUBLICATION {ident(self.name)}{scope} WITH (publish = '{self.publish}');"
 
 
 def read(conn: Connection) -> dict[str, Publication]:
-    return {name: Publication(name, everything, publish, tuple(tables))
-            for name, everything, publish, tables in conn.execute(PUBLICATIONS_QUERY)}
+    return {
+        name: Publication(name, everything, publish, tuple(tables))
+        for name, everything, publish, tables in conn.execute(PUBLICATIONS_QUERY)
+    }
 
 
 def changes(pair: Pair, planned: Sequence[str]) -> list[str]:
@@ -66,9 +71,13 @@ def _alter(have: Publication, want: Publication) -> list[str]:
     statements = []
     if not want.all_tables and have.tables != want.tables:
         if want.tables:
-            statements.append(f"ALTER PUBLICATION {ident(want.name)} SET TABLE {', '.join(want.tables)};")
+            statements.append(
+                f"ALTER PUBLICATION {ident(want.name)} SET TABLE {', '.join(want.tables)};"
+            )
         else:
-            statements.append(f"ALTER PUBLICATION {ident(want.name)} DROP TABLE {', '.join(have.tables)};")
+            statements.append(
+                f"ALTER PUBLICATION {ident(want.name)} DROP TABLE {', '.join(have.tables)};"
+            )
     if have.publish != want.publish:
         statements.append(f"ALTER PUBLICATION {ident(want.name)} SET (publish = '{want.publish}');")
     return statements

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from canon.diff import immutables
+from canon.diff.fragments import type_signature
 from canon.diff.kind import Kind, Pair, Placed
-from canon.diff.kinds.types import type_signature
 from canon.pg.db import Connection, query
 
 RANGES_QUERY = query(
@@ -48,16 +48,22 @@ class Range:
 
     def create_statement(self) -> str:
         options = [f"SUBTYPE = {self.subtype}"]
-        for keyword, value in (("COLLATION", self.collation), ("SUBTYPE_OPCLASS", self.opclass),
-                               ("CANONICAL", self.canonical), ("SUBTYPE_DIFF", self.subtype_diff),
-                               ("MULTIRANGE_TYPE_NAME", self.multirange)):
+        for keyword, value in (
+            ("COLLATION", self.collation),
+            ("SUBTYPE_OPCLASS", self.opclass),
+            ("CANONICAL", self.canonical),
+            ("SUBTYPE_DIFF", self.subtype_diff),
+            ("MULTIRANGE_TYPE_NAME", self.multirange),
+        ):
             if value is not None:
                 options.append(f"{keyword} = {value}")
         return f"CREATE TYPE {self.name} AS RANGE ({', '.join(options)});"
 
 
 def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Range]:
-    return {row[0]: Range(*row) for row in conn.execute(RANGES_QUERY, {"excluded": sorted(excluded)})}
+    return {
+        row[0]: Range(*row) for row in conn.execute(RANGES_QUERY, {"excluded": sorted(excluded)})
+    }
 
 
 def changes(pair: Pair) -> Placed:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from canon.diff.kind import Kind, acl_items
+from canon.diff.fragments import acl_items
+from canon.diff.kind import Kind
 
 FINGERPRINT = "SELECT concat_ws(' ', 'n', nspname, nspacl) AS item FROM ns"
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from canon.diff.kind import Kind, Pair, Placed, acl_items
+from canon.diff.fragments import acl_items
+from canon.diff.kind import Kind, Pair, Placed
 from canon.pg.db import Connection, query
 
 SEQUENCES_QUERY = query(
@@ -55,16 +56,24 @@ class Sequence:
 
     @property
     def options(self) -> tuple[object, ...]:
-        return (self.data_type, self.start, self.increment, self.minimum, self.maximum,
-                self.cache, self.cycle)
+        return (
+            self.data_type,
+            self.start,
+            self.increment,
+            self.minimum,
+            self.maximum,
+            self.cache,
+            self.cycle,
+        )
 
     def defaults(self) -> Sequence:
         """What a new sequence starts as: an identity's takes its column's type, and the
         plain CREATE SEQUENCE migra writes gives a bigint."""
         data_type = self.data_type if self.identity_of else "bigint"
         top = TYPE_MAX[data_type] if data_type in TYPE_MAX else TYPE_MAX["bigint"]
-        return Sequence(self.name, data_type, 1, 1, 1, top, 1, False, None, self.identity_of,
-                        fresh=True)
+        return Sequence(
+            self.name, data_type, 1, 1, 1, top, 1, False, None, self.identity_of, fresh=True
+        )
 
 
 def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Sequence]:
@@ -80,8 +89,10 @@ def changes(pair: Pair) -> Placed:
         current = have.get(name) or wanted.defaults()
         if current.options != wanted.options:
             statements.append(_alter_options(wanted, restart=current.fresh))
-        if wanted.identity_of is None and current.owned_by != wanted.owned_by and (
-            name in have or wanted.owned_by is not None
+        if (
+            wanted.identity_of is None
+            and current.owned_by != wanted.owned_by
+            and (name in have or wanted.owned_by is not None)
         ):
             statements.append(f"ALTER SEQUENCE {name} OWNED BY {wanted.owned_by or 'NONE'};")
     return Placed(late=tuple(statements))
@@ -91,13 +102,17 @@ def _alter_options(seq: Sequence, restart: bool) -> str:
     cycle = "CYCLE" if seq.cycle else "NO CYCLE"
     # A sequence nobody has used yet restarts at its start; a used one keeps counting.
     again = f" RESTART WITH {seq.start}" if restart else ""
-    options = (f"INCREMENT BY {seq.increment} MINVALUE {seq.minimum} MAXVALUE {seq.maximum} "
-               f"START WITH {seq.start}{again} CACHE {seq.cache} {cycle}")
+    options = (
+        f"INCREMENT BY {seq.increment} MINVALUE {seq.minimum} MAXVALUE {seq.maximum} "
+        f"START WITH {seq.start}{again} CACHE {seq.cache} {cycle}"
+    )
     if seq.identity_of is not None:
         # Identity sequences take their options through the column.
-        return (f"{seq.identity_of} SET INCREMENT BY {seq.increment} SET MINVALUE {seq.minimum} "
-                f"SET MAXVALUE {seq.maximum} SET START WITH {seq.start} SET CACHE {seq.cache} "
-                f"SET {cycle};")
+        return (
+            f"{seq.identity_of} SET INCREMENT BY {seq.increment} SET MINVALUE {seq.minimum} "
+            f"SET MAXVALUE {seq.maximum} SET START WITH {seq.start} SET CACHE {seq.cache} "
+            f"SET {cycle};"
+        )
     return f"ALTER SEQUENCE {seq.name} AS {seq.data_type} {options};"
 
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from canon.diff import inheritance, options, partitions
-from canon.diff.kind import Kind, Pair, Placed, acl_items
+from canon.diff.fragments import relation_signature
+from canon.diff.kind import Kind, Pair, Placed
 from canon.errors import PlanRefused
 from canon.pg.db import query
 
@@ -57,7 +58,8 @@ def _refuse_structural_change(
     if kind != new_kind:
         change = "becomes partitioned" if new_kind == "p" else "stops being partitioned"
         raise PlanRefused(
-            f"table {name}", f"it {change}, which PostgreSQL cannot do to an existing table",
+            f"table {name}",
+            f"it {change}, which PostgreSQL cannot do to an existing table",
             "create the new table under another name, copy the rows, then swap the names",
         )
     if parents != new_parents and not is_partition and not new_is_partition:
@@ -87,23 +89,4 @@ FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN ns ON ns.oid = c.r
 """
 
 
-def relation_signature(relkinds: str) -> str:
-    """Signatures of the managed relations of ``relkinds`` (an SQL list of relkind letters)."""
-    return f"""
-SELECT CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table' WHEN 'v' THEN 'view'
-                    WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' END,
-       format('%I.%I', nspname, relname),
-       concat_ws(' | ', relpersistence, 'rls=' || relrowsecurity, 'force=' || relforcerowsecurity,
-                 pg_get_expr(relpartbound, oid),
-                 CASE WHEN relkind = 'p' THEN pg_get_partkeydef(oid) END,
-                 array_to_string(reloptions, ','),
-                 (SELECT string_agg(i.inhparent::regclass::text, ',' ORDER BY i.inhseqno)
-                  FROM pg_inherits i WHERE i.inhrelid = rel.oid),
-                 CASE WHEN relkind IN ('v', 'm') THEN pg_get_viewdef(oid) END,
-                 {acl_items("coalesce(relacl, acldefault('r', relowner))", "relowner")})
-FROM rel WHERE relkind IN ({relkinds})
-"""
-
-
-KIND = Kind("table", FINGERPRINT, relation_signature("'r', 'p', 'f'"), before=prepare,
-            after=finish)
+KIND = Kind("table", FINGERPRINT, relation_signature("'r', 'p', 'f'"), before=prepare, after=finish)

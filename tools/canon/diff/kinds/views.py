@@ -7,14 +7,13 @@ engine creates them again after it (``diff.dependencies``).
 from __future__ import annotations
 
 from canon.diff import dependencies
+from canon.diff.fragments import relation_signature
 from canon.diff.kind import Kind, Pair, Placed
-from canon.diff.kinds.enums import recreated
-from canon.diff.kinds.tables import relation_signature
 
 
 def prepare(pair: Pair) -> Placed:
     """Drop what blocks the plan's column changes; the engine recreates it afterwards."""
-    enums = recreated(pair.live_model, pair.target_model)
+    enums = dependencies.recreated_enums(pair.live_model, pair.target_model)
     drops = dependencies.release(pair.live_conn, pair.live_model, pair.target_model, enums)
     return Placed(pre=tuple(drops))
 
