@@ -19,6 +19,7 @@ from psycopg.conninfo import make_conninfo
 
 from canon.errors import ConfigError, DatabaseError
 from canon.pg.cluster import find_pg_bin
+from canon.pg.db import application_name
 from canon.pg.dburl import DatabaseUrl
 from canon.pg.quoting import ident
 
@@ -40,7 +41,7 @@ def backup(url: DatabaseUrl, out: Path) -> Backup:
     """Dump the whole database (schema and data) to ``out`` in custom format."""
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
-    _run(url, "pg_dump", ["--format=custom", "--file", str(partial)])
+    _run(url, "pg_dump", [*_lock_wait(url), "--format=custom", "--file", str(partial)])
     partial.replace(out)  # a dump that failed half-way never looks like a backup
     return Backup(out, out.stat().st_size)
 
@@ -100,10 +101,16 @@ def archive_schemas(listing: str) -> list[str]:
 
 
 def dump_schema(url: DatabaseUrl, out: Path, exclude_schemas: tuple[str, ...] = ()) -> None:
-    args = ["--schema-only", "--format=custom", "--file", str(out)]
+    args = [*_lock_wait(url), "--schema-only", "--format=custom", "--file", str(out)]
     for schema in exclude_schemas:
         args += ["--exclude-schema", schema]
     _run(url, "pg_dump", args)
+
+
+def _lock_wait(url: DatabaseUrl) -> list[str]:
+    # pg_dump sets lock_timeout to 0 for its session: its own option bounds its table locks.
+    timeout = url.setting("lock_timeout")
+    return [f"--lock-wait-timeout={timeout}"] if timeout and timeout not in {"0", "0ms"} else []
 
 
 def load_dump(url: DatabaseUrl, archive: Path) -> None:
@@ -114,7 +121,8 @@ def _run(url: DatabaseUrl, tool: str, args: list[str], connect: bool = True) -> 
     binary = find_pg_bin() / tool
     if not binary.exists():
         raise ConfigError(f"{tool} not found in {binary.parent}: set PG_BIN")
-    params = {k: v for k, v in url.params if k != "password"}
+    params = {k: v for k, v in url.libpq_params().items() if k != "password"}
+    params.setdefault("application_name", application_name())
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = url.password
