@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psycopg
 
-from canon.run.apply import APPLY_LOCK_KEY
+from canon.run.lock import APPLY_LOCK_KEY
 from tests.apply_cases import columns, indexes, load_case, query
 from tests.helpers import canon, catalog_snapshot
 

@@ -1,17 +1,20 @@
 """Applying a plan safely.
 
 In order: read the files (at a git revision when asked), take canon's advisory lock so
-two applies never interleave, plan (or check that a saved plan is still fresh and
-classify it again), refuse hazards that were not allowed, rehearse the plan on a copy
-of the live schema, optionally take a backup, then run it step by step under lock and
-statement timeouts, journaling every step and recording the apply in ``canon.applies``.
-Nothing before the run changes the live database.
+two applies never interleave (settling the record of any apply whose process is gone),
+plan (or check that a saved plan is still fresh and classify it again), refuse hazards
+that were not allowed, rehearse the plan on a copy of the live schema, optionally take a
+backup, then run it step by step under lock and statement timeouts, journaling every
+step and recording the apply in ``canon.applies``. Nothing before the run changes the
+live database. A run stopped by a signal or a lost connection ends with a message that
+says which steps committed, which rolled back and which never ran.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+import signal
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,7 +23,16 @@ import psycopg
 from canon import __version__
 from canon.diff import catalog
 from canon.diff.fingerprint import fingerprint
-from canon.errors import ApplyFailed, DatabaseError, HazardRefused, PlanRefused, StalePlan, Warn
+from canon.errors import (
+    ApplyFailed,
+    ApplyInterrupted,
+    DatabaseError,
+    HazardRefused,
+    PlanRefused,
+    StalePlan,
+    Warn,
+    ignore,
+)
 from canon.files.project import Project
 from canon.files.sources import SchemaSource
 from canon.files.tenants import Tenant
@@ -30,26 +42,36 @@ from canon.pg import db
 from canon.pg.backup import Backup, backup
 from canon.pg.db import Connection
 from canon.pg.dburl import DatabaseUrl
+from canon.pg.durations import seconds
 from canon.plan.model import Plan, PlanOptions
 from canon.plan.pipeline import classified, make_plan, with_stakes
 from canon.plan.planfile import read_plan_file
 from canon.plan.steps import Step
-from canon.plan.workspace import workspace
-from canon.run.fanout import FAILED, FanOut, TenantOutcome, apply_by_tenant
-from canon.run.journal import ApplyRecord, Journal
+from canon.plan.workspace import Workspace, workspace
+from canon.run import interrupts, recovery
+from canon.run.fanout import FAILED, INTERRUPTED, FanOut, TenantOutcome, apply_by_tenant
+from canon.run.interrupts import Interrupts
+from canon.run.journal import ApplyRecord, Journal, step_summary
+from canon.run.lock import apply_lock
 from canon.run.rehearsal import rehearse
 from canon.run.runner import (
+    COMMITTED,
+    INCOMPLETE,
+    NOT_STARTED,
+    ROLLED_BACK,
+    UNKNOWN,
+    Halt,
+    Halted,
     Listener,
     StepError,
     StepFailed,
     Timeouts,
-    check_duration,
     check_timeouts,
     run_steps,
 )
 
-# Two applies on one database never interleave: they queue on this advisory lock.
-APPLY_LOCK_KEY = 0x63616E6F6E  # "canon"
+# Exit codes of an apply stopped by a signal: 128 + the signal's number, as shells report.
+SIGNAL_EXIT: dict[int, int] = {signal.SIGINT.value: 130, signal.SIGTERM.value: 143}
 
 
 @dataclass(frozen=True)
@@ -74,10 +96,11 @@ class ApplyResult:
     tenants: tuple[TenantOutcome, ...] = ()  # per tenant, when the plan covers tenants
     # Differences no planner handles, by object name, left after the apply.
     residuals: tuple[catalog.Residual, ...] = ()
+    interrupted_by: int | None = None  # the signal that stopped a fan-out over tenants
 
     @property
     def failed(self) -> bool:
-        return any(t.status == FAILED for t in self.tenants)
+        return any(t.status in (FAILED, INTERRUPTED) for t in self.tenants)
 
 
 def apply_plan(
@@ -86,17 +109,24 @@ def apply_plan(
     plan_file: Path | None,
     settings: Settings,
     warn: Warn,
+    report: Warn = ignore,
 ) -> ApplyResult:
-    """Apply ``plan_file`` (or a fresh plan) to live, or raise and change nothing."""
+    """Apply ``plan_file`` (or a fresh plan) to live, or raise and change nothing.
+
+    ``report`` hears of waits (for another apply) as they last.
+    """
+    check_timeouts(settings.timeouts)
+    lock_wait = seconds("--apply-lock-wait", settings.apply_lock_wait)
     saved = read_plan_file(plan_file) if plan_file else None
     if saved is not None and saved.canon_version != __version__:
         warn(f"{plan_file} was written by canon {saved.canon_version}; this is canon {__version__}")
     ref = settings.ref or (saved.schema_ref if saved else None)
     with (
         workspace(live_url, project, warn, ref=ref) as ws,
-        apply_lock(live_url, settings.apply_lock_wait) as lock,
+        apply_lock(live_url, lock_wait, report) as lock,
     ):
-        check_timeouts(lock, settings.timeouts)
+        for settled in recovery.settle_abandoned(lock):
+            warn(f"apply #{settled.apply_id} was {settled.summary}")
         plan = _current_plan(
             live_url, ws.target_url, ws.source, saved, settings, ws.commit, warn, ws.prefetched
         )
@@ -109,70 +139,59 @@ def apply_plan(
             return ApplyResult(plan, applied=True, dry_run=True)
         _check_unchanged(live_url, plan)
         taken = backup(live_url, settings.backup_to) if settings.backup_to else None
-        if plan.tenants:
-            outcomes = apply_by_tenant(
-                live_url,
-                [s.sql for s in plan.statements],
-                plan.tenants,
-                settings.timeouts,
-                settings.fan_out,
-                _TenantJournals(lock, plan, plan_file),
+        with interrupts.catching() as stop:
+            if plan.tenants:
+                outcomes = apply_by_tenant(
+                    live_url,
+                    [s.sql for s in plan.statements],
+                    plan.tenants,
+                    settings.timeouts,
+                    settings.fan_out,
+                    _TenantJournals(lock, plan, plan_file),
+                    stop,
+                )
+                return ApplyResult(
+                    plan,
+                    applied=True,
+                    dry_run=False,
+                    backup=taken,
+                    tenants=tuple(outcomes),
+                    residuals=() if stop.requested else _residuals(live_url, ws),
+                    interrupted_by=stop.received,
+                )
+            record = ApplyRecord(
+                plan.plan_hash,
+                plan.recorded_sql,
+                plan.schema_digest,
+                plan.live_fingerprint,
+                str(plan_file) if plan_file else None,
             )
-            return ApplyResult(
-                plan,
-                applied=True,
-                dry_run=False,
-                backup=taken,
-                tenants=tuple(outcomes),
-                residuals=_residuals(live_url, ws.target_url, ws.source),
-            )
-        record = ApplyRecord(
-            plan.plan_hash,
-            plan.recorded_sql,
-            plan.schema_digest,
-            plan.live_fingerprint,
-            str(plan_file) if plan_file else None,
-        )
-        journal = Journal(lock, record, plan.steps)
-        _run(live_url, plan, settings, journal)
+            journal = Journal(lock, record, plan.steps)
+            _run(live_url, plan, settings, journal, stop)
+            residuals = () if stop.requested else _residuals(live_url, ws)
+            if stop.requested:
+                total = len(plan.steps)
+                raise ApplyInterrupted(
+                    f"apply #{journal.apply_id} interrupted by {stop.signal_name} after its "
+                    f"last step: all {total} step{'s' * (total != 1)} committed",
+                    exit_code(stop.received),
+                    journal.apply_id,
+                )
         return ApplyResult(
             plan,
             applied=True,
             dry_run=False,
             apply_id=journal.apply_id,
             backup=taken,
-            residuals=_residuals(live_url, ws.target_url, ws.source),
+            residuals=residuals,
         )
 
 
-def _residuals(
-    live_url: DatabaseUrl, target_url: DatabaseUrl, source: SchemaSource
-) -> tuple[catalog.Residual, ...]:
+def _residuals(live_url: DatabaseUrl, ws: Workspace) -> tuple[catalog.Residual, ...]:
     """What the catalogs still show as different once the plan ran (within --tenant's scope)."""
-    with db.reading(live_url) as live_conn, db.reading(target_url) as target_conn:
+    with db.reading(live_url) as live_conn, db.reading(ws.target_url) as target_conn:
         found = catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS)
-    return tuple(r for r in found if source.owns_schema(r.schema))
-
-
-@contextlib.contextmanager
-def apply_lock(live_url: DatabaseUrl, wait: str) -> Iterator[psycopg.Connection]:
-    """An autocommit connection holding canon's session advisory lock on live."""
-    with db.connect(live_url, autocommit=True) as conn:
-        check_duration(conn, "--apply-lock-wait", wait)
-        conn.execute("SELECT set_config('lock_timeout', %s, false)", (wait,))
-        try:
-            conn.execute("SELECT pg_advisory_lock(%s)", (APPLY_LOCK_KEY,))
-        except psycopg.errors.LockNotAvailable:
-            raise DatabaseError(
-                "another canon apply is running on this database; "
-                f"waited {wait}, try again when it has finished"
-            ) from None
-        conn.execute("RESET lock_timeout")
-        try:
-            yield conn
-        finally:
-            with contextlib.suppress(psycopg.Error):
-                conn.execute("SELECT pg_advisory_unlock(%s)", (APPLY_LOCK_KEY,))
+    return tuple(r for r in found if ws.source.owns_schema(r.schema))
 
 
 def _current_plan(
@@ -247,19 +266,55 @@ def _refuse_certain_failures(plan: Plan) -> None:
         )
 
 
-def _run(live_url: DatabaseUrl, plan: Plan, settings: Settings, journal: Journal) -> None:
+def _run(
+    live_url: DatabaseUrl, plan: Plan, settings: Settings, journal: Journal, stop: Interrupts
+) -> None:
+    total = len(plan.steps)
     try:
-        run_steps(live_url, plan.steps, settings.timeouts, journal)
+        run_steps(live_url, plan.steps, settings.timeouts, journal, stop)
     except StepFailed as failed:
-        message = failure_message(failed.failure, len(plan.steps), journal.apply_id)
-        journal.finish(message)
+        message = failure_message(failed.failure, total, journal.apply_id)
+        _finish(live_url, journal, message, "failed")
         raise ApplyFailed(message, failed.failure.sqlstate, journal.apply_id) from None
-    except BaseException:
-        # Interrupted (Ctrl-C) or the database went away: record it if we still can.
-        with contextlib.suppress(Exception):
-            journal.finish("interrupted before every step ran; see the steps' status")
-        raise
-    journal.finish()
+    except Halted as halted:
+        message = halt_message(halted.halt, total, journal.apply_id)
+        _finish(live_url, journal, message, "interrupted")
+        code = exit_code(halted.halt.signal)
+        raise ApplyInterrupted(message, code, journal.apply_id) from None
+    except KeyboardInterrupt:  # a second signal: no time to settle anything
+        code = exit_code(stop.received)
+        raise ApplyInterrupted(_hurried_message(journal, total), code, journal.apply_id) from None
+    _finish(live_url, journal, None, "applied")
+
+
+def exit_code(signum: int | None) -> int:
+    """The exit code of an apply stopped by ``signum`` (1 when no signal stopped it)."""
+    return SIGNAL_EXIT.get(signum or 0, 1)
+
+
+def _finish(live_url: DatabaseUrl, journal: Journal, message: str | None, outcome: str) -> None:
+    """Record the outcome, on a new connection if the journal's own was lost."""
+    try:
+        journal.finish(message, outcome)
+        return
+    except psycopg.Error:
+        pass
+    # Should the server be gone too, the record stays running until the next command.
+    with contextlib.suppress(psycopg.Error, DatabaseError):
+        with db.connect(live_url, autocommit=True) as conn:
+            journal.reattach(conn).finish(message, outcome)
+
+
+def _hurried_message(journal: Journal, total: int) -> str:
+    try:
+        statuses = [status for _, status in journal.step_statuses()]
+    except psycopg.Error:
+        statuses = []
+    known = f": {step_summary(statuses)}" if statuses else ""
+    return (
+        f"apply #{journal.apply_id} interrupted twice and stopped at once{known}; "
+        "the next canon command settles its record from the catalog (canon history)"
+    )
 
 
 class _TenantJournals:
@@ -282,11 +337,18 @@ class _TenantJournals:
         )
         return Journal(self.lock, record, steps)
 
-    def close(self, listener: Listener, failed: StepFailed | None, total: int) -> str | None:
+    def close(
+        self, listener: Listener, ended: StepFailed | Halted | None, total: int
+    ) -> str | None:
         assert isinstance(listener, Journal)
-        message = failure_message(failed.failure, total, listener.apply_id) if failed else None
-        listener.finish(message)
-        return message
+        if isinstance(ended, Halted):
+            message = halt_message(ended.halt, total, listener.apply_id)
+            with contextlib.suppress(psycopg.Error):
+                listener.finish(message, "interrupted")
+            return message
+        failed = failure_message(ended.failure, total, listener.apply_id) if ended else None
+        listener.finish(failed)
+        return failed
 
 
 def failure_message(failure: StepError, total: int, apply_id: int) -> str:
@@ -303,6 +365,33 @@ def failure_message(failure: StepError, total: int, apply_id: int) -> str:
         failure.cleanup or "",
         f"steps {n + 1}-{total} did not run" if n < total else "",
         "see canon history",
+    ]
+    return "; ".join(p for p in parts if p)
+
+
+# What a halted step's state says of it, in a message.
+_HALTED = {
+    ROLLED_BACK: "rolled back",
+    INCOMPLETE: "incomplete",
+    UNKNOWN: "running",
+    NOT_STARTED: "pending",
+    COMMITTED: "done",
+}
+
+
+def halt_message(halt: Halt, total: int, apply_id: int) -> str:
+    """Where a stopped apply left the database, step by step, as far as canon knows."""
+    n = halt.step.number
+    where = {NOT_STARTED: "before", COMMITTED: "after"}.get(halt.state, "during")
+    statuses = ["done"] * (n - 1) + [_HALTED[halt.state]] + ["pending"] * (total - n)
+    parts = [
+        f"apply #{apply_id} {halt.cause} {where} step {n} of {total} "
+        f"({_one_line(halt.step.statements[0])})",
+        step_summary(statuses),
+        halt.cleanup or "",
+        "canon history shows the record, and canon apply finishes the plan"
+        if halt.state != UNKNOWN
+        else "the next canon command settles the record from the catalog (canon history)",
     ]
     return "; ".join(p for p in parts if p)
 
