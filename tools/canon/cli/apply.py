@@ -11,6 +11,7 @@ from canon.cli.app import (
     EXIT_OK,
     cli,
     console,
+    lock_timeout,
     resolve_live_url,
     schema_options,
     tenant_option,
@@ -31,12 +32,6 @@ from canon.files.project import resolve_project
     default="",
     metavar="NAMES",
     help="Comma-separated hazards to accept, or 'all'.",
-)
-@click.option(
-    "--lock-timeout",
-    default="5s",
-    show_default=True,
-    help="lock_timeout for each statement: how long to wait for a table lock.",
 )
 @click.option(
     "--lock-retries",
@@ -62,7 +57,7 @@ from canon.files.project import resolve_project
     "--apply-lock-wait",
     default="10s",
     show_default=True,
-    help="How long to wait for another canon apply on this database to finish.",
+    help="How long to wait for another canon apply on this database to finish (0: do not wait).",
 )
 @click.option(
     "--no-concurrently",
@@ -105,7 +100,6 @@ def apply_command(
     plan_file: Path | None,
     dry_run: bool,
     allow_hazards: str,
-    lock_timeout: str,
     lock_retries: int,
     retry_backoff: float,
     statement_timeout: str,
@@ -127,7 +121,7 @@ def apply_command(
     """
     from canon.pg.backup import default_path
     from canon.plan.hazards import parse_names
-    from canon.run.apply import Settings, apply_plan
+    from canon.run.apply import Settings, apply_plan, exit_code
     from canon.run.fanout import FanOut
     from canon.run.runner import Timeouts
 
@@ -136,7 +130,7 @@ def apply_command(
     settings = Settings(
         allow_hazards=frozenset(parse_names(allow_hazards)),
         dry_run=dry_run,
-        timeouts=Timeouts(lock_timeout, statement_timeout, lock_retries, retry_backoff),
+        timeouts=Timeouts(lock_timeout(), statement_timeout, lock_retries, retry_backoff),
         apply_lock_wait=apply_lock_wait,
         concurrently=not no_concurrently,
         backup_to=default_path(live_url) if take_backup else None,
@@ -144,7 +138,7 @@ def apply_command(
         fan_out=FanOut(concurrency, canary, continue_on_error),
     )
     project = resolve_project(schema_dir, live_url, tenant)
-    result = apply_plan(live_url, project, plan_file, settings, shown.warn)
+    result = apply_plan(live_url, project, plan_file, settings, shown.warn, shown.note)
     for residual in result.residuals:
         shown.warn(f"after the apply, {residual.describe()} (canon cannot plan this)")
     for outcome in result.tenants:
@@ -160,6 +154,9 @@ def apply_command(
             f"dry run: {len(result.plan.statements)} statements rehearsed on a copy "
             "of the live schema; nothing was changed"
         )
+    elif result.interrupted_by is not None:
+        shown.note("error: interrupted; each tenant's state is above, see canon history")
+        return exit_code(result.interrupted_by)
     elif result.failed:
         shown.note("error: some tenants failed; see above and canon history")
         return EXIT_ERROR
