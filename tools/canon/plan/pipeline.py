@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from canon.diff.fingerprint import fingerprint
+from canon.diff.kinds.indexes import invalid_indexes
 from canon.errors import Warn
 from canon.files import tenancy
 from canon.files.sources import SchemaSource
@@ -47,6 +48,7 @@ def make_plan(
     changes, notes = renames.planned_changes(
         live_url, live_conn, target_conn, source, warn, prefetched, live_fingerprint
     )
+    notes = [*notes, *_invalid_index_notes(live_conn)]
     raw = tenancy.shared_first(source.in_scope(changes), source.tenants)
     statements = locksafe.lock_safe(raw, live_conn, options.concurrently) if raw else []
     plan = Plan(
@@ -59,6 +61,14 @@ def make_plan(
         tenants=(source.only_tenant,) if source.only_tenant else source.tenants,
     )
     return with_stakes(plan, live_conn) if options.measure and statements else plan
+
+
+def _invalid_index_notes(live_conn: Connection) -> list[str]:
+    return [
+        f"index {name} is invalid (a failed or interrupted concurrent build): "
+        "the plan drops it, and builds it again if the files have it"
+        for name in invalid_indexes(live_conn, EXCLUDED_SCHEMAS)
+    ]
 
 
 def classified(
