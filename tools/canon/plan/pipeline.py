@@ -19,7 +19,7 @@ from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
 from canon.pg.db import Connection
 from canon.pg.dburl import DatabaseUrl
-from canon.plan import hazards, locksafe, measure, renames
+from canon.plan import hazards, keys, locksafe, measure, renames
 from canon.plan.model import Plan, PlannedStatement, PlanOptions
 from canon.plan.workspace import Workspace
 
@@ -51,6 +51,8 @@ def make_plan(
     notes = [*notes, *_invalid_index_notes(live_conn)]
     raw = tenancy.shared_first(source.in_scope(changes), source.tenants)
     statements = locksafe.lock_safe(raw, live_conn, options.concurrently) if raw else []
+    if statements:
+        statements = keys.keep_keys(statements, keys.live_keys(live_conn))
     plan = Plan(
         statements=classified(statements, live_conn),
         schema_digest=source.digest,
