@@ -69,6 +69,11 @@ def connection_lost(conn: psycopg.Connection | None, exc: psycopg.Error) -> bool
     return exc.sqlstate is None and isinstance(exc, psycopg.OperationalError)
 
 
+def waiting_again(exc: psycopg.Error) -> bool:
+    """Whether trying again at once would only meet ``exc`` again, after as long a wait."""
+    return exc.sqlstate == LOCK_NOT_AVAILABLE or connection_lost(None, exc)
+
+
 def failure(exc: psycopg.Error) -> DatabaseError:
     """A psycopg error as canon reports it: one line, saying what it means for the user."""
     if connection_lost(None, exc):
