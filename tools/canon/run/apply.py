@@ -149,6 +149,7 @@ def apply_plan(
                     settings.fan_out,
                     _TenantJournals(lock, plan, plan_file),
                     stop,
+                    report,
                 )
                 return ApplyResult(
                     plan,
@@ -156,7 +157,7 @@ def apply_plan(
                     dry_run=False,
                     backup=taken,
                     tenants=tuple(outcomes),
-                    residuals=() if stop.requested else _residuals(live_url, ws),
+                    residuals=() if stop.requested else _residuals(live_url, ws, warn),
                     interrupted_by=stop.received,
                 )
             record = ApplyRecord(
@@ -167,13 +168,13 @@ def apply_plan(
                 str(plan_file) if plan_file else None,
             )
             journal = Journal(lock, record, plan.steps)
-            _run(live_url, plan, settings, journal, stop)
-            residuals = () if stop.requested else _residuals(live_url, ws)
+            _run(live_url, plan, settings, journal, stop, warn, report)
+            residuals = () if stop.requested else _residuals(live_url, ws, warn)
             if stop.requested:
                 total = len(plan.steps)
                 raise ApplyInterrupted(
                     f"apply #{journal.apply_id} interrupted by {stop.signal_name} after its "
-                    f"last step: all {total} step{'s' * (total != 1)} committed",
+                    f"last step: {step_summary(['done'] * total)}",
                     exit_code(stop.received),
                     journal.apply_id,
                 )
@@ -187,10 +188,16 @@ def apply_plan(
         )
 
 
-def _residuals(live_url: DatabaseUrl, ws: Workspace) -> tuple[catalog.Residual, ...]:
+def _residuals(live_url: DatabaseUrl, ws: Workspace, warn: Warn) -> tuple[catalog.Residual, ...]:
     """What the catalogs still show as different once the plan ran (within --tenant's scope)."""
-    with db.reading(live_url) as live_conn, db.reading(ws.target_url) as target_conn:
-        found = catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS)
+    try:
+        with db.reading(live_url) as live_conn, db.reading(ws.target_url) as target_conn:
+            found = catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS)
+    except (psycopg.Error, DatabaseError) as exc:
+        # Every step committed: a server lost now does not make the apply a failure.
+        reason = db.failure(exc) if isinstance(exc, psycopg.Error) else exc
+        warn(f"could not look for differences left after the apply: {reason}")
+        return ()
     return tuple(r for r in found if ws.source.owns_schema(r.schema))
 
 
@@ -267,24 +274,30 @@ def _refuse_certain_failures(plan: Plan) -> None:
 
 
 def _run(
-    live_url: DatabaseUrl, plan: Plan, settings: Settings, journal: Journal, stop: Interrupts
+    live_url: DatabaseUrl,
+    plan: Plan,
+    settings: Settings,
+    journal: Journal,
+    stop: Interrupts,
+    warn: Warn,
+    report: Warn,
 ) -> None:
     total = len(plan.steps)
     try:
-        run_steps(live_url, plan.steps, settings.timeouts, journal, stop)
+        run_steps(live_url, plan.steps, settings.timeouts, journal, stop, report)
     except StepFailed as failed:
         message = failure_message(failed.failure, total, journal.apply_id)
-        _finish(live_url, journal, message, "failed")
+        _finish(live_url, journal, message, "failed", warn)
         raise ApplyFailed(message, failed.failure.sqlstate, journal.apply_id) from None
     except Halted as halted:
         message = halt_message(halted.halt, total, journal.apply_id)
-        _finish(live_url, journal, message, "interrupted")
+        _finish(live_url, journal, message, "interrupted", warn, halted.halt)
         code = exit_code(halted.halt.signal)
         raise ApplyInterrupted(message, code, journal.apply_id) from None
     except KeyboardInterrupt:  # a second signal: no time to settle anything
         code = exit_code(stop.received)
         raise ApplyInterrupted(_hurried_message(journal, total), code, journal.apply_id) from None
-    _finish(live_url, journal, None, "applied")
+    _finish(live_url, journal, None, "applied", warn)
 
 
 def exit_code(signum: int | None) -> int:
@@ -292,17 +305,35 @@ def exit_code(signum: int | None) -> int:
     return SIGNAL_EXIT.get(signum or 0, 1)
 
 
-def _finish(live_url: DatabaseUrl, journal: Journal, message: str | None, outcome: str) -> None:
-    """Record the outcome, on a new connection if the journal's own was lost."""
+def _finish(
+    live_url: DatabaseUrl,
+    journal: Journal,
+    message: str | None,
+    outcome: str,
+    warn: Warn,
+    halt: Halt | None = None,
+) -> None:
+    """Record the outcome (and the halted step), on a new connection if the journal's was lost."""
     try:
-        journal.finish(message, outcome)
+        _record(journal, message, outcome, halt)
         return
     except psycopg.Error:
         pass
-    # Should the server be gone too, the record stays running until the next command.
-    with contextlib.suppress(psycopg.Error, DatabaseError):
+    try:
         with db.connect(live_url, autocommit=True) as conn:
-            journal.reattach(conn).finish(message, outcome)
+            _record(journal.reattach(conn), message, outcome, halt)
+    except (psycopg.Error, DatabaseError) as exc:
+        reason = db.failure(exc) if isinstance(exc, psycopg.Error) else exc
+        warn(
+            f"the journal could not record how apply #{journal.apply_id} ended ({reason}); "
+            "the next canon command settles its record from the catalog"
+        )
+
+
+def _record(journal: Journal, message: str | None, outcome: str, halt: Halt | None) -> None:
+    if halt is not None:
+        journal.step_halted(halt)
+    journal.finish(message, outcome)
 
 
 def _hurried_message(journal: Journal, total: int) -> str:

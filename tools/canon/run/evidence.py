@@ -24,7 +24,6 @@ DONE, NOT_DONE, HALF_DONE = "done", "not done", "half done"
 
 _RELATION_DROPS = {
     ObjectType.OBJECT_TABLE,
-    ObjectType.OBJECT_INDEX,
     ObjectType.OBJECT_VIEW,
     ObjectType.OBJECT_MATVIEW,
     ObjectType.OBJECT_SEQUENCE,
@@ -58,6 +57,13 @@ def effect(conn: psycopg.Connection, node: ast.Node) -> bool | str | None:
         return True if valid else HALF_DONE
     if isinstance(node, ast.CreateStmt) and not node.if_not_exists:
         return _exists(conn, _relation(node.relation))
+    if isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_INDEX:
+        # A concurrent drop stopped half-way leaves its index invalid.
+        states = {index_valid(conn, name) for obj in node.objects or () if (name := _dotted(obj))}
+        if len(states) != 1:
+            return None
+        state = states.pop()
+        return True if state is None else (False if state else HALF_DONE)
     if isinstance(node, ast.DropStmt) and node.removeType in _RELATION_DROPS:
         present = [_exists(conn, _dotted(obj)) for obj in node.objects or ()]
         if not present:
@@ -108,6 +114,15 @@ def built_concurrently(sql: str) -> str | None:
     if len(nodes) != 1 or not isinstance(nodes[0], ast.IndexStmt) or not nodes[0].concurrent:
         return None
     return index_name(nodes[0])
+
+
+def dropped_concurrently(sql: str) -> str | None:
+    """The index a ``DROP INDEX CONCURRENTLY`` statement drops, if it is one."""
+    nodes = parse(sql)
+    if len(nodes) != 1 or not isinstance(nodes[0], ast.DropStmt) or not nodes[0].concurrent:
+        return None
+    objects = nodes[0].objects or ()
+    return _dotted(objects[0]) if len(objects) == 1 else None
 
 
 def _relation(rangevar: ast.RangeVar | None) -> str | None:

@@ -19,6 +19,7 @@ from typing import Protocol
 
 import psycopg
 
+from canon.errors import Warn, ignore
 from canon.files.tenancy import group_by_tenant
 from canon.files.tenants import Tenant
 from canon.pg.dburl import DatabaseUrl
@@ -66,6 +67,7 @@ def apply_by_tenant(
     fan: FanOut,
     recorder: Recorder,
     interrupts: Interrupts | None = None,
+    report: Warn = ignore,
 ) -> list[TenantOutcome]:
     """Run the plan group by group; return what happened to the shared part and each tenant."""
     stop_asked = interrupts or Interrupts()
@@ -80,7 +82,7 @@ def apply_by_tenant(
         with lock:
             listener = recorder.open(tenant, groups[name], steps)
         try:
-            run_steps(live, steps, timeouts, _Serialized(listener, lock), stop_asked)
+            run_steps(live, steps, timeouts, _Serialized(listener, lock), stop_asked, report)
         except StepFailed as failed:
             with lock:
                 message = recorder.close(listener, failed, len(steps)) or str(failed)

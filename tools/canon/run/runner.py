@@ -22,12 +22,12 @@ from typing import Protocol
 
 import psycopg
 
-from canon.errors import CanonError
+from canon.errors import CanonError, Warn, ignore
 from canon.pg import db
 from canon.pg.dburl import DatabaseUrl
 from canon.pg.durations import seconds
 from canon.plan.steps import Step
-from canon.run.evidence import built_concurrently, index_valid
+from canon.run.evidence import built_concurrently, dropped_concurrently, index_valid
 from canon.run.interrupts import Interrupts
 
 # SQLSTATEs worth waiting out: lock_not_available (lock_timeout) and deadlock_detected.
@@ -148,10 +148,12 @@ def run_steps(
     timeouts: Timeouts,
     listener: Listener,
     interrupts: Interrupts | None = None,
+    report: Warn = ignore,
 ) -> None:
     """Run ``steps`` in order on ``url``; stop at the first step that fails for good.
 
     Raises ``StepFailed`` for a failing step and ``Halted`` when the run stops early.
+    ``report`` hears of each retry before its pause, so that no pause is silent.
     """
     if not steps:
         return
@@ -167,7 +169,7 @@ def run_steps(
             raise Halted(Halt(steps[0], NOT_STARTED, _lost(exc))) from None
         _tell(listener.session_started, steps[0], NOT_STARTED, conn)
         for step in steps:
-            _run_with_retries(url, conn, step, timeouts, listener, stop)
+            _run_with_retries(url, conn, step, timeouts, listener, stop, report)
 
 
 def _prepare_session(conn: psycopg.Connection, timeouts: Timeouts) -> None:
@@ -195,13 +197,14 @@ def _run_with_retries(
     timeouts: Timeouts,
     listener: Listener,
     stop: Interrupts,
+    report: Warn,
 ) -> None:
     attempt = 1
     while True:
-        if stop.requested:  # a step retried after a lock timeout ran, and was rolled back
+        _tell(listener.step_started, step, NOT_STARTED, step, attempt)
+        if stop.requested:  # asked meanwhile; a step tried before was rolled back
             state = NOT_STARTED if attempt == 1 else ROLLED_BACK
             _halt(listener, Halt(step, state, _interrupted(stop), stop.received))
-        _tell(listener.step_started, step, NOT_STARTED, step, attempt)
         try:
             _run_step(conn, step, listener, attempt, stop)
         except _Stopping:
@@ -211,8 +214,11 @@ def _run_with_retries(
         except _Failed as failed:
             cancelled = stop.requested and failed.error.sqlstate == QUERY_CANCELED
             # Asked to stop: one attempt at the clean-up, the next apply finishes it.
-            cleanup = _clean_up(conn, failed.statement, timeouts, retries=not cancelled)
+            cleanup = _clean_up(
+                conn, failed.statement, timeouts if not cancelled else _ONCE, report
+            )
             if cancelled:
+                cleanup = cleanup or _left_by_drop(conn, failed.statement)
                 state = INCOMPLETE if cleanup and not cleanup.complete else ROLLED_BACK
                 _halt(
                     listener,
@@ -220,6 +226,7 @@ def _run_with_retries(
                 )
             retry = failed.error.sqlstate in RETRYABLE and attempt <= timeouts.lock_retries
             if retry and (cleanup is None or cleanup.complete):
+                report(_retrying(f"step {step.number}", failed.error, attempt, timeouts))
                 stop.pause(timeouts.backoff(attempt))
                 attempt += 1
                 continue
@@ -229,7 +236,7 @@ def _run_with_retries(
                 db.describe(failed.error),
                 failed.error.sqlstate,
                 attempt,
-                _message(cleanup),
+                _message(cleanup or _left_by_drop(conn, failed.statement)),
             )
             with contextlib.suppress(psycopg.Error):
                 listener.step_failed(failure)
@@ -292,7 +299,8 @@ def _run_step(
             if stop.requested:
                 raise _Stopping  # the step is whole: a stop asked meanwhile undoes it
             try:
-                listener.step_committing(conn, step, attempt)
+                with stop.cancellable(conn):
+                    listener.step_committing(conn, step, attempt)
             except psycopg.Error as exc:
                 raise _classified(conn, step.statements[-1], exc) from None
             committing = True
@@ -355,18 +363,19 @@ def _after_lost_connection(
 def _settle_concurrent(
     conn: psycopg.Connection, step: Step, statement: str, cause: str, timeouts: Timeouts
 ) -> Halt:
-    built = built_concurrently(statement)
-    if built is None:
+    built, dropped = built_concurrently(statement), dropped_concurrently(statement)
+    if built is not None:
+        if index_valid(conn, built):
+            return Halt(step, COMMITTED, cause)
+        cleanup = _clean_up(conn, statement, _ONCE)
+    elif dropped is not None:
+        if index_valid(conn, dropped) is None:
+            return Halt(step, COMMITTED, cause)
+        cleanup = _left_by_drop(conn, statement)
+    else:
         return Halt(step, UNKNOWN, cause)
-    if index_valid(conn, built):
-        return Halt(step, COMMITTED, cause)
-    cleanup = _clean_up(conn, statement, timeouts, retries=False)
-    return Halt(
-        step,
-        INCOMPLETE if cleanup and not cleanup.complete else ROLLED_BACK,
-        cause,
-        cleanup=_message(cleanup),
-    )
+    state = INCOMPLETE if cleanup and not cleanup.complete else ROLLED_BACK
+    return Halt(step, state, cause, cleanup=_message(cleanup))
 
 
 @dataclass(frozen=True)
@@ -380,7 +389,7 @@ def _message(cleanup: _Cleanup | None) -> str | None:
 
 
 def _clean_up(
-    conn: psycopg.Connection, sql: str, timeouts: Timeouts, retries: bool = True
+    conn: psycopg.Connection, sql: str, timeouts: Timeouts, report: Warn = ignore
 ) -> _Cleanup | None:
     """Drop the invalid index a failed concurrent build leaves; say what was dropped, or left."""
     name = built_concurrently(sql)
@@ -389,7 +398,7 @@ def _clean_up(
     try:
         if index_valid(conn, name) is not False:
             return None
-        attempts = _drop_with_retries(conn, name, timeouts if retries else _ONCE)
+        attempts = _drop_with_retries(conn, name, timeouts, report)
     except psycopg.Error as exc:
         return _Cleanup(
             f"could not drop the invalid index {name} the build left ({db.describe(exc)}); "
@@ -403,7 +412,23 @@ def _clean_up(
 _ONCE = Timeouts(lock_retries=0)
 
 
-def _drop_with_retries(conn: psycopg.Connection, name: str, timeouts: Timeouts) -> int:
+def _left_by_drop(conn: psycopg.Connection, sql: str) -> _Cleanup | None:
+    """The invalid index a stopped ``DROP INDEX CONCURRENTLY`` leaves, said (never hidden)."""
+    name = dropped_concurrently(sql)
+    try:
+        if name is None or index_valid(conn, name) is not False:
+            return None
+    except psycopg.Error:
+        return None
+    return _Cleanup(
+        f"the index {name} is left invalid (its drop stopped half-way); canon apply drops it",
+        complete=False,
+    )
+
+
+def _drop_with_retries(
+    conn: psycopg.Connection, name: str, timeouts: Timeouts, report: Warn
+) -> int:
     """Drop ``name`` concurrently under the session's lock timeout; return the attempts made."""
     attempt = 1
     while True:
@@ -413,6 +438,14 @@ def _drop_with_retries(conn: psycopg.Connection, name: str, timeouts: Timeouts) 
         except psycopg.Error as exc:
             if exc.sqlstate not in RETRYABLE or attempt > timeouts.lock_retries:
                 raise
+            report(_retrying(f"dropping the invalid index {name}", exc, attempt, timeouts))
         # The session that made the build time out is often gone a moment later.
         time.sleep(timeouts.backoff(attempt))
         attempt += 1
+
+
+def _retrying(what: str, error: psycopg.Error, attempt: int, timeouts: Timeouts) -> str:
+    return (
+        f"{what}: {db.describe(error)} (attempt {attempt} of {timeouts.lock_retries + 1}); "
+        f"trying again in {timeouts.backoff(attempt):g}s"
+    )
