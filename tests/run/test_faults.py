@@ -296,7 +296,7 @@ def _apply_with_fault(
             blocker = _block_step(url, setup.steps[point.step - 1])
             holder.execute("SELECT pg_advisory_unlock(%s)", (PAUSE_KEY,))
             waiter = _wait_until_blocked(url, proc, lambda pids: _waits_on(holder, pids, blocker))
-        _strike(setup.server, proc, kind, holder, waiter)
+        _strike(setup.server, proc, kind, holder, waiter, paused=point.where != "inside")
         time.sleep(0.3)  # let canon act on a signal while the pause still holds it
     finally:
         for conn in (blocker, holder):
@@ -380,10 +380,18 @@ def _table_of(url: str, statements: list[str]) -> str:
 
 
 def _strike(
-    server: Server, proc: subprocess.Popen[str], kind: str, holder: psycopg.Connection, waiter: int
+    server: Server,
+    proc: subprocess.Popen[str],
+    kind: str,
+    holder: psycopg.Connection,
+    waiter: int,
+    paused: bool,
 ) -> None:
     if kind == "sigkill":
         proc.send_signal(signal.SIGKILL)
+        if paused:
+            # Killed before its journal write reached the server: the write never lands.
+            holder.execute("SELECT pg_terminate_backend(%s)", (waiter,))
     elif kind == "sigint":
         proc.send_signal(signal.SIGINT)
     elif kind == "sigterm":
