@@ -13,10 +13,11 @@ statements once they are lock-safe:
 3. A table the plan creates gets its keys in the step that creates it.
 4. On a table that stays, old keys are dropped only once every new key is built: the
    drops move to the transaction that attaches the new keys (or, with none to attach,
-   right after the last concurrent build), together with a drop of a column the old key
-   uses. A concurrent build whose name an old key still holds builds under a temporary
-   name (``<name>_ccnew``, as ``REINDEX CONCURRENTLY`` does) and takes the name once the
-   old key is gone.
+   right after the last concurrent build), together with what needs the old key gone (a
+   drop of a column it uses, ``DROP NOT NULL`` on a column of the old primary key). A
+   concurrent build whose name an old key still holds builds under a temporary name
+   (``<name>_ccnew``, as ``REINDEX CONCURRENTLY`` does) and takes the name once the old
+   key is gone.
 
 ``tests/keys.py`` checks the rule on every scenario of ``tests/cases``, replaying each
 apply step by step.
@@ -43,7 +44,7 @@ MAX_IDENTIFIER = 63  # bytes
 INDEXES_QUERY = query(
     """
     SELECT n.nspname || '.' || t.relname, n.nspname || '.' || ic.relname,
-           i.indisunique OR co.contype = 'x', co.conname,
+           i.indisunique OR co.contype = 'x', i.indisprimary, co.conname,
            (SELECT array_agg(a.attname::text) FROM pg_attribute a
             WHERE a.attrelid = t.oid AND a.attnum = ANY(i.indkey))
     FROM pg_index i
@@ -64,6 +65,7 @@ class Key:
     index: str  # schema.index
     constraint: str | None  # the constraint it backs, if any
     columns: frozenset[str]
+    primary: bool
 
 
 @dataclass(frozen=True)
@@ -71,20 +73,27 @@ class LiveKeys:
     by_index: dict[str, Key]
     by_constraint: dict[str, Key]  # schema.table.constraint
     tables: dict[str, str]  # every index of live (schema.index) -> its table (schema.table)
+    columns: dict[str, frozenset[str]]  # schema.table -> the columns its keys use
+    primary: dict[str, frozenset[str]]  # schema.table -> the columns of its primary key
 
 
 def live_keys(live: Connection) -> LiveKeys:
     """Every key of live, by index and by constraint, and the table of every index."""
     rows = live.execute(INDEXES_QUERY).fetchall()
     found = [
-        Key(table, index, constraint, frozenset(columns or ()))
-        for table, index, is_key, constraint, columns in rows
+        Key(table, index, constraint, frozenset(columns or ()), primary)
+        for table, index, is_key, primary, constraint, columns in rows
         if is_key
     ]
+    columns: dict[str, set[str]] = {}
+    for key in found:
+        columns.setdefault(key.table, set()).update(key.columns)
     return LiveKeys(
         {k.index: k for k in found},
         {f"{k.table}.{k.constraint}": k for k in found if k.constraint},
         {index: table for table, index, *_ in rows},
+        {table: frozenset(used) for table, used in columns.items()},
+        {k.table: k.columns for k in found if k.primary},
     )
 
 
@@ -217,29 +226,39 @@ class _Role:
     build: str | None = None  # builds a unique index of this name (schema.index)
     concurrent: bool = False
     attach: str | None = None  # attaches a key constraint (USING INDEX this index, if any)
-    drops_key_column: bool = False
+    # Can only run once an old key is gone: drops a column it uses, or lets a column of
+    # the primary key hold NULLs.
+    needs_key_gone: bool = False
 
 
 def _role(sql: str, table: str, live: LiveKeys) -> _Role | None:
+    found = _role_of(sql, live)
+    return found[1] if found and found[0] == table else None
+
+
+def _role_of(sql: str, live: LiveKeys) -> tuple[str, _Role] | None:
+    """The table whose keys a statement touches, and how."""
     node = _only(sql)
-    if isinstance(node, ast.IndexStmt) and qualified(node.relation) == table:
-        if node.unique and node.idxname:
-            schema = table.split(".")[0]
-            return _Role(build=f"{schema}.{node.idxname}", concurrent=bool(node.concurrent))
-        return None
+    if isinstance(node, ast.IndexStmt) and node.unique and node.idxname:
+        table = qualified(node.relation)
+        if table is None:
+            return None
+        name = f"{table.split('.')[0]}.{node.idxname}"
+        return table, _Role(build=name, concurrent=bool(node.concurrent))
     if isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_INDEX:
         keys = [live.by_index.get(_name(obj)) for obj in node.objects or ()]
-        if len(keys) == 1 and keys[0] is not None and keys[0].table == table:
-            return _Role(drop=keys[0])
+        if len(keys) == 1 and keys[0] is not None:
+            return keys[0].table, _Role(drop=keys[0])
         return None
-    if isinstance(node, ast.AlterTableStmt) and qualified(node.relation) == table:
-        return _alter_role(node, table, live)
+    if isinstance(node, ast.AlterTableStmt) and (table := qualified(node.relation)):
+        role = _alter_role(node, table, live)
+        return (table, role) if role is not None else None
     return None
 
 
 def _alter_role(node: ast.AlterTableStmt, table: str, live: LiveKeys) -> _Role | None:
     role = _Role()
-    old_columns = {c for k in live.by_index.values() if k.table == table for c in k.columns}
+    old_columns = live.columns.get(table, frozenset())
     for cmd in node.cmds or ():
         if not isinstance(cmd, ast.AlterTableCmd):
             continue
@@ -252,8 +271,11 @@ def _alter_role(node: ast.AlterTableStmt, table: str, live: LiveKeys) -> _Role |
             schema = table.split(".")[0]
             using = f"{schema}.{cmd.def_.indexname}" if cmd.def_.indexname else ""
             role = _Role(drop=role.drop, attach=using)
-        elif cmd.subtype == AlterTableType.AT_DropColumn and cmd.name in old_columns:
-            role = _Role(drop=role.drop, attach=role.attach, drops_key_column=True)
+        elif (cmd.subtype == AlterTableType.AT_DropColumn and cmd.name in old_columns) or (
+            cmd.subtype == AlterTableType.AT_DropNotNull
+            and cmd.name in live.primary.get(table, frozenset())
+        ):
+            role = _Role(drop=role.drop, attach=role.attach, needs_key_gone=True)
     return role if role != _Role() else None
 
 
@@ -266,15 +288,24 @@ def _is_key(constraint: object) -> bool:
 
 
 def _tables_rekeyed(statements: list[str], live: LiveKeys) -> list[str]:
-    """Tables of live whose keys the plan both drops and adds."""
-    tables = {k.table for k in live.by_index.values()}
-    dropped = {t for sql in statements for t in _tables_dropped(sql)}
-    return sorted(tables - dropped)
+    """Tables of live the plan keeps, and whose keys it both drops and adds."""
+    dropping, adding, dropped = set(), set(), set()
+    for sql in statements:
+        dropped.update(_tables_dropped(sql))
+        found = _role_of(sql, live)
+        if found is None:
+            continue
+        table, role = found
+        if role.drop or role.needs_key_gone:
+            dropping.add(table)
+        if role.build or role.attach is not None:
+            adding.add(table)
+    return sorted((dropping & adding) - dropped)
 
 
 def _build_before_dropping(statements: list[str], table: str, live: LiveKeys) -> list[str]:
     roles = [_role(sql, table, live) for sql in statements]
-    drops = [i for i, r in enumerate(roles) if r and (r.drop or r.drops_key_column)]
+    drops = [i for i, r in enumerate(roles) if r and (r.drop or r.needs_key_gone)]
     adds = [i for i, r in enumerate(roles) if r and (r.build or r.attach is not None)]
     if not drops or not adds or not _split_apart(statements, adds, drops):
         return statements
@@ -285,11 +316,11 @@ def _build_before_dropping(statements: list[str], table: str, live: LiveKeys) ->
     at = max([b + 1 for b in builds] + [a + 1 for a in late_adds])
     moving = [i for i in sorted({*drops, *late_adds}) if i < at]
     # A build named as a key still to be dropped builds under a temporary name.
-    held = {roles[i].drop.index for i in moving if roles[i] and roles[i].drop}  # type: ignore[union-attr]
+    held = {r.drop.index for i in moving if (r := roles[i]) is not None and r.drop is not None}
     temporary = {
-        name: _temporary(name)
+        r.build: _temporary(r.build)
         for i in builds
-        if (name := roles[i].build) in held  # type: ignore[union-attr]
+        if (r := roles[i]) is not None and r.build is not None and r.build in held
     }
     rewritten = [
         _with_temporary_names(sql, roles[i], temporary) for i, sql in enumerate(statements)

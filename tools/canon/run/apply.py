@@ -141,16 +141,7 @@ def apply_plan(
         taken = backup(live_url, settings.backup_to) if settings.backup_to else None
         with interrupts.catching() as stop:
             if plan.tenants:
-                outcomes = apply_by_tenant(
-                    live_url,
-                    [s.sql for s in plan.statements],
-                    plan.tenants,
-                    settings.timeouts,
-                    settings.fan_out,
-                    _TenantJournals(lock, plan, plan_file),
-                    stop,
-                    report,
-                )
+                outcomes = _fan_out(live_url, plan, plan_file, settings, lock, stop, report)
                 return ApplyResult(
                     plan,
                     applied=True,
@@ -169,15 +160,7 @@ def apply_plan(
             )
             journal = Journal(lock, record, plan.steps)
             _run(live_url, plan, settings, journal, stop, warn, report)
-            residuals = () if stop.requested else _residuals(live_url, ws, warn)
-            if stop.requested:
-                total = len(plan.steps)
-                raise ApplyInterrupted(
-                    f"apply #{journal.apply_id} interrupted by {stop.signal_name} after its "
-                    f"last step: {step_summary(['done'] * total)}",
-                    exit_code(stop.received),
-                    journal.apply_id,
-                )
+            residuals = _after_every_step(live_url, ws, warn, stop, journal, len(plan.steps))
         return ApplyResult(
             plan,
             applied=True,
@@ -186,6 +169,53 @@ def apply_plan(
             backup=taken,
             residuals=residuals,
         )
+
+
+def _after_every_step(
+    live_url: DatabaseUrl, ws: Workspace, warn: Warn, stop: Interrupts, journal: Journal, total: int
+) -> tuple[catalog.Residual, ...]:
+    """Residual differences; a stop asked for by now must not read as "nothing was changed"."""
+    try:
+        residuals = () if stop.requested else _residuals(live_url, ws, warn)
+    except KeyboardInterrupt:
+        pass
+    else:
+        if not stop.requested:
+            return residuals
+    raise ApplyInterrupted(
+        f"apply #{journal.apply_id} interrupted by {stop.signal_name} after its "
+        f"last step: {step_summary(['done'] * total)}",
+        exit_code(stop.received),
+        journal.apply_id,
+    )
+
+
+def _fan_out(
+    live_url: DatabaseUrl,
+    plan: Plan,
+    plan_file: Path | None,
+    settings: Settings,
+    lock: psycopg.Connection,
+    stop: Interrupts,
+    report: Warn,
+) -> list[TenantOutcome]:
+    try:
+        return apply_by_tenant(
+            live_url,
+            [s.sql for s in plan.statements],
+            plan.tenants,
+            settings.timeouts,
+            settings.fan_out,
+            _TenantJournals(lock, plan, plan_file),
+            stop,
+            report,
+        )
+    except KeyboardInterrupt:  # a second signal: no time to settle anything
+        raise ApplyInterrupted(
+            "interrupted twice while applying tenants and stopped at once; the next canon "
+            "command settles their records from the catalog (canon history)",
+            exit_code(stop.received),
+        ) from None
 
 
 def _residuals(live_url: DatabaseUrl, ws: Workspace, warn: Warn) -> tuple[catalog.Residual, ...]:

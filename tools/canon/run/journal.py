@@ -76,8 +76,8 @@ UPGRADES = (
 # Kept as the comment of the schema, which says how far a journal was brought.
 VERSION = f"canon journal {1 + len(UPGRADES)}"
 
-# A session of the journal's own, as recorded in canon.applies.backends: its process id and
-# the moment it started, so that a recycled process id is not mistaken for it.
+# A session as canon.applies.backends records it: its process id and the moment it
+# started, so that a recycled process id is not mistaken for it.
 BACKEND_ID = (
     "SELECT format('%s@%s', pid, extract(epoch FROM backend_start)) "
     "FROM pg_stat_activity WHERE pid = pg_backend_pid()"

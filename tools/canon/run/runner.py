@@ -36,7 +36,6 @@ QUERY_CANCELED = "57014"
 # How often the server checks, during a statement, that canon is still connected: a
 # canon killed mid-step must not leave its statement running on the server.
 CLIENT_CHECK_INTERVAL = "1s"
-RECONNECT_SECONDS = 3
 
 # What became of the step that was open when a run halted.
 NOT_STARTED = "not started"
@@ -78,11 +77,6 @@ class Halt:
     cause: str  # "interrupted by SIGINT", "lost the connection to the server (…)"
     signal: int | None = None
     cleanup: str | None = None
-
-    @property
-    def committed(self) -> int:
-        """How many steps are known to have committed (the plan's first ones)."""
-        return self.step.number - (self.state != COMMITTED)
 
 
 class Listener(Protocol):
