@@ -388,9 +388,23 @@ def dev_status() -> int:
     """Say whether the embedded cluster is running."""
     cluster = dev_cluster()
     lines = f"{cluster.status()} ({cluster.root})\n"
+    used: list[str] = []  # the programs' folders, to mention the scratch cluster's only if others
+    try:
+        programs = cluster.binaries()
+        used.append(str(programs.bindir))
+        lines += f"binaries: {programs.kind}, PostgreSQL {programs.version} ({programs.bindir})\n"
+    except CanonError as exc:  # no programs found: say where canon looked
+        lines += f"binaries: {exc}\n"
     memory = memory_cluster(cluster)
     if memory is not None:
         lines += f"scratch: {memory.status()} ({memory.root})\n"
+        try:
+            scratch = memory.binaries()
+            if used and str(scratch.bindir) not in used:
+                lines += (f"scratch binaries: {scratch.kind}, PostgreSQL {scratch.version} "
+                          f"({scratch.bindir})\n")
+        except CanonError:
+            pass  # already said above
     _console().result(lines)
     return EXIT_OK
 
