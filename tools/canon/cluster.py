@@ -383,7 +383,9 @@ def memory_cluster(owner: Cluster) -> Cluster | None:
     root = MEMORY_FOLDER / f"canon-scratch-{digest}"
     if not root.exists() and not _room_in_memory():
         return None
-    return Cluster(root, owner._bindir, MEMORY_SETTINGS, database=None)
+    # The owner's programs, even when it runs other programs than those selected now.
+    bindir = owner._bindir or owner._running_bindir()
+    return Cluster(root, bindir, MEMORY_SETTINGS, database=None)
 
 
 def _room_in_memory() -> bool:
