@@ -15,7 +15,13 @@ import psycopg
 import pytest
 
 from canon import pgbin
-from canon.cluster import Cluster, _server_account, destroy_with_scratch, memory_cluster
+from canon.cluster import (
+    Cluster,
+    _server_account,
+    destroy_with_scratch,
+    dev_cluster,
+    memory_cluster,
+)
 from canon.errors import ConfigError
 
 from .helpers import PROJECT, canon
@@ -287,3 +293,48 @@ def test_data_of_another_major_version_is_refused_in_one_line(
         f"the cluster in {cluster.root} holds PostgreSQL 15 data and the programs selected "
         "are PostgreSQL 17's"
     )
+
+
+@needs_both
+def test_a_scratch_cluster_of_another_major_version_is_warned_about(
+    empty_url: str, embedded_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Live (the system's PostgreSQL) refuses CREATE DATABASE: scratch goes to the wheel's.
+
+    ``empty_url`` comes first: the session's cluster sets ``CANON_HOME`` when it starts,
+    and ``embedded_home`` must set it after.
+    """
+    monkeypatch.setenv(pgbin.ENV, "wheel")
+    role = f"canon_no_createdb_{os.getpid()}"
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        live_major = conn.info.server_version // 10000
+        conn.execute(f"CREATE ROLE {role} LOGIN NOCREATEDB")
+    try:
+        schema = tmp_path / "schema"
+        schema.mkdir()
+        (schema / "t.sql").write_text("CREATE TABLE public.t (id int PRIMARY KEY);\n")
+        url = empty_url.replace("postgresql://canon@", f"postgresql://{role}@")
+        code, out, err = canon("plan", "--database-url", url, "--schema-dir", str(schema))
+        assert code == 2, err
+        assert 'create table "public"."t"' in out.lower()
+        assert (
+            f"the live server (PostgreSQL {live_major}) does not allow CREATE DATABASE; the scratch "
+            f"database runs on the embedded PostgreSQL {pgbin.select().major}"
+        ) in err
+    finally:
+        with psycopg.connect(empty_url, autocommit=True) as conn:
+            conn.execute(f"DROP ROLE {role}")
+
+
+@needs_both
+def test_the_scratch_cluster_runs_its_owners_programs(
+    pg_server: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session's cluster runs the system's programs; selecting the wheel now changes neither."""
+    owner = dev_cluster()
+    assert owner.is_running() and owner.binaries().kind == "system"
+    monkeypatch.setenv(pgbin.ENV, "wheel")
+    memory = memory_cluster(dev_cluster())
+    if memory is None:
+        pytest.skip("this machine has no room for a cluster in /dev/shm")
+    assert memory.binaries() == owner.binaries()
