@@ -235,6 +235,23 @@ def test_a_copy_that_is_not_canons_is_refused(
     target.chmod(0o755)  # ours, but emptied by a cleaner: made again
     copied = pgbin._mirror(wheel())
     assert (copied / "postgres").is_file() and (target / pgbin.MIRROR_MARK).is_file()
+    assert target.name.startswith(pgbin.MIRROR_PREFIX + f"{pgbin.describe(wheel()).version}.")
+
+
+def test_files_closed_to_others_are_copied_open_never_linked(tmp_path: Path) -> None:
+    (tmp_path / "src" / "sub").mkdir(parents=True)
+    program, data = tmp_path / "src" / "prog", tmp_path / "src" / "sub" / "data"
+    program.write_text("#!/bin/sh\n")
+    data.write_text("x")
+    program.chmod(0o700)
+    data.chmod(0o644)
+    pgbin._copy_tree(tmp_path / "src", tmp_path / "out")
+    copied_program, copied_data = tmp_path / "out" / "prog", tmp_path / "out" / "sub" / "data"
+    assert stat.S_IMODE(copied_program.stat().st_mode) == 0o755
+    assert copied_program.stat().st_ino != program.stat().st_ino  # its mode had to change
+    assert stat.S_IMODE(program.stat().st_mode) == 0o700
+    assert stat.S_IMODE(copied_data.stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "out" / "sub").stat().st_mode) == 0o755
 
 
 # -- the README's commands on the wheel's PostgreSQL ---------------------------------------
