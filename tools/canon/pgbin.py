@@ -9,6 +9,7 @@ for one server, ``runnable_by`` makes the server programs reachable for the serv
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.util
@@ -115,7 +116,10 @@ def system_bindirs(env: Mapping[str, str]) -> list[Path]:
     pg_config = shutil.which("pg_config", path=env.get("PATH"))
     if pg_config:
         out = subprocess.run(
-            [pg_config, "--bindir"], check=False, capture_output=True, text=True,
+            [pg_config, "--bindir"],
+            check=False,
+            capture_output=True,
+            text=True,
             stdin=subprocess.DEVNULL,
         )
         if out.returncode == 0 and out.stdout.strip():
@@ -195,10 +199,8 @@ def _tool_folders(env: Mapping[str, str]) -> list[Path]:
     if choice and choice != SYSTEM:
         return [select(env).bindir]
     folders: list[Path] = []
-    try:
+    with contextlib.suppress(ConfigError):  # no server programs: client programs alone will do
         folders.append(select(env).bindir)
-    except ConfigError:
-        pass  # no server programs: client programs alone will do
     folders += system_bindirs(env)
     if choice != SYSTEM:
         wheel = wheel_bindir()
@@ -226,7 +228,10 @@ def _version(bindir: Path) -> tuple[int, str]:
         if not program.is_file():
             continue
         out = subprocess.run(
-            [str(program), "--version"], check=False, capture_output=True, text=True,
+            [str(program), "--version"],
+            check=False,
+            capture_output=True,
+            text=True,
             stdin=subprocess.DEVNULL,
         )
         match = _VERSION.search(out.stdout)
