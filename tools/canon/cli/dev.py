@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from canon.cli.app import EXIT_OK, cli, console
+from canon.errors import CanonError
 from canon.pg.cluster import DEV_DATABASE, dev_cluster, memory_cluster, stop_with_scratch
 
 
@@ -24,9 +25,25 @@ def dev_status() -> int:
     """Say whether the embedded cluster is running."""
     cluster = dev_cluster()
     lines = f"{cluster.status()} ({cluster.root})\n"
+    used: list[str] = []  # the programs' folders, to mention the scratch cluster's only if others
+    try:
+        programs = cluster.binaries()
+        used.append(str(programs.bindir))
+        lines += f"binaries: {programs.kind}, PostgreSQL {programs.version} ({programs.bindir})\n"
+    except CanonError as exc:  # no programs found: say where canon looked
+        lines += f"binaries: {exc}\n"
     memory = memory_cluster(cluster)
     if memory is not None:
         lines += f"scratch: {memory.status()} ({memory.root})\n"
+        try:
+            scratch = memory.binaries()
+            if used and str(scratch.bindir) not in used:
+                lines += (
+                    f"scratch binaries: {scratch.kind}, PostgreSQL {scratch.version} "
+                    f"({scratch.bindir})\n"
+                )
+        except CanonError:
+            pass  # already said above
     console().result(lines)
     return EXIT_OK
 

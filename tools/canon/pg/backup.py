@@ -18,7 +18,8 @@ from pathlib import Path
 from psycopg.conninfo import make_conninfo
 
 from canon.errors import ConfigError, DatabaseError
-from canon.pg.cluster import find_pg_bin
+from canon.pg import db, pgbin
+from canon.pg.cluster import find_pg_bin  # noqa: F401  (kept for callers of this module)
 from canon.pg.dburl import DatabaseUrl
 from canon.pg.quoting import ident
 
@@ -111,9 +112,7 @@ def load_dump(url: DatabaseUrl, archive: Path) -> None:
 
 
 def _run(url: DatabaseUrl, tool: str, args: list[str], connect: bool = True) -> str:
-    binary = find_pg_bin() / tool
-    if not binary.exists():
-        raise ConfigError(f"{tool} not found in {binary.parent}: set PG_BIN")
+    binary = pgbin.tool(tool, _server_major(url))
     params = {k: v for k, v in url.params if k != "password"}
     env = dict(os.environ)
     if url.password:
@@ -133,3 +132,15 @@ def _run(url: DatabaseUrl, tool: str, args: list[str], connect: bool = True) -> 
         reason = url.scrub(errors[0] if errors else f"exit status {result.returncode}")
         raise DatabaseError(f"{tool} failed on {url.masked()}: {reason}")
     return result.stdout
+
+
+def _server_major(url: DatabaseUrl) -> int | None:
+    """The server's major version, to pick programs that can talk to it; None if unreachable.
+
+    An unreachable server is left for the program itself to report.
+    """
+    try:
+        with db.connect(url, autocommit=True) as conn:
+            return db.server_version(conn) // 10000
+    except DatabaseError:
+        return None
