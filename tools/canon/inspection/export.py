@@ -18,10 +18,11 @@ from pglast import ast
 
 from canon.files.sources import split_statements
 from canon.inspection.folding import Parsed, cyclic_references, fold_group, unfoldable_tables
-from canon.inspection.layout import TOPIC_FILES, Place, place_all
+from canon.inspection.layout import TOPIC_FILES, place_all
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg.backup import schema_script
 from canon.pg.dburl import DatabaseUrl
+from canon.pg.objects import names_of
 from canon.pg.parsing import parse
 
 DUMP_NAME = "pg_dump --schema-only"
@@ -65,9 +66,7 @@ def files_of_script(script: str) -> Export:
     files = []
     for path in sorted(by_file, key=_file_order):
         statements = [
-            sql
-            for group in by_file[path].values()
-            for sql in fold_group(group, unfoldable, cyclic)
+            sql for group in by_file[path].values() for sql in fold_group(group, unfoldable, cyclic)
         ]
         text = "\n".join(_terminated(sql) for sql in statements)
         files.append(ExportedFile(path, text, len(statements)))
@@ -89,7 +88,7 @@ def _session_setting(node: ast.Node) -> bool:
         target = node.targetList[0]
         call = target.val if isinstance(target, ast.ResTarget) else None
         if isinstance(call, ast.FuncCall) and call.funcname:
-            return call.funcname[-1].sval == "set_config"
+            return names_of(call.funcname)[-1:] == ["set_config"]
     return False
 
 
@@ -101,5 +100,3 @@ def _file_order(path: str) -> tuple[str, int]:
     folder, _, name = path.rpartition("/")
     topics = list(TOPIC_FILES.values())
     return (folder, topics.index(name) if name in topics else -1)
-
-

@@ -159,7 +159,9 @@ def fold_group(group: Sequence[Parsed], unfoldable: set[Key], cyclic: set[Key]) 
     return [body.render(), *kept]
 
 
-def _fold(sql: str, node: ast.AlterTableStmt, body: _Body, columns: dict[str, int], cyclic: bool) -> bool:
+def _fold(
+    sql: str, node: ast.AlterTableStmt, body: _Body, columns: dict[str, int], cyclic: bool
+) -> bool:
     """Fold one ALTER TABLE into the body; False when it must stay as it is."""
     cmds = [c for c in node.cmds or () if isinstance(c, ast.AlterTableCmd)]
     if len(cmds) != 1:
@@ -168,7 +170,10 @@ def _fold(sql: str, node: ast.AlterTableStmt, body: _Body, columns: dict[str, in
     tokens = _Tokens(sql)
     if cmd.subtype == AlterTableType.AT_AddConstraint:
         constraint = cmd.def_
-        if not isinstance(constraint, ast.Constraint) or constraint.contype not in FOLDED_CONSTRAINTS:
+        if (
+            not isinstance(constraint, ast.Constraint)
+            or constraint.contype not in FOLDED_CONSTRAINTS
+        ):
             return False
         if constraint.skip_validation or not constraint.conname:
             return False
@@ -187,7 +192,9 @@ def _fold(sql: str, node: ast.AlterTableStmt, body: _Body, columns: dict[str, in
         return expression is not None and body.append_to_column(location, f"DEFAULT {expression}")
     if cmd.subtype == AlterTableType.AT_AddIdentity:
         clause = tokens.after("ADD_P")
-        return clause is not None and body.append_to_column(location, _short_identity(clause, node, cmd.name or ""))
+        return clause is not None and body.append_to_column(
+            location, _short_identity(clause, node, cmd.name or "")
+        )
     return False
 
 
@@ -274,7 +281,9 @@ class _Body:
 
     def render(self) -> str:
         elements = self.elements + self.constraints
-        inner = "".join(f"\n{INDENT}{e}{',' * (i < len(elements) - 1)}" for i, e in enumerate(elements))
+        inner = "".join(
+            f"\n{INDENT}{e}{',' * (i < len(elements) - 1)}" for i, e in enumerate(elements)
+        )
         head = self.data[: self.start].decode()
         tail = self.data[self.end :].decode()
         return f"{head}{inner}\n{tail}"

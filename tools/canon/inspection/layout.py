@@ -49,7 +49,7 @@ CREATES_TOPIC = {
     "CreateTableAsStmt": "views",
     "CreateTrigStmt": "triggers",
 }
-DEFINE_TOPIC = {
+DEFINE_TOPIC: dict[ObjectType | None, str] = {
     ObjectType.OBJECT_AGGREGATE: "functions",
     ObjectType.OBJECT_OPERATOR: "functions",
 }
@@ -115,8 +115,6 @@ def _home(node: ast.Node) -> Place | None:
         return None
     if target.kind == "schema":
         return Place(target.name, topic, target.key)
-    if target.kind == "trigger":
-        return Place(target.schema, topic, target.key)
     return Place(target.schema, topic, target.key)
 
 
@@ -167,9 +165,7 @@ def _owner(node: ast.Node, index_tables: dict[Key, Key]) -> ObjectName | None:
     if target.kind == "index":
         table = index_tables.get(target.key)
         if table is not None:
-            return ObjectName(table[0], table[1], table[2])
-    if target.kind == "type":
-        return target
+            return ObjectName(*table)
     return target
 
 

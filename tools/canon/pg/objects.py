@@ -13,7 +13,9 @@ namespace in PostgreSQL, so their ``key`` is the same kind, ``relation``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pglast import ast
 from pglast.enums import AlterTableType, ObjectType
@@ -59,9 +61,14 @@ def relation(rangevar: ast.RangeVar | None, kind: str = "relation") -> ObjectNam
     return ObjectName(kind, rangevar.schemaname or PUBLIC, rangevar.relname)
 
 
+def names_of(nodes: tuple[ast.Node, ...] | list[ast.Node] | None) -> list[str]:
+    """The texts of a list of String nodes (a dotted name as the parser splits it)."""
+    return [n.sval for n in nodes or () if isinstance(n, ast.String) and n.sval is not None]
+
+
 def dotted(names: tuple[ast.Node, ...] | list[ast.Node] | None, kind: str) -> ObjectName | None:
     """An object named by a list of String nodes: ``name`` or ``schema.name``."""
-    parts = [n.sval for n in names or () if isinstance(n, ast.String)]
+    parts = names_of(names)
     if not parts:
         return None
     if len(parts) == 1:
@@ -71,7 +78,7 @@ def dotted(names: tuple[ast.Node, ...] | list[ast.Node] | None, kind: str) -> Ob
 
 def member(names: tuple[ast.Node, ...] | list[ast.Node] | None, kind: str) -> ObjectName | None:
     """A column, constraint, trigger or policy named ``[schema.]table.name``."""
-    parts = [n.sval for n in names or () if isinstance(n, ast.String)]
+    parts = names_of(names)
     if len(parts) < 2:
         return None
     schema = parts[-3] if len(parts) >= 3 else PUBLIC
@@ -84,10 +91,12 @@ def in_table(table: ObjectName | None, kind: str, name: str | None) -> ObjectNam
     return ObjectName(kind, table.schema, f"{table.name}.{name}")
 
 
-def type_name(node: ast.Node | None, kind: str = "type") -> ObjectName | None:
+def type_name(
+    node: ast.Node | tuple[ast.Node, ...] | None, kind: str = "type"
+) -> ObjectName | None:
     if isinstance(node, ast.TypeName):
         return dotted(node.names, kind)
-    if isinstance(node, (tuple, list)):
+    if isinstance(node, tuple):
         return dotted(node, kind)
     return None
 
@@ -99,7 +108,7 @@ def function(node: ast.Node | None, kind: str = "function") -> ObjectName | None
 
 
 # COMMENT ON, GRANT, SECURITY LABEL and DROP name their objects the same way per type.
-RELATION_TYPES = {
+RELATION_TYPES: dict[ObjectType | None, str] = {
     ObjectType.OBJECT_TABLE: "table",
     ObjectType.OBJECT_VIEW: "view",
     ObjectType.OBJECT_MATVIEW: "materialized view",
@@ -107,20 +116,20 @@ RELATION_TYPES = {
     ObjectType.OBJECT_INDEX: "index",
     ObjectType.OBJECT_FOREIGN_TABLE: "foreign table",
 }
-FUNCTION_TYPES = {
+FUNCTION_TYPES: dict[ObjectType | None, str] = {
     ObjectType.OBJECT_FUNCTION: "function",
     ObjectType.OBJECT_PROCEDURE: "procedure",
     ObjectType.OBJECT_ROUTINE: "function",
     ObjectType.OBJECT_AGGREGATE: "aggregate",
 }
-MEMBER_TYPES = {
+MEMBER_TYPES: dict[ObjectType | None, str] = {
     ObjectType.OBJECT_COLUMN: "column",
     ObjectType.OBJECT_TABCONSTRAINT: "constraint",
     ObjectType.OBJECT_TRIGGER: "trigger",
     ObjectType.OBJECT_POLICY: "policy",
     ObjectType.OBJECT_RULE: "rule",
 }
-NAMED_TYPES = {
+NAMED_TYPES: dict[ObjectType | None, str] = {
     ObjectType.OBJECT_TYPE: "type",
     ObjectType.OBJECT_DOMAIN: "type",
     ObjectType.OBJECT_COLLATION: "collation",
@@ -129,7 +138,7 @@ NAMED_TYPES = {
     ObjectType.OBJECT_TSCONFIGURATION: "text search configuration",
     ObjectType.OBJECT_TSDICTIONARY: "text search dictionary",
 }
-GLOBAL_TYPES = {
+GLOBAL_TYPES: dict[ObjectType | None, str] = {
     ObjectType.OBJECT_SCHEMA: "schema",
     ObjectType.OBJECT_EXTENSION: "extension",
     ObjectType.OBJECT_PUBLICATION: "publication",
@@ -279,7 +288,7 @@ def _rule(node: ast.RuleStmt) -> ObjectName | None:
 
 
 def _define(node: ast.DefineStmt) -> ObjectName | None:
-    kinds = {
+    kinds: dict[ObjectType | None, str] = {
         ObjectType.OBJECT_AGGREGATE: "aggregate",
         ObjectType.OBJECT_OPERATOR: "operator",
         ObjectType.OBJECT_COLLATION: "collation",
@@ -320,7 +329,7 @@ def _object_type(node: ast.AlterObjectSchemaStmt | ast.AlterOwnerStmt) -> Object
     return by_type(node.objectType, node.object)
 
 
-_FINDERS = {
+_FINDERS: dict[str, Callable[[Any], ObjectName | None]] = {
     "CreateStmt": _create_table,
     "CreateForeignTableStmt": lambda n: relation(n.base.relation, "foreign table"),
     "AlterTableStmt": _alter_table,
@@ -330,7 +339,9 @@ _FINDERS = {
     "CreateSeqStmt": lambda n: relation(n.sequence, "sequence"),
     "AlterSeqStmt": _alter_seq,
     "CreateSchemaStmt": lambda n: ObjectName("schema", None, n.schemaname),
-    "CreateFunctionStmt": lambda n: dotted(n.funcname, "procedure" if n.is_procedure else "function"),
+    "CreateFunctionStmt": lambda n: dotted(
+        n.funcname, "procedure" if n.is_procedure else "function"
+    ),
     "AlterFunctionStmt": _alter_function,
     "CreateEnumStmt": lambda n: dotted(n.typeName, "type"),
     "AlterEnumStmt": _alter_type,

@@ -75,6 +75,15 @@ def _comment(text: str) -> str:
     return "-- " + text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n")
 
 
+def is_plan_file(path: Path) -> bool:
+    """Whether ``path`` starts the way every plan file does."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            return f.readline().strip() == MAGIC
+    except OSError:
+        return False
+
+
 def read_plan_file(path: Path) -> Plan:
     """Parse a plan file written by ``canon plan --out`` (possibly edited by hand)."""
     display = str(path)
