@@ -136,7 +136,7 @@ def test_plan_json_and_measured_violations(empty_url: str) -> None:
         ]["count"]
         == 2
     )
-    assert stakes["1 rows in shop.orders have no match for FOREIGN KEY orders_customer_id_fkey"][
+    assert stakes["1 row in shop.orders has no match for FOREIGN KEY orders_customer_id_fkey"][
         "fails"
     ]
     assert stakes["2 rows in shop.orders violate CHECK orders_qty_positive"]["count"] == 2

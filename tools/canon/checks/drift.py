@@ -14,7 +14,14 @@ from canon.files.tenants import Tenant
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
 from canon.pg.dburl import DatabaseUrl
-from canon.plan.model import Plan, PlanOptions
+from canon.plan.model import Plan, PlannedStatement, PlanOptions
+from canon.plan.output import (
+    ANNOTATION_SQL,
+    annotation_place,
+    escape,
+    one_line,
+    statement_json,
+)
 from canon.plan.pipeline import make_plan
 from canon.plan.workspace import Workspace
 
@@ -60,7 +67,8 @@ class DriftReport:
         ]
         for statement in self.plan.statements:
             tag = f" [{', '.join(statement.hazard_names)}]" if statement.hazards else ""
-            lines.append(f"  {_one_line(statement.sql)}{tag}")
+            origin = f"{statement.origin}: " if statement.origin else ""
+            lines.append(f"  {origin}{one_line(statement.sql)}{tag}")
         for d in self.seed_differences:
             lines.append(f"  seed {d.table} ({d.key}): {d.problem} [{d.path}:{d.line}]")
         return "\n".join(lines) + "\n" + self._matrix_text()
@@ -81,9 +89,7 @@ class DriftReport:
             "schema_dir": self.schema_dir,
             "drift": self.drifted,
             "hazards": self.plan.hazard_names,
-            "differences": [
-                {"sql": s.sql, "hazards": list(s.hazard_names)} for s in self.plan.statements
-            ],
+            "differences": [statement_json(s) for s in self.plan.statements],
             "seed_differences": [d.__dict__ for d in self.seed_differences],
             "residuals": [r.describe() for r in self.residuals],
             "tenants": {
@@ -102,18 +108,16 @@ class DriftReport:
     def to_github(self) -> str:
         if not self.drifted:
             notes = [
-                f"::warning title=canon residual::{_escape(r.describe())}" for r in self.residuals
+                f"::warning title=canon residual::{escape(r.describe())}" for r in self.residuals
             ]
             return (
                 "\n".join([f"::notice title=canon drift::no drift in {self.database}", *notes])
                 + "\n"
             )
-        lines = [
-            f"::error title=canon drift::{_escape(_one_line(s.sql))}" for s in self.plan.statements
-        ]
+        lines = [_annotation(s) for s in self.plan.statements]
         lines += [
-            f"::error file={d.path},line={d.line},title=canon seed drift::"
-            f"{_escape(f'{d.table} ({d.key}) {d.problem}')}"
+            f"::error {annotation_place(d.path, d.line)}title=canon seed drift::"
+            f"{escape(f'{d.table} ({d.key}) {d.problem}')}"
             for d in self.seed_differences
         ]
         return "\n".join(lines) + "\n"
@@ -129,9 +133,8 @@ def check_drift(
     """Compare the live schema with the workspace's files and, when given, the reference rows with seeds/."""
     seeds = seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
     with db.reading(live_url) as live_conn, db.reading(ws.target_url) as target_conn:
-        plan = make_plan(
-            live_url, live_conn, target_conn, ws.source, PlanOptions(), warn, ws.prefetched
-        )
+        options = PlanOptions(locate=True)
+        plan = make_plan(live_url, live_conn, target_conn, ws.source, options, warn, ws.prefetched)
         # Residuals are what stays different once the plan has nothing left to do.
         residuals = (
             catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS) if plan.empty else []
@@ -153,10 +156,11 @@ def check_drift(
     )
 
 
-def _one_line(sql: str) -> str:
-    return " ".join(sql.split())
-
-
-def _escape(message: str) -> str:
-    """GitHub workflow commands need %, CR and LF escaped."""
-    return message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+def _annotation(statement: PlannedStatement) -> str:
+    """An error on the file and line declaring the statement's object, when the files do."""
+    origin = statement.origin
+    if origin is None:
+        return f"::error title=canon drift::{escape(one_line(statement.sql, ANNOTATION_SQL))}"
+    where = annotation_place(origin.path, origin.line)
+    message = f"{origin.object} ({origin.where}): {one_line(statement.sql, ANNOTATION_SQL)}"
+    return f"::error {where}title=canon drift::{escape(message)}"

@@ -370,6 +370,19 @@ _FINDERS: dict[str, Callable[[Any], ObjectName | None]] = {
 }
 
 
+def removes(node: ast.Node) -> bool:
+    """Whether ``node`` drops the object ``acted_on`` names (a table, column, constraint…)."""
+    if isinstance(node, ast.DropStmt):
+        return True
+    if isinstance(node, ast.AlterTableStmt):
+        return any(
+            isinstance(cmd, ast.AlterTableCmd)
+            and cmd.subtype in (AlterTableType.AT_DropColumn, AlterTableType.AT_DropConstraint)
+            for cmd in node.cmds or ()
+        )
+    return False
+
+
 def declared(node: ast.Node) -> list[tuple[ObjectName, int | None]]:
     """What a schema file statement declares, each with the byte offset that declares it.
 

@@ -1,0 +1,85 @@
+"""Where the schema files declare an object: the file and line a plan or drift item points at.
+
+A column points at its own line inside CREATE TABLE, a named constraint at its
+``CONSTRAINT`` line, an index at its CREATE INDEX, a comment or grant at the COMMENT
+or GRANT that writes it. An object the files do not declare falls back to the table
+it belongs to (an unnamed constraint, say), and is otherwise only in the live
+database. Templates are named as users name them (``schema/_tenant/…sql.j2``).
+
+Only statements that mention a wanted name are parsed: a plan that touches three
+columns does not parse the other ten thousand statements of a large schema.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pglast import ast
+
+from canon.files.sources import SchemaSource, Statement
+from canon.pg.objects import ObjectName, acted_on, declared
+from canon.pg.parsing import parse
+
+WORD = re.compile(r"[a-z_][a-z0-9_$]*")
+
+Key = tuple[str, str | None, str]
+
+
+@dataclass(frozen=True)
+class Declaration:
+    path: str
+    line: int
+
+
+class Declarations:
+    """The declarations of the objects asked for, found in one pass over the files."""
+
+    def __init__(self, source: SchemaSource, objects: Iterable[ObjectName]) -> None:
+        self.found: dict[Key, Declaration] = {}
+        wanted = _words(objects)
+        for statement in source.statements:
+            if wanted.isdisjoint(WORD.findall(statement.sql.lower())):
+                continue
+            for node in parse(statement.sql):
+                self._index(source, statement, node)
+
+    def _index(self, source: SchemaSource, statement: Statement, node: ast.Node) -> None:
+        path = source.origin_of(statement.path)
+        data = statement.sql.encode()
+        if isinstance(node, (ast.CommentStmt, ast.GrantStmt)):
+            target = acted_on(node)
+            if target is not None:
+                kind = "comment" if isinstance(node, ast.CommentStmt) else "grant"
+                self.found.setdefault(_about(kind, target), Declaration(path, statement.line))
+            return
+        for obj, location in declared(node):
+            line = statement.line + (data[:location].count(b"\n") if location else 0)
+            self.found.setdefault(obj.key, Declaration(path, line))
+
+    def find(
+        self, obj: ObjectName, about: str | None = None, exact: bool = False
+    ) -> Declaration | None:
+        """Where ``obj`` is declared: its COMMENT or GRANT when ``about`` says so, else the
+        object itself, else (unless ``exact``) the table it belongs to."""
+        if about is not None:
+            written = self.found.get(_about(about, obj))
+            if written is not None:
+                return written
+        found = self.found.get(obj.key)
+        if found is None and obj.parent is not None and not exact:
+            found = self.found.get(obj.parent.key)
+        return found
+
+
+def _about(kind: str, obj: ObjectName) -> Key:
+    return (f"{kind} on {obj.key[0]}", obj.schema, obj.name)
+
+
+def _words(objects: Iterable[ObjectName]) -> set[str]:
+    """The lower-case name parts a declaring statement must mention."""
+    found: set[str] = set()
+    for obj in objects:
+        found.update(WORD.findall(obj.name.lower()))
+    return found
