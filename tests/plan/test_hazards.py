@@ -214,7 +214,7 @@ def test_hostile_name_cannot_escape_a_plan_comment(empty_url: str, tmp_path: Pat
     assert code == 2, err
     comments = [line for line in out.splitlines() if line.startswith("-- at stake:")]
     assert comments == [
-        '-- at stake: 1 non-null values in shop.orders."note\\nDROP TABLE shop.orders; '
+        '-- at stake: 1 non-null value in shop.orders."note\\nDROP TABLE shop.orders; '
         '--" to be dropped'
     ]
     assert [s.sql.split()[:3] for s in read_plan_file(plan_file).statements] == [

@@ -1,10 +1,9 @@
 """Where the schema files declare an object: the file and line a plan or drift item points at.
 
-A column points at its own line inside CREATE TABLE, a named constraint at its
-``CONSTRAINT`` line, an index at its CREATE INDEX, a comment or grant at the COMMENT
-or GRANT that writes it. An object the files do not declare falls back to the table
-it belongs to (an unnamed constraint, say), and is otherwise only in the live
-database. Templates are named as users name them (``schema/_tenant/…sql.j2``).
+A column points at its own line inside CREATE TABLE, a constraint at the line that
+writes it, an index at its CREATE INDEX, a comment or grant at the COMMENT or GRANT that
+writes it. What to do about an object the files do not name is the caller's choice.
+Templates are named as users name them (``schema/_tenant/…sql.j2``).
 
 Only statements that mention a wanted name are parsed: a plan that touches three
 columns does not parse the other ten thousand statements of a large schema.
@@ -58,19 +57,13 @@ class Declarations:
             line = statement.line + (data[:location].count(b"\n") if location else 0)
             self.found.setdefault(obj.key, Declaration(path, line))
 
-    def find(
-        self, obj: ObjectName, about: str | None = None, exact: bool = False
-    ) -> Declaration | None:
-        """Where ``obj`` is declared: its COMMENT or GRANT when ``about`` says so, else the
-        object itself, else (unless ``exact``) the table it belongs to."""
+    def find(self, obj: ObjectName, about: str | None = None) -> Declaration | None:
+        """Where ``obj`` is declared: its COMMENT or GRANT when ``about`` says so, else the object."""
         if about is not None:
             written = self.found.get(_about(about, obj))
             if written is not None:
                 return written
-        found = self.found.get(obj.key)
-        if found is None and obj.parent is not None and not exact:
-            found = self.found.get(obj.parent.key)
-        return found
+        return self.found.get(obj.key)
 
 
 def _about(kind: str, obj: ObjectName) -> Key:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pglast import ast
-from pglast.enums import AlterTableType, ObjectType
+from pglast.enums import AlterTableType, ConstrType, ObjectType
 
 PUBLIC = "public"
 RELATION_KINDS = frozenset(
@@ -386,38 +386,74 @@ def removes(node: ast.Node) -> bool:
 def declared(node: ast.Node) -> list[tuple[ObjectName, int | None]]:
     """What a schema file statement declares, each with the byte offset that declares it.
 
-    A CREATE TABLE declares its table and each column and named constraint on the line
-    that writes it; other statements declare the object they act on, at their start.
+    A CREATE TABLE declares its table and each column and constraint on the line that
+    writes it; a constraint without a name under the name PostgreSQL gives it (its
+    usual one, ``orders_total_check``), and a primary key or unique constraint its
+    index too. Other statements declare the object they act on, at their start.
     """
     found: list[tuple[ObjectName, int | None]] = []
     primary = acted_on(node)
     if primary is not None:
         found.append((primary, None))
+    table = None
+    elements: list[ast.Node] = []
     if isinstance(node, ast.CreateStmt):
         table = relation(node.relation, "table")
-        for element in node.tableElts or ():
-            found += _element(table, element)
+        elements = list(node.tableElts or ())
     elif isinstance(node, ast.AlterTableStmt):
         table = relation(node.relation)
-        for cmd in node.cmds or ():
-            if isinstance(cmd, ast.AlterTableCmd) and isinstance(cmd.def_, ast.ColumnDef):
-                found += _element(table, cmd.def_)
+        elements = [
+            c.def_
+            for c in node.cmds or ()
+            if isinstance(c, ast.AlterTableCmd) and isinstance(c.def_, ast.Node)
+        ]
+    if table is None:
+        return found
+    for element in elements:
+        if isinstance(element, ast.ColumnDef):
+            column = in_table(table, "column", element.colname)
+            if column is not None:
+                found.append((column, element.location))
+            for constraint in element.constraints or ():
+                if isinstance(constraint, ast.Constraint):
+                    found += _constraint(table, constraint, element.colname)
+        elif isinstance(element, ast.Constraint):
+            found += _constraint(table, element, None)
     return found
 
 
-def _element(table: ObjectName | None, element: ast.Node) -> list[tuple[ObjectName, int | None]]:
-    found: list[tuple[ObjectName, int | None]] = []
-    if isinstance(element, ast.ColumnDef):
-        column = in_table(table, "column", element.colname)
-        if column is not None:
-            found.append((column, element.location))
-        for constraint in element.constraints or ():
-            if isinstance(constraint, ast.Constraint) and constraint.conname:
-                named = in_table(table, "constraint", constraint.conname)
-                if named is not None:
-                    found.append((named, constraint.location))
-    elif isinstance(element, ast.Constraint) and element.conname:
-        named = in_table(table, "constraint", element.conname)
-        if named is not None:
-            found.append((named, element.location))
+# The suffix PostgreSQL gives a constraint it names itself, by constraint type.
+_SUFFIXES: dict[ConstrType | None, str] = {
+    ConstrType.CONSTR_PRIMARY: "pkey",
+    ConstrType.CONSTR_UNIQUE: "key",
+    ConstrType.CONSTR_CHECK: "check",
+    ConstrType.CONSTR_FOREIGN: "fkey",
+    ConstrType.CONSTR_EXCLUSION: "excl",
+}
+
+
+def _constraint(
+    table: ObjectName, constraint: ast.Constraint, column: str | None
+) -> list[tuple[ObjectName, int | None]]:
+    name = constraint.conname or _default_name(table, constraint, column)
+    if name is None:
+        return []
+    where = constraint.location
+    found = [(ObjectName("constraint", table.schema, f"{table.name}.{name}"), where)]
+    if constraint.contype in (ConstrType.CONSTR_PRIMARY, ConstrType.CONSTR_UNIQUE):
+        found.append((ObjectName("index", table.schema, name), where))
     return found
+
+
+def _default_name(table: ObjectName, constraint: ast.Constraint, column: str | None) -> str | None:
+    """PostgreSQL's usual name for an unnamed constraint (before any clash or truncation)."""
+    suffix = _SUFFIXES.get(constraint.contype)
+    if suffix is None:
+        return None
+    if constraint.contype == ConstrType.CONSTR_PRIMARY:
+        return f"{table.name}_{suffix}"
+    columns = names_of(constraint.fk_attrs or constraint.keys) or ([column] if column else [])
+    if not columns:
+        return None
+    name = "_".join([table.name, *columns, suffix])
+    return name if len(name.encode()) <= 63 else None

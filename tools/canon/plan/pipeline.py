@@ -21,7 +21,7 @@ from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
 from canon.pg.db import Connection
 from canon.pg.dburl import DatabaseUrl
-from canon.pg.objects import ObjectName, acted_on, removes
+from canon.pg.objects import ObjectName, acted_on, relation, removes
 from canon.pg.parsing import parse
 from canon.plan import hazards, locksafe, measure, renames
 from canon.plan.model import Origin, Plan, PlannedStatement, PlanOptions
@@ -99,7 +99,10 @@ def with_stakes(plan: Plan, live_conn: Connection) -> Plan:
 def with_origins(plan: Plan, source: SchemaSource) -> Plan:
     """The plan with each statement's object and the file and line that declare it."""
     subjects = [_subject(s.sql) for s in plan.statements]
-    found = Declarations(source, (s.object for s in subjects if s is not None))
+    found = Declarations(
+        source,
+        [o for s in subjects if s is not None for o in (s.object, s.fallback) if o is not None],
+    )
     return replace(
         plan,
         statements=tuple(
@@ -114,6 +117,7 @@ class _Subject:
     object: ObjectName
     about: str | None  # "comment" or "grant" when the statement writes those of the object
     removes: bool
+    fallback: ObjectName | None  # where to point when the files do not name the object
 
 
 def _subject(sql: str) -> _Subject | None:
@@ -122,15 +126,20 @@ def _subject(sql: str) -> _Subject | None:
     obj = acted_on(nodes[0]) if len(nodes) == 1 else None
     if obj is None:
         return None
-    about = {ast.CommentStmt: "comment", ast.GrantStmt: "grant"}.get(type(nodes[0]))
-    return _Subject(obj, about, removes(nodes[0]))
+    node = nodes[0]
+    about = {ast.CommentStmt: "comment", ast.GrantStmt: "grant"}.get(type(node))
+    # An index the files do not name (one behind a constraint, say) belongs to its table.
+    fallback = relation(node.relation) if isinstance(node, ast.IndexStmt) else obj.parent
+    return _Subject(obj, about, removes(node), fallback)
 
 
 def _origin(subject: _Subject | None, found: Declarations) -> Origin | None:
     if subject is None:
         return None
     # A dropped column or constraint the files lack is only in live, not in its table's file.
-    declaration = found.find(subject.object, subject.about, exact=subject.removes)
+    declaration = found.find(subject.object, subject.about)
+    if declaration is None and subject.fallback is not None and not subject.removes:
+        declaration = found.find(subject.fallback)
     if declaration is None:
         return Origin(str(subject.object))
     return Origin(str(subject.object), declaration.path, declaration.line)
