@@ -73,8 +73,7 @@ def plan_command(
     use_shortcut = ref is None and tenant is None and fmt in ("text", "markdown")
     probe = shortcut.check(live_url, project) if use_shortcut else None
     if probe is not None and probe.hit:
-        shown.note(f"no changes: {live_url.masked()} matches {schema_dir}")
-        return EXIT_OK
+        return _no_changes(fmt, f"{live_url.masked()} matches {schema_dir}")
     # Imported here: the shortcut above answers without loading the diff engine. The
     # workspace comes first: the engine loads in the background meanwhile.
     from canon.plan.workspace import workspace
@@ -95,8 +94,7 @@ def plan_command(
             shortcut.record(probe, project, result.live_fingerprint)
         if fmt == "json":
             shown.result(to_json(result))
-        shown.note(f"no changes: {live_url.masked()} matches {schema_dir}")
-        return EXIT_OK
+        return _no_changes(fmt, f"{live_url.masked()} matches {schema_dir}")
     text = render(result)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -113,3 +111,11 @@ def plan_command(
     # The summary heads the plan; repeated last, it is what a long plan leaves on screen.
     shown.note(str(result.summary))
     return EXIT_CHANGES
+
+
+def _no_changes(fmt: str, matches: str) -> int:
+    shown = console()
+    if fmt == "markdown":  # a job summary says so rather than nothing
+        shown.result(f"### canon plan: no changes\n\n{matches}\n")
+    shown.note(f"no changes: {matches}")
+    return EXIT_OK
