@@ -142,6 +142,7 @@ def apply_command(
         backup_to=default_path(live_url) if take_backup else None,
         ref=ref,
         fan_out=FanOut(concurrency, canary, continue_on_error),
+        progress=shown.note,
     )
     project = resolve_project(schema_dir, live_url, tenant)
     result = apply_plan(live_url, project, plan_file, settings, shown.warn)
