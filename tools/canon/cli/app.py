@@ -110,7 +110,14 @@ def seeds_dir_for(given: Path | None, schema_dir: Path | None = None) -> Path | 
 @click.version_option(__version__, prog_name="canon")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
-    """Declarative, SQL-first schema management for PostgreSQL."""
+    """Declarative, SQL-first schema management for PostgreSQL.
+
+    \b
+    Example, adopting an existing database:
+      canon export --database-url "$DATABASE_URL"
+      canon lint
+      canon plan --database-url "$DATABASE_URL"
+    """
 
 
 def console() -> Console:

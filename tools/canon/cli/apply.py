@@ -124,6 +124,11 @@ def apply_command(
     it does not converge when rehearsed on a copy of the live schema. Every apply is
     recorded in canon.applies (see canon history). With tenants, shared objects go
     first, then a canary tenant, then the others CONCURRENCY at a time.
+
+    \b
+    Examples:
+      canon apply plans/2026-11-add-sku.sql
+      canon apply --dry-run --allow-hazards index-build
     """
     from canon.pg.backup import default_path
     from canon.plan.hazards import parse_names

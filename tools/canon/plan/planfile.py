@@ -160,13 +160,10 @@ def _read_header(lines: list[str]) -> dict[str, str]:
         key, colon, value = line[3:].partition(":")
         if colon and key.strip() in HEADER_KEYS:
             header.setdefault(key.strip(), value.strip())
-    if PLANNED not in header:
-        for line in reversed(lines):
-            if line.startswith(f"-- {PLANNED}:"):
-                header[PLANNED] = line.partition(":")[2].strip()
-                break
-            if line.strip() and not line.startswith("--"):
-                break
+    if PLANNED not in header:  # format 2 keeps the hashes last, reviewers may add after them
+        closing = [line for line in lines if line.startswith(f"-- {PLANNED}:")]
+        if closing:
+            header[PLANNED] = closing[-1].partition(":")[2].strip()
     return header
 
 

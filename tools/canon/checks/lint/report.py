@@ -29,6 +29,7 @@ from canon.errors import ConfigError
 from canon.files.config import ProjectConfig
 from canon.files.sources import SchemaSource, read_schema
 from canon.files.tenants import Tenant, tenant
+from canon.plan.output import annotation_place, escape
 
 FORMAT_VERSION = 1
 BAD_EXEMPTION = "bad-exemption"
@@ -82,17 +83,13 @@ class LintReport:
 
     def to_github(self) -> str:
         lines = [
-            f"::error file={f.path},line={f.line},title=canon lint {f.rule}::{escape(f.message)}"
+            f"::error {annotation_place(f.path, f.line)}title=canon lint {f.rule}::"
+            f"{escape(f.message)}"
             for f in self.findings
         ]
         if not lines:
             lines = [f"::notice title=canon lint::{self.schema_files} schema files, no findings"]
         return "\n".join(lines) + "\n"
-
-
-def escape(message: str) -> str:
-    """GitHub workflow commands need %, CR and LF escaped."""
-    return message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def known_rules() -> dict[str, str]:
