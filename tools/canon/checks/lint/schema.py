@@ -97,6 +97,13 @@ class Schema:
                 found.append(Column(parsed, table, definition))
         return found
 
+    def columns_of_type(self, *names: str) -> Iterator[Column]:
+        """Columns whose type is one of ``names`` (built in: unqualified or in pg_catalog)."""
+        for column in self.columns:
+            parts = type_names(column.definition)
+            if parts and parts[-1] in names and parts[:-1] in ((), ("pg_catalog",)):
+                yield column
+
     @cached_property
     def constraints(self) -> list[Constraint]:
         """Table constraints wherever written: on a column, in the table, by ALTER TABLE."""

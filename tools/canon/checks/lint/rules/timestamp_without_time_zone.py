@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from canon.checks.lint.rule import Rule
-from canon.checks.lint.rules.column_types import columns_of_type
 from canon.checks.lint.schema import Hit, Schema
 
 
 def check(schema: Schema) -> Iterator[Hit]:
-    for column in columns_of_type(schema, "timestamp"):
+    for column in schema.columns_of_type("timestamp"):
         yield Hit(
             column.parsed,
             column.definition.location,
