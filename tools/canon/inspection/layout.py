@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pglast import ast
-from pglast.enums import AlterTableType, ObjectType
+from pglast.enums import ObjectType
 
 from canon.pg.objects import ObjectName, acted_on, dotted, relation
 
@@ -53,14 +53,6 @@ DEFINE_TOPIC: dict[ObjectType | None, str] = {
     ObjectType.OBJECT_AGGREGATE: "functions",
     ObjectType.OBJECT_OPERATOR: "functions",
 }
-TRIGGER_SUBTYPES = frozenset(
-    {
-        AlterTableType.AT_EnableTrig,
-        AlterTableType.AT_EnableAlwaysTrig,
-        AlterTableType.AT_EnableReplicaTrig,
-        AlterTableType.AT_DisableTrig,
-    }
-)
 
 Key = tuple[str, str | None, str]
 
@@ -147,10 +139,6 @@ def _owner(node: ast.Node, index_tables: dict[Key, Key]) -> ObjectName | None:
         owned_by = _owned_by(node)
         if owned_by is not None:
             return owned_by
-    if isinstance(node, ast.AlterTableStmt) and _touches_trigger(node):
-        target = acted_on(node)
-        if target is not None:
-            return target
     if isinstance(node, ast.CreateStatsStmt):
         for rel in node.relations or ():
             if isinstance(rel, ast.RangeVar):
@@ -158,7 +146,7 @@ def _owner(node: ast.Node, index_tables: dict[Key, Key]) -> ObjectName | None:
     target = acted_on(node)
     if target is None:
         return None
-    if target.kind == "trigger":
+    if target.kind == "trigger":  # a trigger's comment and ENABLE/DISABLE go with it
         return target
     if target.parent is not None:
         return target.parent
@@ -176,10 +164,3 @@ def _owned_by(node: ast.AlterSeqStmt) -> ObjectName | None:
             if len(names) >= 2:
                 return dotted(names[:-1], "table")
     return None
-
-
-def _touches_trigger(node: ast.AlterTableStmt) -> bool:
-    return any(
-        isinstance(cmd, ast.AlterTableCmd) and cmd.subtype in TRIGGER_SUBTYPES
-        for cmd in node.cmds or ()
-    )
