@@ -24,6 +24,7 @@ from canon.plan.output import (
 )
 from canon.plan.pipeline import make_plan
 from canon.plan.workspace import Workspace
+from canon.words import counted
 
 FORMAT_VERSION = 1
 
@@ -62,8 +63,8 @@ class DriftReport:
             )
         lines = [
             f"drift: {self.database} differs from {self.schema_dir} "
-            f"({len(self.plan.statements)} statements to converge, "
-            f"{len(self.seed_differences)} reference rows)"
+            f"({counted(len(self.plan.statements), 'statement')} to converge, "
+            f"{counted(len(self.seed_differences), 'reference row')})"
         ]
         for statement in self.plan.statements:
             tag = f" [{', '.join(statement.hazard_names)}]" if statement.hazards else ""

@@ -15,6 +15,7 @@ from canon.cli.app import (
     seeds_dir_for,
     seeds_option,
 )
+from canon.words import counted
 
 
 @cli.command("seed")
@@ -37,7 +38,8 @@ def seed_command(database_url: str | None, seeds_dir: Path | None) -> int:
         results = load(conn, statements)
         conn.commit()
     for result in results:
-        shown.result(f"{result.table}: {result.rows} rows in seeds, {result.changed} changed\n")
+        rows = counted(result.rows, "row")
+        shown.result(f"{result.table}: {rows} in seeds, {result.changed} changed\n")
     return EXIT_OK
 
 
