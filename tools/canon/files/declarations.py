@@ -12,7 +12,7 @@ columns does not parse the other ten thousand statements of a large schema.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pglast import ast
@@ -22,6 +22,7 @@ from canon.pg.objects import ObjectName, acted_on, declared
 from canon.pg.parsing import parse
 
 WORD = re.compile(r"[a-z_][a-z0-9_$]*")
+FEW_WORDS = 64  # up to this many wanted words, one pattern finds the statements naming them
 
 Key = tuple[str, str | None, str]
 
@@ -38,8 +39,11 @@ class Declarations:
     def __init__(self, source: SchemaSource, objects: Iterable[ObjectName]) -> None:
         self.found: dict[Key, Declaration] = {}
         wanted = _words(objects)
+        if not wanted:
+            return
+        mentions = _mentions(wanted)
         for statement in source.statements:
-            if wanted.isdisjoint(WORD.findall(statement.sql.lower())):
+            if not mentions(statement.sql):
                 continue
             for node in parse(statement.sql):
                 self._index(source, statement, node)
@@ -64,6 +68,20 @@ class Declarations:
             if written is not None:
                 return written
         return self.found.get(obj.key)
+
+
+def _mentions(wanted: set[str]) -> Callable[[str], bool]:
+    """A cheap test of whether a statement names a wanted word, before it is parsed.
+
+    A few words make one pattern that stops at the first match; thousands (a plan that
+    creates everything) would make that pattern slow, so each statement's words are
+    collected once and compared as a set instead.
+    """
+    if len(wanted) > FEW_WORDS:
+        return lambda sql: not wanted.isdisjoint(WORD.findall(sql.lower()))
+    words = "|".join(map(re.escape, sorted(wanted)))
+    pattern = re.compile(rf"(?<![\w$])(?:{words})(?![\w$])", re.IGNORECASE)
+    return lambda sql: pattern.search(sql) is not None
 
 
 def _about(kind: str, obj: ObjectName) -> Key:

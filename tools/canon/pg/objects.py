@@ -14,8 +14,7 @@ namespace in PostgreSQL, so their ``key`` is the same kind, ``relation``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, ObjectType
@@ -28,8 +27,9 @@ RELATION_KINDS = frozenset(
 TABLE_MEMBERS = frozenset({"column", "constraint", "trigger", "policy", "rule"})
 
 
-@dataclass(frozen=True, order=True)
-class ObjectName:
+class ObjectName(NamedTuple):
+    """An object by kind and name (a tuple: plans of thousands of statements make many)."""
+
     kind: str
     schema: str | None
     name: str
