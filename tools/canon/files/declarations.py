@@ -18,13 +18,11 @@ from dataclasses import dataclass
 from pglast import ast
 
 from canon.files.sources import SchemaSource, Statement
-from canon.pg.objects import ObjectName, acted_on, declared
+from canon.pg.objects import ObjectKey, ObjectName, acted_on, declared
 from canon.pg.parsing import parse
 
 WORD = re.compile(r"[a-z_][a-z0-9_$]*")
 FEW_WORDS = 64  # up to this many wanted words, one pattern finds the statements naming them
-
-Key = tuple[str, str | None, str]
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,7 @@ class Declarations:
     """The declarations of the objects asked for, found in one pass over the files."""
 
     def __init__(self, source: SchemaSource, objects: Iterable[ObjectName]) -> None:
-        self.found: dict[Key, Declaration] = {}
+        self.found: dict[ObjectKey, Declaration] = {}
         wanted = _words(objects)
         if not wanted:
             return
@@ -84,7 +82,7 @@ def _mentions(wanted: set[str]) -> Callable[[str], bool]:
     return lambda sql: pattern.search(sql) is not None
 
 
-def _about(kind: str, obj: ObjectName) -> Key:
+def _about(kind: str, obj: ObjectName) -> ObjectKey:
     return (f"{kind} on {obj.key[0]}", obj.schema, obj.name)
 
 

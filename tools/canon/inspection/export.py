@@ -23,7 +23,7 @@ from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
 from canon.pg.backup import schema_script
 from canon.pg.dburl import DatabaseUrl
-from canon.pg.objects import names_of
+from canon.pg.objects import ObjectKey, names_of
 from canon.pg.parsing import parse
 from canon.pg.quoting import literal
 
@@ -77,7 +77,7 @@ def files_of_script(script: str, pinned: dict[str, str] | None = None) -> Export
     places = place_all([p.node for p in parsed])
     unfoldable = unfoldable_tables(p.node for p in parsed)
     cyclic = cyclic_references(p.node for p in parsed)
-    by_file: dict[str, dict[tuple[str, str | None, str], list[Parsed]]] = {}
+    by_file: dict[str, dict[ObjectKey, list[Parsed]]] = {}
     for statement, place in zip(parsed, places, strict=True):
         # Partitioned tables, their partitions and inheritance families keep pg_dump's
         # order, one block per file: a partition attached before its own indexes and keys

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pglast import ast, parser
 from pglast.enums import AlterTableType, ConstrType
 
-from canon.pg.objects import relation
+from canon.pg.objects import ObjectKey, relation
 
 FOLDED_CONSTRAINTS = frozenset(
     {
@@ -39,8 +39,6 @@ FOLDED_CONSTRAINTS = frozenset(
 DEFAULT_IDENTITY_OPTIONS = "START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1"
 INDENT = "    "
 
-Key = tuple[str, str | None, str]
-
 
 @dataclass(frozen=True)
 class Parsed:
@@ -48,9 +46,9 @@ class Parsed:
     node: ast.Node
 
 
-def unfoldable_tables(nodes: Iterable[ast.Node]) -> set[Key]:
+def unfoldable_tables(nodes: Iterable[ast.Node]) -> set[ObjectKey]:
     """Tables whose constraints must stay as pg_dump wrote them (see the module's rules)."""
-    found: set[Key] = set()
+    found: set[ObjectKey] = set()
     for node in nodes:
         if isinstance(node, ast.CreateStmt):
             table = relation(node.relation)
@@ -75,9 +73,9 @@ def unfoldable_tables(nodes: Iterable[ast.Node]) -> set[Key]:
     return found
 
 
-def cyclic_references(nodes: Iterable[ast.Node]) -> set[Key]:
+def cyclic_references(nodes: Iterable[ast.Node]) -> set[ObjectKey]:
     """Tables on a circle of foreign keys (a table referencing itself is no circle)."""
-    edges: dict[Key, set[Key]] = {}
+    edges: dict[ObjectKey, set[ObjectKey]] = {}
     for node in nodes:
         if not isinstance(node, ast.AlterTableStmt):
             continue
@@ -91,17 +89,19 @@ def cyclic_references(nodes: Iterable[ast.Node]) -> set[Key]:
     return {key for component in _components(edges) if len(component) > 1 for key in component}
 
 
-def _components(edges: dict[Key, set[Key]]) -> list[list[Key]]:
+def _components(edges: dict[ObjectKey, set[ObjectKey]]) -> list[list[ObjectKey]]:
     """Strongly connected components (Tarjan), iteratively: schemas may hold thousands of tables."""
-    index: dict[Key, int] = {}
-    low: dict[Key, int] = {}
-    on_stack: set[Key] = set()
-    stack: list[Key] = []
-    found: list[list[Key]] = []
+    index: dict[ObjectKey, int] = {}
+    low: dict[ObjectKey, int] = {}
+    on_stack: set[ObjectKey] = set()
+    stack: list[ObjectKey] = []
+    found: list[list[ObjectKey]] = []
     for root in sorted(edges, key=str):
         if root in index:
             continue
-        work: list[tuple[Key, list[Key]]] = [(root, sorted(edges.get(root, ()), key=str))]
+        work: list[tuple[ObjectKey, list[ObjectKey]]] = [
+            (root, sorted(edges.get(root, ()), key=str))
+        ]
         index[root] = low[root] = len(index)
         stack.append(root)
         on_stack.add(root)
@@ -132,7 +132,9 @@ def _components(edges: dict[Key, set[Key]]) -> list[list[Key]]:
     return found
 
 
-def fold_group(group: Sequence[Parsed], unfoldable: set[Key], cyclic: set[Key]) -> list[str]:
+def fold_group(
+    group: Sequence[Parsed], unfoldable: set[ObjectKey], cyclic: set[ObjectKey]
+) -> list[str]:
     """The group's statements, its table's constraints, defaults and identity folded in."""
     head = group[0]
     if not isinstance(head.node, ast.CreateStmt):

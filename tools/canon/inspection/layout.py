@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pglast import ast
 from pglast.enums import ObjectType
 
-from canon.pg.objects import ObjectName, acted_on, dotted, relation
+from canon.pg.objects import ObjectKey, ObjectName, acted_on, dotted, relation
 
 # Topics in load order, and the file each is written to inside a schema's folder.
 TOPIC_FILES = {
@@ -54,8 +54,6 @@ DEFINE_TOPIC: dict[ObjectType | None, str] = {
     ObjectType.OBJECT_OPERATOR: "functions",
 }
 
-Key = tuple[str, str | None, str]
-
 
 @dataclass(frozen=True)
 class Place:
@@ -63,7 +61,7 @@ class Place:
 
     schema: str | None  # None: the database file
     topic: str
-    group: Key
+    group: ObjectKey
 
     @property
     def path(self) -> str:
@@ -74,8 +72,8 @@ class Place:
 
 def place_all(nodes: Sequence[ast.Node]) -> list[Place]:
     """The place of every statement, in the order given."""
-    homes: dict[Key, Place] = {}
-    index_tables: dict[Key, Key] = {}
+    homes: dict[ObjectKey, Place] = {}
+    index_tables: dict[ObjectKey, ObjectKey] = {}
     for node in nodes:
         home = _home(node)
         if home is not None:
@@ -120,7 +118,9 @@ def _option(options: tuple[ast.Node, ...] | None, name: str) -> str | None:
     return None
 
 
-def _place(node: ast.Node, homes: dict[Key, Place], index_tables: dict[Key, Key]) -> Place:
+def _place(
+    node: ast.Node, homes: dict[ObjectKey, Place], index_tables: dict[ObjectKey, ObjectKey]
+) -> Place:
     home = _home(node)
     if home is not None:
         return homes[home.group]
@@ -133,7 +133,7 @@ def _place(node: ast.Node, homes: dict[Key, Place], index_tables: dict[Key, Key]
     return Place(owner.schema, "other", owner.key)
 
 
-def _owner(node: ast.Node, index_tables: dict[Key, Key]) -> ObjectName | None:
+def _owner(node: ast.Node, index_tables: dict[ObjectKey, ObjectKey]) -> ObjectName | None:
     """The object whose group ``node`` joins."""
     if isinstance(node, ast.AlterSeqStmt):
         owned_by = _owned_by(node)

@@ -27,6 +27,10 @@ RELATION_KINDS = frozenset(
 TABLE_MEMBERS = frozenset({"column", "constraint", "trigger", "policy", "rule"})
 
 
+# An object's identity whatever statement spelled it: (kind, schema, name).
+ObjectKey = tuple[str, str | None, str]
+
+
 class ObjectName(NamedTuple):
     """An object by kind and name (a tuple: plans of thousands of statements make many)."""
 
@@ -42,7 +46,7 @@ class ObjectName(NamedTuple):
         return self.name if self.schema is None else f"{self.schema}.{self.name}"
 
     @property
-    def key(self) -> tuple[str, str | None, str]:
+    def key(self) -> ObjectKey:
         """Equal for every spelling of one object (a view altered as a table, say)."""
         kind = "relation" if self.kind in RELATION_KINDS else self.kind
         return (kind, self.schema, self.name)

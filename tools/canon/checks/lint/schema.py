@@ -15,7 +15,7 @@ from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
 
 from canon.files.sources import Statement
-from canon.pg.objects import ObjectName, names_of, relation
+from canon.pg.objects import ObjectKey, ObjectName, names_of, relation
 from canon.pg.parsing import parse
 
 
@@ -161,7 +161,7 @@ class Schema:
         return found
 
     @cached_property
-    def primary_keys(self) -> set[tuple[str, str | None, str]]:
+    def primary_keys(self) -> set[ObjectKey]:
         return {
             c.table.key
             for c in self.constraints

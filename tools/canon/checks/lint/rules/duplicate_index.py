@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 from canon.checks.lint.rule import Rule
 from canon.checks.lint.schema import Hit, Index, Schema
+from canon.pg.objects import ObjectKey
 
 
 def check(schema: Schema) -> Iterator[Hit]:
-    by_table: dict[tuple[str, str | None, str], list[Index]] = {}
+    by_table: dict[ObjectKey, list[Index]] = {}
     for index in schema.indexes:
         if index.whole and index.columns:
             by_table.setdefault(index.table.key, []).append(index)
