@@ -48,6 +48,8 @@ def test_drift_formats(empty_url: str) -> None:
     assert code == 2
     assert document["format_version"] == 1 and document["drift"] is True
     assert any("shop" in d["sql"] for d in document["differences"])
+    # Each difference names its object and where the files declare it.
+    assert all(d["object"] and d["file"] and d["line"] for d in document["differences"])
 
     code, out, _ = canon(
         "drift", "--database-url", empty_url, "--schema-dir", str(GOOD), "--format", "github"

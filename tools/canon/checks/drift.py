@@ -20,7 +20,6 @@ from canon.plan.output import (
     annotation_place,
     escape,
     one_line,
-    statement_json,
 )
 from canon.plan.pipeline import make_plan
 from canon.plan.workspace import Workspace
@@ -90,7 +89,7 @@ class DriftReport:
             "schema_dir": self.schema_dir,
             "drift": self.drifted,
             "hazards": self.plan.hazard_names,
-            "differences": [statement_json(s) for s in self.plan.statements],
+            "differences": [_difference(s) for s in self.plan.statements],
             "seed_differences": [d.__dict__ for d in self.seed_differences],
             "residuals": [r.describe() for r in self.residuals],
             "tenants": {
@@ -155,6 +154,17 @@ def check_drift(
         tuple(residuals),
         (chosen,) if chosen else ws.source.tenants,
     )
+
+
+def _difference(statement: PlannedStatement) -> dict[str, object]:
+    origin = statement.origin
+    return {
+        "sql": statement.sql,
+        "object": origin.object if origin else None,
+        "file": origin.path if origin else None,
+        "line": origin.line if origin else None,
+        "hazards": list(statement.hazard_names),
+    }
 
 
 def _annotation(statement: PlannedStatement) -> str:
