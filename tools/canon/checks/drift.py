@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from canon.diff import catalog
 from canon.errors import Warn
 from canon.files import seeds as seeding
+from canon.files.declarations import Declaration, Declarations
+from canon.files.sources import SchemaSource
 from canon.files.tenancy import group_by_tenant
 from canon.files.tenants import Tenant
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
 from canon.pg.dburl import DatabaseUrl
+from canon.pg.objects import ObjectName
 from canon.plan.model import Plan, PlannedStatement, PlanOptions
 from canon.plan.output import (
     ANNOTATION_SQL,
@@ -37,6 +41,8 @@ class DriftReport:
     # Differences no planner handles, found in the catalogs when the plan is empty.
     residuals: tuple[catalog.Residual, ...] = ()
     tenants: tuple[Tenant, ...] = ()
+    # Where the files declare the object of a residual, when they do.
+    residual_places: dict[catalog.Residual, Declaration] = field(default_factory=dict)
 
     def tenant_matrix(self) -> list[tuple[str, int]]:
         """Per tenant, how many statements it needs to match the files (0: no drift)."""
@@ -91,7 +97,7 @@ class DriftReport:
             "hazards": self.plan.hazard_names,
             "differences": [_difference(s) for s in self.plan.statements],
             "seed_differences": [d.__dict__ for d in self.seed_differences],
-            "residuals": [r.describe() for r in self.residuals],
+            "residuals": [self._described(r) for r in self.residuals],
             "tenants": {
                 tenant: {"drift": n > 0, "statements": n} for tenant, n in self.tenant_matrix()
             },
@@ -102,14 +108,24 @@ class DriftReport:
         if not self.residuals:
             return ""
         lines = [f"residual: {len(self.residuals)} differences canon cannot plan:"]
-        lines += [f"  {r.describe()}" for r in self.residuals]
+        lines += [f"  {self._described(r)}" for r in self.residuals]
         return "\n".join(lines) + "\n"
+
+    def _described(self, residual: catalog.Residual) -> str:
+        """The residual and, when the files declare its object, where."""
+        found = self.residual_places.get(residual)
+        return (
+            f"{residual.describe()} ({found.path}:{found.line})" if found else residual.describe()
+        )
+
+    def _residual_annotation(self, residual: catalog.Residual) -> str:
+        found = self.residual_places.get(residual)
+        where = annotation_place(found.path, found.line) if found else ""
+        return f"::warning {where}title=canon residual::{escape(residual.describe())}"
 
     def to_github(self) -> str:
         if not self.drifted:
-            notes = [
-                f"::warning title=canon residual::{escape(r.describe())}" for r in self.residuals
-            ]
+            notes = [self._residual_annotation(r) for r in self.residuals]
             return (
                 "\n".join([f"::notice title=canon drift::no drift in {self.database}", *notes])
                 + "\n"
@@ -153,7 +169,53 @@ def check_drift(
         tuple(seed_differences),
         tuple(residuals),
         (chosen,) if chosen else ws.source.tenants,
+        _residual_places(residuals, ws.source),
     )
+
+
+def _residual_places(
+    residuals: list[catalog.Residual], source: SchemaSource
+) -> dict[catalog.Residual, Declaration]:
+    objects = {r: residual_object(r) for r in residuals if r.change != "unexpected"}
+    found = Declarations(source, [o for o in objects.values() if o is not None])
+    places = {r: found.find(o) for r, o in objects.items() if o is not None}
+    return {r: place for r, place in places.items() if place is not None}
+
+
+RELATION_RESIDUALS = frozenset(
+    {
+        "table",
+        "partitioned table",
+        "view",
+        "materialized view",
+        "foreign table",
+        "sequence",
+        "index",
+    }
+)
+MEMBER_RESIDUALS = frozenset({"column", "constraint", "trigger", "policy"})
+GLOBAL_RESIDUALS = frozenset({"schema", "extension", "publication"})
+
+
+def residual_object(residual: catalog.Residual) -> ObjectName | None:
+    """The object a residual names (catalog names are quoted where needed, dotted)."""
+    parts = _identifiers(residual.name.split("(")[0])
+    kind = residual.kind
+    if kind in GLOBAL_RESIDUALS and len(parts) == 1:
+        return ObjectName(kind, None, parts[0])
+    if kind in MEMBER_RESIDUALS and len(parts) == 3:
+        return ObjectName(kind, parts[0], f"{parts[1]}.{parts[2]}")
+    if len(parts) != 2:
+        return None
+    if kind in RELATION_RESIDUALS:
+        return ObjectName("relation", parts[0], parts[1])
+    return ObjectName("function" if kind == "procedure" else kind, parts[0], parts[1])
+
+
+def _identifiers(name: str) -> list[str]:
+    """``a."b.c".d`` as ``['a', 'b.c', 'd']``."""
+    found = re.findall(r'"((?:[^"]|"")*)"|([^."]+)', name)
+    return [quoted.replace('""', '"') if quoted else plain for quoted, plain in found]
 
 
 def _difference(statement: PlannedStatement) -> dict[str, object]:
