@@ -30,6 +30,7 @@ from canon.files.config import ProjectConfig
 from canon.files.sources import SchemaSource, read_schema
 from canon.files.tenants import Tenant, tenant
 from canon.plan.output import annotation_place, escape
+from canon.words import counted
 
 FORMAT_VERSION = 1
 BAD_EXEMPTION = "bad-exemption"
@@ -59,12 +60,11 @@ class LintReport:
 
     def to_text(self) -> str:
         lines = [f"{f.path}:{f.line}: {f.rule}: {f.message}" for f in self.findings]
-        checked = f"{self.schema_files} schema files" + (
-            f" and {self.plan_files} plan files" if self.plan_files else ""
-        )
+        checked = counted(self.schema_files, "schema file")
+        if self.plan_files:
+            checked += f" and {counted(self.plan_files, 'plan file')}"
         exempted = f", {self.exempted} exempted" if self.exempted else ""
-        count = len(self.findings)
-        lines.append(f"{count} finding{'s' * (count != 1)} in {checked}{exempted}")
+        lines.append(f"{counted(len(self.findings), 'finding')} in {checked}{exempted}")
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
@@ -88,7 +88,8 @@ class LintReport:
             for f in self.findings
         ]
         if not lines:
-            lines = [f"::notice title=canon lint::{self.schema_files} schema files, no findings"]
+            checked = counted(self.schema_files, "schema file")
+            lines = [f"::notice title=canon lint::{checked}, no findings"]
         return "\n".join(lines) + "\n"
 
 
