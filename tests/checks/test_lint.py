@@ -62,6 +62,14 @@ def test_schema_files_given_narrow_the_findings(cwd_tmp: Path) -> None:
     ]
 
 
+def test_a_file_that_is_neither_plan_nor_schema_is_an_error(cwd_tmp: Path) -> None:
+    shutil.copytree(CASES / "schema_rules" / "schema", cwd_tmp / "schema")
+    (cwd_tmp / "migration.sql").write_text("ALTER TABLE shop.orders ADD COLUMN x int;\n")
+    code, out, err = canon("lint", "migration.sql")
+    assert (code, out) == (1, "")
+    assert "migration.sql is neither a plan file" in err
+
+
 def test_unknown_rule_in_canon_toml_is_an_error(cwd_tmp: Path) -> None:
     (cwd_tmp / "canon.toml").write_text("[lint]\nno-such-rule = false\n")
     shutil.copytree(CASES / "schema_rules" / "schema", cwd_tmp / "schema")

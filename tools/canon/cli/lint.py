@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from canon.cli.app import EXIT_CHANGES, EXIT_OK, cli, console
+from canon.errors import ConfigError
 
 FORMATS = ("text", "json", "github")
 
@@ -48,6 +49,12 @@ def lint_command(paths: tuple[Path, ...], schema_dir: Path, fmt: str, list_rules
         return EXIT_OK
     plans = [p for p in paths if is_plan_file(p)]
     schema_files = [p for p in paths if p not in plans]
+    outside = [p for p in schema_files if not p.resolve().is_relative_to(schema_dir.resolve())]
+    if outside:
+        raise ConfigError(
+            f"{outside[0]} is neither a plan file (they start with '-- canon plan') "
+            f"nor a file under {schema_dir}"
+        )
     report = lint(schema_dir, load_config(schema_dir), plans, schema_files)
     render = {"text": report.to_text, "json": report.to_json, "github": report.to_github}[fmt]
     shown.result(render())
