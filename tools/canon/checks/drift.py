@@ -24,6 +24,7 @@ from canon.plan.output import (
     annotation_place,
     escape,
     one_line,
+    origin_json,
 )
 from canon.plan.pipeline import make_plan
 from canon.plan.workspace import Workspace
@@ -219,12 +220,9 @@ def _identifiers(name: str) -> list[str]:
 
 
 def _difference(statement: PlannedStatement) -> dict[str, object]:
-    origin = statement.origin
     return {
         "sql": statement.sql,
-        "object": origin.object if origin else None,
-        "file": origin.path if origin else None,
-        "line": origin.line if origin else None,
+        **origin_json(statement),
         "hazards": list(statement.hazard_names),
     }
 

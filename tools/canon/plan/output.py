@@ -81,14 +81,21 @@ def to_json(plan: Plan) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def statement_json(statement: PlannedStatement) -> dict[str, object]:
-    """A statement with its object, the file and line declaring it, hazards and stakes."""
+def origin_json(statement: PlannedStatement) -> dict[str, object]:
+    """The statement's object and the file and line declaring it (None where unknown)."""
     origin = statement.origin
     return {
-        "sql": statement.sql,
         "object": origin.object if origin else None,
         "file": origin.path if origin else None,
         "line": origin.line if origin else None,
+    }
+
+
+def statement_json(statement: PlannedStatement) -> dict[str, object]:
+    """A statement with its object, the file and line declaring it, hazards and stakes."""
+    return {
+        "sql": statement.sql,
+        **origin_json(statement),
         "hazards": [{"name": h.name, "reason": h.reason} for h in statement.hazards],
         "at_stake": [
             {
