@@ -9,12 +9,22 @@ from canon.pg.cluster import DEV_DATABASE, dev_cluster, memory_cluster, stop_wit
 
 @cli.group("dev")
 def dev_group() -> None:
-    """The embedded development cluster."""
+    """The embedded development cluster.
+
+    \b
+    Example:
+      canon dev status
+    """
 
 
 @dev_group.command("url")
 def dev_url() -> int:
-    """Print the development database URL (starting the cluster if needed)."""
+    """Print the development database URL (starting the cluster if needed).
+
+    \b
+    Example:
+      psql "$(canon dev url)"
+    """
     server = dev_cluster().ensure_started()
     console().result(server.url(DEV_DATABASE) + "\n")
     return EXIT_OK
@@ -22,7 +32,12 @@ def dev_url() -> int:
 
 @dev_group.command("status")
 def dev_status() -> int:
-    """Say whether the embedded cluster is running."""
+    """Say whether the embedded cluster is running.
+
+    \b
+    Example:
+      canon dev status
+    """
     cluster = dev_cluster()
     lines = f"{cluster.status()} ({cluster.root})\n"
     used: list[str] = []  # the programs' folders, to mention the scratch cluster's only if others
@@ -50,7 +65,12 @@ def dev_status() -> int:
 
 @dev_group.command("stop")
 def dev_stop() -> int:
-    """Stop the embedded cluster; its in-memory scratch cluster is deleted."""
+    """Stop the embedded cluster; its in-memory scratch cluster is deleted.
+
+    \b
+    Example:
+      canon dev stop
+    """
     stopped = stop_with_scratch(dev_cluster())
     console().note("stopped" if stopped else "not running")
     return EXIT_OK

@@ -9,6 +9,7 @@ the schema-only variants the rehearsal uses to copy the live schema.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -105,6 +106,31 @@ def dump_schema(url: DatabaseUrl, out: Path, exclude_schemas: tuple[str, ...] = 
     for schema in exclude_schemas:
         args += ["--exclude-schema", schema]
     _run(url, "pg_dump", args)
+
+
+def schema_script(url: DatabaseUrl, exclude_schemas: tuple[str, ...] = ()) -> str:
+    """``pg_dump --schema-only`` as a plain SQL script, without owners or tablespaces.
+
+    Current pg_dump releases (15.18 here) bracket the script with ``\\restrict KEY`` and
+    ``\\unrestrict KEY`` lines; they are psql commands, not SQL, and are left out.
+    """
+    args = ["--schema-only", "--no-owner", "--no-tablespaces", "--no-subscriptions"]
+    for schema in exclude_schemas:
+        args += ["--exclude-schema", schema]
+    return without_restrict_lines(_run(url, "pg_dump", args))
+
+
+def without_restrict_lines(script: str) -> str:
+    """The script less the ``\\restrict`` / ``\\unrestrict`` pair that fences it.
+
+    Only lines carrying the script's own key go: the key is random, so no line of a
+    function body or literal can match it by accident.
+    """
+    opening = re.search(r"^\\restrict (\S+)$", script, re.MULTILINE)
+    if opening is None:
+        return script
+    key = re.escape(opening.group(1))
+    return re.sub(rf"^\\(?:un)?restrict {key}\n?", "", script, flags=re.MULTILINE)
 
 
 def load_dump(url: DatabaseUrl, archive: Path) -> None:
