@@ -53,6 +53,7 @@ from canon.run.fanout import FAILED, INTERRUPTED, FanOut, TenantOutcome, apply_b
 from canon.run.interrupts import Interrupts
 from canon.run.journal import ApplyRecord, Journal, step_summary
 from canon.run.lock import apply_lock
+from canon.run.progress import Report, Watched
 from canon.run.rehearsal import rehearse
 from canon.run.runner import (
     COMMITTED,
@@ -84,6 +85,7 @@ class Settings:
     backup_to: Path | None = None
     ref: str | None = None
     fan_out: FanOut = field(default_factory=FanOut)
+    progress: Report | None = None  # told when a step runs long (see run.progress)
 
 
 @dataclass(frozen=True)
@@ -314,7 +316,7 @@ def _run(
 ) -> None:
     total = len(plan.steps)
     try:
-        run_steps(live_url, plan.steps, settings.timeouts, journal, stop, report)
+        _run_steps(live_url, plan, settings, journal, stop, report)
     except StepFailed as failed:
         message = failure_message(failed.failure, total, journal.apply_id)
         _finish(live_url, journal, message, "failed", warn)
@@ -328,6 +330,26 @@ def _run(
         code = exit_code(stop.received)
         raise ApplyInterrupted(_hurried_message(journal, total), code, journal.apply_id) from None
     _finish(live_url, journal, None, "applied", warn)
+
+
+def _run_steps(
+    live_url: DatabaseUrl,
+    plan: Plan,
+    settings: Settings,
+    journal: Journal,
+    stop: Interrupts,
+    report: Warn,
+) -> None:
+    """``run_steps`` with the journal as listener, watched for slow steps when asked."""
+    if settings.progress is None:
+        run_steps(live_url, plan.steps, settings.timeouts, journal, stop, report)
+        return
+    watched = Watched(journal, settings.progress, len(plan.steps))
+    try:
+        run_steps(live_url, plan.steps, settings.timeouts, watched, stop, report)
+    finally:
+        # However the run ends, no progress line may follow its outcome.
+        watched.close()
 
 
 def exit_code(signum: int | None) -> int:
