@@ -2,7 +2,9 @@
 
 A case folder ``tests/cases/<name>/`` holds ``live.sql`` (the live database before) and
 ``schema/`` (the files). Forward loads live.sql and converges to schema/; reverse loads
-schema/ and converges to live.sql. ``expect.json`` may say ``{"forward": "refuse",
+schema/ and converges to live.sql. Once converged, the apply's steps are replayed one by
+one on a fresh copy of the live side: no prefix may leave a table without the keys of
+either side (tests/keys.py). ``expect.json`` may say ``{"forward": "refuse",
 "reverse": "refuse", "refusal": "text the message must hold"}`` for changes canon must
 refuse cleanly. Both tests/test_cases.py and the corpus runner (tests/corpus.py) use
 this module, so a case means the same thing everywhere.
@@ -25,6 +27,7 @@ from canon.pg.dburl import DatabaseUrl
 from canon.scratch.loader import load_statements
 
 from .helpers import CASES, canon, catalog_snapshot
+from .keys import check_every_prefix
 
 CONVERGED, REFUSED, FAILED, SKIPPED = "converged", "refused", "failed", "skipped"
 # PlanRefused renders as "refused: <object>: <reason>; <remedy>".
@@ -103,6 +106,9 @@ def run_direction(url: str, direction: Direction) -> Outcome:
     )
     if code != 0:
         return Outcome(FAILED, f"not converged (drift exit {code}):\n{out}{err}".strip())
+    breach = check_every_prefix(url, lambda copy: _load_side(copy, direction.live))
+    if breach:
+        return Outcome(FAILED, f"a table lost its keys between steps, {breach}")
     return Outcome(CONVERGED)
 
 
@@ -117,6 +123,11 @@ def _judge_refusal(url: str, direction: Direction, before: Any, code: int, err: 
     if _state(url) != before:
         return Outcome(FAILED, "a refused apply changed the live database")
     return Outcome(REFUSED, err.strip())
+
+
+def _load_side(url: str, source: Path) -> None:
+    if has_statements(source):
+        _load(url, source)
 
 
 def _load(url: str, source: Path) -> None:

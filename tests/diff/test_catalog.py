@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,13 +68,34 @@ def test_drift_strict_fails_on_residuals(empty_url: str, cwd_tmp: Path, tmp_path
     (schema / "t.sql").write_text(
         "CREATE TABLE public.t (id integer);\nCREATE UNIQUE INDEX t_id_key ON public.t (id);\n"
     )
-    # A failed CREATE INDEX CONCURRENTLY leaves an invalid index: same definition, so the
-    # plan is empty, but the index does not do its job. Only the catalogs show it.
-    _run(empty_url, "CREATE TABLE public.t (id integer); INSERT INTO public.t VALUES (1), (1);")
-    with pytest.raises(psycopg.errors.UniqueViolation):
-        _run(empty_url, "CREATE UNIQUE INDEX CONCURRENTLY t_id_key ON public.t (id)")
-    args = ("drift", "--database-url", empty_url, "--schema-dir", str(schema))
-    code, out, _ = canon(*args)
-    assert code == 0 and "index public.t_id_key differs from the files" in out
-    code, out, _ = canon(*args, "--strict")
-    assert code == 2 and "residual: 1 differences canon cannot plan" in out
+    # An index another session is building right now is invalid, with the files' definition:
+    # canon leaves it alone (no plan), and only the catalogs show that it is not done yet.
+    _run(empty_url, "CREATE TABLE public.t (id integer); INSERT INTO public.t VALUES (1), (2);")
+    with psycopg.connect(empty_url) as writer:
+        writer.execute("INSERT INTO public.t VALUES (3)")  # the build waits for this writer
+        build = threading.Thread(
+            target=_run,
+            args=(empty_url, "CREATE UNIQUE INDEX CONCURRENTLY t_id_key ON public.t (id)"),
+        )
+        build.start()
+        _until_built_in_progress(empty_url)
+        args = ("drift", "--database-url", empty_url, "--schema-dir", str(schema))
+        code, out, _ = canon(*args)
+        assert code == 0 and "index public.t_id_key differs from the files" in out
+        code, out, _ = canon(*args, "--strict")
+        assert code == 2 and "residual: 1 differences canon cannot plan" in out
+        writer.rollback()
+        build.join()
+
+
+def _until_built_in_progress(url: str) -> None:
+    deadline = time.monotonic() + 60
+    with psycopg.connect(url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_progress_create_index WHERE index_relid <> 0"
+            ).fetchone()
+            if row and row[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the concurrent build never started")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import psycopg
 
-from canon.run.apply import APPLY_LOCK_KEY
+from canon.run.lock import APPLY_LOCK_KEY
 from tests.apply_cases import columns, indexes, load_case, query
 from tests.helpers import canon, catalog_snapshot
 
@@ -245,7 +246,8 @@ def test_no_concurrently_builds_inside_the_transaction(empty_url: str) -> None:
 def test_failed_concurrent_build_leaves_no_invalid_index(empty_url: str) -> None:
     schema = load_case(empty_url, "populated_index")
     # An open writing transaction: the concurrent build must wait for it, and times out.
-    # Once the clean-up waits for the writer too, the writer finishes.
+    # Once the clean-up waits for the writer too (under the same lock timeout), the
+    # writer finishes.
     writing = "INSERT INTO shop.events (id, kind) VALUES (0, 'view')"
     with session_holding(empty_url, writing, until=CLEANUP_WAITING):
         code, _, err = apply(
@@ -254,7 +256,7 @@ def test_failed_concurrent_build_leaves_no_invalid_index(empty_url: str) -> None
             "--allow-hazards",
             "all",
             "--lock-timeout",
-            "200ms",
+            "2s",
             "--lock-retries",
             "0",
         )
@@ -321,3 +323,72 @@ def test_bad_timeout_values_are_refused_before_anything_runs(empty_url: str) -> 
         assert code == 1
         assert f"{option} 'soon' is not a PostgreSQL duration" in err
     assert catalog_snapshot(empty_url) == before
+
+
+def test_a_clean_up_that_cannot_finish_says_what_it_left(empty_url: str) -> None:
+    schema = load_case(empty_url, "populated_index")
+    # The writer stays for the whole apply: the build times out, and so does its clean-up.
+    with psycopg.connect(empty_url) as writer:
+        writer.execute("INSERT INTO shop.events (id, kind) VALUES (0, 'view')")
+        code, _, err = apply(
+            empty_url, schema, "--allow-hazards", "all", *FAST_RETRIES[:2], "--lock-retries", "1"
+        )
+        writer.rollback()
+    assert code == 1
+    assert 'could not drop the invalid index "shop"."events_kind_idx"' in err
+    assert "the next canon apply drops and rebuilds it" in err
+    assert indexes(empty_url, "shop.events") == {"events_kind_idx": False, "events_pkey": True}
+    [(_, _, status, attempts)] = steps_of_last_apply(empty_url)
+    assert (status, attempts) == ("failed", 1)  # a build whose clean-up failed is not retried
+
+    code, _, err = apply(empty_url, schema, "--allow-hazards", "all")
+    assert code == 0, err
+    assert indexes(empty_url, "shop.events") == {"events_kind_idx": True, "events_pkey": True}
+
+
+def test_apply_lock_wait_zero_does_not_wait(empty_url: str) -> None:
+    schema = load_case(empty_url, "drop_column")
+    with psycopg.connect(empty_url, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", (APPLY_LOCK_KEY,))
+        code, _, err = apply(empty_url, schema, "--allow-hazards", "all", "--apply-lock-wait", "0")
+        holder = other.info.backend_pid
+    assert code == 1
+    assert f"another canon apply is running on this database (held by pid {holder}" in err
+    assert "--apply-lock-wait 0: did not wait" in err
+
+
+def test_an_apply_waiting_for_the_lock_holds_no_snapshot(empty_url: str) -> None:
+    """The running apply's concurrent build never waits for the apply queued behind it."""
+    schema = load_case(empty_url, "drop_column")
+    waiting = threading.Thread(
+        target=lambda: results.append(
+            apply(empty_url, schema, "--allow-hazards", "all", "--apply-lock-wait", "60s")
+        )
+    )
+    results: list[tuple[int, str, str]] = []
+    with psycopg.connect(empty_url, autocommit=True) as first:
+        first.execute("SELECT pg_advisory_lock(%s)", (APPLY_LOCK_KEY,))
+        waiting.start()
+        _until(
+            empty_url,
+            "SELECT count(*) > 0 FROM pg_stat_activity WHERE application_name = "
+            f"'canon/{os.getpid()}' AND query LIKE '%pg_try_advisory_lock%'",
+        )
+        # As the apply holding the lock would: a concurrent build, under a short lock timeout.
+        first.execute("SET lock_timeout = '5s'")
+        first.execute("CREATE INDEX CONCURRENTLY orders_qty_idx ON shop.orders (qty)")
+        first.execute("SELECT pg_advisory_unlock(%s)", (APPLY_LOCK_KEY,))
+    waiting.join()
+    [(code, _, err)] = results
+    assert code == 0, err
+
+
+def _until(url: str, condition: str, limit: float = 60) -> None:
+    deadline = time.monotonic() + limit
+    with psycopg.connect(url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(condition.encode()).fetchone()
+            if row and row[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError(f"never true: {condition}")

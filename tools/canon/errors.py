@@ -96,3 +96,12 @@ class ApplyFailed(DatabaseError):
     ) -> None:
         self.apply_id = apply_id
         super().__init__(message, sqlstate)
+
+
+class ApplyInterrupted(CanonError):
+    """An apply stopped before its end (a signal, a lost connection); the message says where."""
+
+    def __init__(self, message: str, exit_code: int = 1, apply_id: int | None = None) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.apply_id = apply_id

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import psycopg
 
+from canon.diff.kinds.indexes import invalid_indexes
 from canon.files import seeds as seeding
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
@@ -55,10 +56,12 @@ class Verification:
     seeds: tuple[SeedCount, ...]
     schema_differences: tuple[str, ...] = ()
     seed_differences: tuple[seeding.SeedDifference, ...] = field(default=())
+    # Left by a failed or interrupted concurrent build: counted above, serving no query.
+    invalid_indexes: tuple[str, ...] = ()
 
     @property
     def matches(self) -> bool:
-        return not self.schema_differences and not self.seed_differences
+        return not (self.schema_differences or self.seed_differences or self.invalid_indexes)
 
     def totals(self) -> dict[str, int]:
         return {
@@ -90,7 +93,13 @@ class Verification:
             lines.append(
                 f"mismatch: {len(self.schema_differences)} schema differences, "
                 f"{len(self.seed_differences)} reference rows missing or different"
+                + (f", {len(self.invalid_indexes)} invalid indexes" if self.invalid_indexes else "")
             )
+            lines += [
+                f"  invalid index: {name} (a failed or interrupted concurrent build; "
+                "canon apply drops and rebuilds it)"
+                for name in self.invalid_indexes
+            ]
             lines += [f"  schema: {' '.join(d.split())}" for d in self.schema_differences]
             lines += [f"  seed: {d.table} ({d.key}) {d.problem}" for d in self.seed_differences]
         return "\n".join(lines) + "\n"
@@ -104,6 +113,7 @@ class Verification:
             "totals": self.totals(),
             "seeds": [c.__dict__ for c in self.seeds],
             "schema_differences": list(self.schema_differences),
+            "invalid_indexes": list(self.invalid_indexes),
             "seed_differences": [d.__dict__ for d in self.seed_differences],
         }
         return json.dumps(document, indent=2) + "\n"
@@ -140,7 +150,13 @@ def verify_database(
     with db.connect(live_url) as conn:
         schemas = inventory(conn)
         seed_diffs = seeding.differences(conn, seeds)
+        invalid = invalid_indexes(conn, EXCLUDED_SCHEMAS)
     counts = seed_counts(seeds, seed_diffs)
     return Verification(
-        live_url.masked(), schemas, counts, tuple(schema_differences), tuple(seed_diffs)
+        live_url.masked(),
+        schemas,
+        counts,
+        tuple(schema_differences),
+        tuple(seed_diffs),
+        tuple(invalid),
     )

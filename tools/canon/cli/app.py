@@ -14,12 +14,16 @@ from typing import Any, TextIO, TypeVar
 import click
 
 from canon import __version__
+from canon.pg import durations
 from canon.pg.cluster import DEV_DATABASE, dev_cluster
 from canon.pg.dburl import DatabaseUrl
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
 
 Command = TypeVar("Command", bound=Callable[..., Any])
+
+DEFAULT_LOCK_TIMEOUT = "5s"
+_LOCK_TIMEOUT = "canon.lock_timeout"  # where --lock-timeout is kept in the click context
 
 
 class Console:
@@ -51,14 +55,45 @@ def _is_terminal(stream: TextIO) -> bool:
 
 
 def resolve_live_url(database_url: str | None) -> DatabaseUrl:
-    """The URL given, else the embedded cluster's development database (started on demand)."""
+    """The URL given, else the embedded cluster's development database (started on demand).
+
+    Every session on it waits at most ``--lock-timeout`` for a lock, and while the command
+    runs, its lock waits are reported as they last (``pg.waits``).
+    """
+    from canon.pg import waits
+
     if database_url:
-        return DatabaseUrl.parse(database_url)
-    server = dev_cluster().ensure_started()
-    return DatabaseUrl.parse(server.url(DEV_DATABASE))
+        url = DatabaseUrl.parse(database_url)
+    else:
+        url = DatabaseUrl.parse(dev_cluster().ensure_started().url(DEV_DATABASE))
+    url = url.with_settings(lock_timeout=lock_timeout())
+    click.get_current_context().with_resource(waits.reported(url, console().note))
+    return url
+
+
+def lock_timeout() -> str:
+    """``--lock-timeout`` of the running command, as a setting PostgreSQL accepts."""
+    given = click.get_current_context().meta.get(_LOCK_TIMEOUT, DEFAULT_LOCK_TIMEOUT)
+    return durations.setting("--lock-timeout", given)
+
+
+def _keep_lock_timeout(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    durations.seconds("--lock-timeout", value)  # refused before anything connects
+    ctx.meta[_LOCK_TIMEOUT] = value
+    return value
 
 
 def database_url_option(func: Command) -> Command:
+    """--database-url, and --lock-timeout for every statement the command runs on it."""
+    func = click.option(
+        "--lock-timeout",
+        default=DEFAULT_LOCK_TIMEOUT,
+        show_default=True,
+        expose_value=False,
+        callback=_keep_lock_timeout,
+        help="How long any statement waits for a lock on the live database before it fails "
+        "(apply retries a step that timed out; 0: wait without limit).",
+    )(func)
     return click.option(
         "--database-url",
         envvar="DATABASE_URL",

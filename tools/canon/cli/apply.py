@@ -11,6 +11,7 @@ from canon.cli.app import (
     EXIT_OK,
     cli,
     console,
+    lock_timeout,
     resolve_live_url,
     schema_options,
     tenant_option,
@@ -32,12 +33,6 @@ from canon.words import counted
     default="",
     metavar="NAMES",
     help="Comma-separated hazards to accept, or 'all'.",
-)
-@click.option(
-    "--lock-timeout",
-    default="5s",
-    show_default=True,
-    help="lock_timeout for each statement: how long to wait for a table lock.",
 )
 @click.option(
     "--lock-retries",
@@ -63,7 +58,7 @@ from canon.words import counted
     "--apply-lock-wait",
     default="10s",
     show_default=True,
-    help="How long to wait for another canon apply on this database to finish.",
+    help="How long to wait for another canon apply on this database to finish (0: do not wait).",
 )
 @click.option(
     "--no-concurrently",
@@ -106,7 +101,6 @@ def apply_command(
     plan_file: Path | None,
     dry_run: bool,
     allow_hazards: str,
-    lock_timeout: str,
     lock_retries: int,
     retry_backoff: float,
     statement_timeout: str,
@@ -133,7 +127,7 @@ def apply_command(
     """
     from canon.pg.backup import default_path
     from canon.plan.hazards import parse_names
-    from canon.run.apply import Settings, apply_plan
+    from canon.run.apply import Settings, apply_plan, exit_code
     from canon.run.fanout import FanOut
     from canon.run.runner import Timeouts
 
@@ -142,7 +136,7 @@ def apply_command(
     settings = Settings(
         allow_hazards=frozenset(parse_names(allow_hazards)),
         dry_run=dry_run,
-        timeouts=Timeouts(lock_timeout, statement_timeout, lock_retries, retry_backoff),
+        timeouts=Timeouts(lock_timeout(), statement_timeout, lock_retries, retry_backoff),
         apply_lock_wait=apply_lock_wait,
         concurrently=not no_concurrently,
         backup_to=default_path(live_url) if take_backup else None,
@@ -151,7 +145,7 @@ def apply_command(
         progress=shown.note,
     )
     project = resolve_project(schema_dir, live_url, tenant)
-    result = apply_plan(live_url, project, plan_file, settings, shown.warn)
+    result = apply_plan(live_url, project, plan_file, settings, shown.warn, shown.note)
     for residual in result.residuals:
         shown.warn(f"after the apply, {residual.describe()} (canon cannot plan this)")
     for outcome in result.tenants:
@@ -167,6 +161,9 @@ def apply_command(
             f"dry run: {counted(len(result.plan.statements), 'statement')} rehearsed on a copy "
             "of the live schema; nothing was changed"
         )
+    elif result.interrupted_by is not None:
+        shown.note("error: interrupted; each tenant's state is above, see canon history")
+        return exit_code(result.interrupted_by)
     elif result.failed:
         shown.note("error: some tenants failed; see above and canon history")
         return EXIT_ERROR

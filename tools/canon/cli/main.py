@@ -1,7 +1,8 @@
 """The ``canon`` entry point: parse, run the command, turn the outcome into an exit code.
 
-Exit codes: 0 success / nothing to do, 1 error or refusal, 2 changes (plan) or drift.
-click's own usage errors would exit 2 too; they are mapped to 1 so that 2 keeps one meaning.
+Exit codes: 0 success / nothing to do, 1 error or refusal, 2 changes (plan) or drift,
+130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM. click's own usage errors would exit 2
+too; they are mapped to 1 so that 2 keeps one meaning.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from collections.abc import Sequence
 from typing import TextIO
 
 import click
+import psycopg
 
 # Importing a command module registers its command on the group.
 from canon.cli import apply, checks, data, dev, export, lint, plan  # noqa: F401
 from canon.cli.app import EXIT_ERROR, EXIT_OK, Console, cli
 from canon.errors import CanonError
+from canon.pg import db
 
 
 def run(args: Sequence[str], out: TextIO, err: TextIO) -> int:
@@ -37,9 +40,13 @@ def run(args: Sequence[str], out: TextIO, err: TextIO) -> int:
     except CanonError as exc:
         shown.note(f"error: {exc}")
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        # Commands that change live catch this themselves where it is no longer true.
         shown.note("interrupted; nothing was changed")
-        return 130
+        return 143 if isinstance(exc, _Terminated) else 130
+    except psycopg.Error as exc:  # a lost server, a lock timeout: one line, never a traceback
+        shown.note(f"error: {db.failure(exc)}")
+        return EXIT_ERROR
     except Exception as exc:  # a bug in canon: one line, unless asked for the traceback
         if os.environ.get("CANON_DEBUG"):
             raise
@@ -55,9 +62,12 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, unwinding like Ctrl-C (so scratch databases are dropped); exit 143."""
+
+
 def _terminate(signum: int, frame: object) -> None:
-    # Turn SIGTERM into the same unwinding as Ctrl-C, so scratch databases are dropped.
-    raise KeyboardInterrupt
+    raise _Terminated
 
 
 def main() -> None:

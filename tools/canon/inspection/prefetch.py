@@ -10,8 +10,10 @@ while the scratch database is being built. Others may change live meanwhile, so 
 a result is only handed out when the live schema's fingerprint, taken before the
 inspection began, is still the one the plan records. ``apply`` never inspects ahead:
 it must see live inside its own locked transaction. A result is handed out once
-(callers may change it), and a background failure is never reported from here: the
+(callers may change it), and a background failure is not reported from here: the
 caller inspects again and meets the error on its own connection, with the usual message.
+A lock timeout or a lost server is the exception: inspecting again would wait as long
+for the same lock, or fail the same way, so it is raised to the caller at once.
 
 The handles (``Ahead``, gathered in ``Prefetched``) travel as arguments from the
 command that starts the inspections to the diff that takes them.
@@ -23,6 +25,8 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+
+import psycopg
 
 from canon.inspection.engine import inspect
 from canon.inspection.models import DatabaseModel
@@ -45,6 +49,7 @@ class Ahead:
         self.result: DatabaseModel | None = None
         self.fingerprint: str | None = None
         self.failed = False
+        self.error: psycopg.Error | None = None  # a failure that inspecting again would repeat
         self.taken = False
         self.driver: Connection | None = None  # the worker's connection, to cancel on exit
         self._lock = threading.Lock()
@@ -61,6 +66,8 @@ class Ahead:
                 return None
             self.taken = True
         self.done.wait()
+        if self.error is not None:
+            raise self.error
         if self.failed:
             return None
         if self.fingerprinter is not None and (
@@ -76,6 +83,10 @@ class Ahead:
                 if self.fingerprinter is not None:
                     self.fingerprint = self.fingerprinter(conn)
                 self.result = inspect(conn, self.excluded)
+        except psycopg.Error as exc:
+            self.failed = True
+            if db.waiting_again(exc):
+                self.error = exc
         except BaseException:  # noqa: BLE001 - the caller inspects again and reports it
             self.failed = True
         finally:

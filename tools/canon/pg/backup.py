@@ -42,7 +42,7 @@ def backup(url: DatabaseUrl, out: Path) -> Backup:
     """Dump the whole database (schema and data) to ``out`` in custom format."""
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
-    _run(url, "pg_dump", ["--format=custom", "--file", str(partial)])
+    _run(url, "pg_dump", [*_lock_wait(url), "--format=custom", "--file", str(partial)])
     partial.replace(out)  # a dump that failed half-way never looks like a backup
     return Backup(out, out.stat().st_size)
 
@@ -102,7 +102,7 @@ def archive_schemas(listing: str) -> list[str]:
 
 
 def dump_schema(url: DatabaseUrl, out: Path, exclude_schemas: tuple[str, ...] = ()) -> None:
-    args = ["--schema-only", "--format=custom", "--file", str(out)]
+    args = [*_lock_wait(url), "--schema-only", "--format=custom", "--file", str(out)]
     for schema in exclude_schemas:
         args += ["--exclude-schema", schema]
     _run(url, "pg_dump", args)
@@ -114,7 +114,8 @@ def schema_script(url: DatabaseUrl, exclude_schemas: tuple[str, ...] = ()) -> st
     Current pg_dump releases (15.18 here) bracket the script with ``\\restrict KEY`` and
     ``\\unrestrict KEY`` lines; they are psql commands, not SQL, and are left out.
     """
-    args = ["--schema-only", "--no-owner", "--no-tablespaces", "--no-subscriptions"]
+    args = [*_lock_wait(url), "--schema-only", "--no-owner", "--no-tablespaces"]
+    args.append("--no-subscriptions")
     for schema in exclude_schemas:
         args += ["--exclude-schema", schema]
     return without_restrict_lines(_run(url, "pg_dump", args))
@@ -133,13 +134,20 @@ def without_restrict_lines(script: str) -> str:
     return re.sub(rf"^\\(?:un)?restrict {key}\n?", "", script, flags=re.MULTILINE)
 
 
+def _lock_wait(url: DatabaseUrl) -> list[str]:
+    # pg_dump sets lock_timeout to 0 for its session: its own option bounds its table locks.
+    timeout = url.setting("lock_timeout")
+    return [f"--lock-wait-timeout={timeout}"] if timeout and timeout not in {"0", "0ms"} else []
+
+
 def load_dump(url: DatabaseUrl, archive: Path) -> None:
     _run(url, "pg_restore", ["--single-transaction", "--exit-on-error", "--no-owner", str(archive)])
 
 
 def _run(url: DatabaseUrl, tool: str, args: list[str], connect: bool = True) -> str:
     binary = pgbin.tool(tool, _server_major(url))
-    params = {k: v for k, v in url.params if k != "password"}
+    params = {k: v for k, v in url.libpq_params().items() if k != "password"}
+    params.setdefault("application_name", db.application_name())
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = url.password

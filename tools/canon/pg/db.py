@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
 from collections import namedtuple
 from collections.abc import Iterator
@@ -30,11 +31,16 @@ def connect(url: DatabaseUrl, *, autocommit: bool = False) -> psycopg.Connection
             url.conninfo(),
             autocommit=autocommit,
             connect_timeout=CONNECT_TIMEOUT_SECONDS,
-            application_name="canon",
+            application_name=application_name(),
         )
     except psycopg.Error as exc:
         reason = url.scrub(_first_line(str(exc)))
         raise DatabaseError(f"cannot connect to {url.masked()}: {reason}", exc.sqlstate) from None
+
+
+def application_name() -> str:
+    """How this process's sessions are named in ``pg_stat_activity``: its own, by process id."""
+    return f"canon/{os.getpid()}"
 
 
 def describe(exc: psycopg.Error) -> str:
@@ -46,6 +52,40 @@ def describe(exc: psycopg.Error) -> str:
     if diag.message_hint:
         parts.append(f"hint: {diag.message_hint}")
     return "; ".join(parts)
+
+
+# SQLSTATEs of a session the server ended: admin_shutdown, crash_shutdown, cannot_connect_now.
+SESSION_ENDED = frozenset({"57P01", "57P02", "57P03"})
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+def connection_lost(conn: psycopg.Connection | None, exc: psycopg.Error) -> bool:
+    """Whether ``exc`` means the session is gone (the server stopped, the backend was ended)."""
+    if conn is not None and (conn.broken or conn.closed):
+        return True
+    if exc.sqlstate in SESSION_ENDED:
+        return True
+    # libpq's own errors (no SQLSTATE) on a connection that is no longer usable.
+    return exc.sqlstate is None and isinstance(exc, psycopg.OperationalError)
+
+
+def waiting_again(exc: psycopg.Error) -> bool:
+    """Whether trying again at once would only meet ``exc`` again, after as long a wait."""
+    return exc.sqlstate == LOCK_NOT_AVAILABLE or connection_lost(None, exc)
+
+
+def failure(exc: psycopg.Error) -> DatabaseError:
+    """A psycopg error as canon reports it: one line, saying what it means for the user."""
+    if connection_lost(None, exc):
+        reason = describe(exc) if exc.diag.message_primary else _first_line(str(exc))
+        return DatabaseError(f"lost the connection to the database server: {reason}", exc.sqlstate)
+    if exc.sqlstate == LOCK_NOT_AVAILABLE:
+        return DatabaseError(
+            f"{describe(exc)}: another session holds a lock this command needs (any wait over "
+            "2s is reported above); try again, or raise --lock-timeout",
+            exc.sqlstate,
+        )
+    return DatabaseError(describe(exc), exc.sqlstate)
 
 
 def _first_line(text: str) -> str:

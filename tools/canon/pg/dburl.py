@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 import psycopg
@@ -18,6 +18,9 @@ class DatabaseUrl:
     """A parsed connection string; accepts URLs and ``key=value`` strings alike."""
 
     params: tuple[tuple[str, str], ...]
+    # Server settings for every session opened on this address (libpq ``options``), such
+    # as the lock timeout a command was given; they are part of no URL canon shows.
+    settings: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def parse(cls, text: str) -> DatabaseUrl:
@@ -44,11 +47,28 @@ class DatabaseUrl:
     def with_dbname(self, dbname: str) -> DatabaseUrl:
         params = dict(self.params)
         params["dbname"] = dbname
-        return DatabaseUrl(tuple(sorted(params.items())))
+        return replace(self, params=tuple(sorted(params.items())))
+
+    def with_settings(self, **settings: str) -> DatabaseUrl:
+        """The same address, its sessions started with these server settings."""
+        merged = dict(self.settings) | settings
+        return replace(self, settings=tuple(sorted(merged.items())))
+
+    def setting(self, name: str) -> str | None:
+        return dict(self.settings).get(name)
+
+    def libpq_params(self) -> dict[str, str]:
+        """Connection parameters for libpq, the settings appended to any ``options`` given."""
+        params = dict(self.params)
+        # Values are durations and names: no spaces or backslashes to escape.
+        extra = " ".join(f"-c {name}={value}" for name, value in self.settings)
+        if extra:
+            params["options"] = f"{params['options']} {extra}" if "options" in params else extra
+        return params
 
     def conninfo(self) -> str:
         """For psycopg."""
-        return make_conninfo("", **dict(self.params))
+        return make_conninfo("", **self.libpq_params())
 
     def url(self, *, driver: str = "postgresql", mask: bool = False) -> str:
         params = dict(self.params)

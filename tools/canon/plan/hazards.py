@@ -58,6 +58,8 @@ class LiveFacts:
     # "schema.table.constraint" of PRIMARY KEY, UNIQUE and EXCLUDE constraints: their index
     # goes when they are dropped.
     indexed_constraints: frozenset[str] = frozenset()
+    # "schema.index" of invalid indexes: no query uses them, dropping one costs nothing.
+    invalid_indexes: frozenset[str] = frozenset()
 
     def mentioning(self, name: str) -> list[str]:
         """Functions whose body uses ``name`` as a word: dependencies the catalog lacks."""
@@ -125,16 +127,26 @@ def live_facts(conn: Connection) -> LiveFacts:
             "WHERE co.contype IN ('p', 'u', 'x')"
         )
     ).fetchall()
+    invalid = conn.execute(
+        query(
+            "SELECT n.nspname || '.' || c.relname FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE NOT i.indisvalid AND c.relkind = 'i'"
+        )
+    ).fetchall()
     return LiveFacts(
         volatile_functions=frozenset(r[0] for r in rows if r[1]),
         existing_functions=frozenset(r[2] for r in rows),
         bodies=tuple((str(b[0]), str(b[1] or "")) for b in bodies),
         indexed_constraints=frozenset(str(row[0]) for row in indexed),
+        invalid_indexes=frozenset(str(row[0]) for row in invalid),
     )
 
 
 def _hazards_of(node: ast.Node, facts: LiveFacts | None) -> list[Hazard]:
     if isinstance(node, ast.DropStmt):
+        if facts is not None and _drops_only_invalid_indexes(node, facts):
+            return []
         return _drop_hazards(node)
     if isinstance(node, ast.AlterTableStmt):
         found = []
@@ -256,6 +268,14 @@ DATA_DROPS = {
     ObjectType.OBJECT_SEQUENCE: "drops a sequence and its current value",
     ObjectType.OBJECT_TYPE: "drops a type; values of it are gone",
 }
+
+
+def _drops_only_invalid_indexes(node: ast.DropStmt, facts: LiveFacts) -> bool:
+    if node.removeType != ObjectType.OBJECT_INDEX or not node.objects:
+        return False
+    names = [[s.sval for s in obj] for obj in node.objects if isinstance(obj, (list, tuple))]
+    dotted = {".".join(parts if len(parts) > 1 else ["public", *parts]) for parts in names}
+    return len(names) == len(node.objects) and dotted <= facts.invalid_indexes
 
 
 def _drop_hazards(node: ast.DropStmt) -> list[Hazard]:

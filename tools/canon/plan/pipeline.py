@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pglast import ast
 
 from canon.diff.fingerprint import fingerprint
+from canon.diff.kinds.indexes import invalid_indexes
 from canon.errors import Warn
 from canon.files import tenancy
 from canon.files.declarations import Declarations
@@ -23,7 +24,7 @@ from canon.pg.db import Connection
 from canon.pg.dburl import DatabaseUrl
 from canon.pg.objects import ObjectName, acted_on, relation, removes
 from canon.pg.parsing import parse
-from canon.plan import hazards, locksafe, measure, renames
+from canon.plan import hazards, keys, locksafe, measure, renames
 from canon.plan.model import Origin, Plan, PlannedStatement, PlanOptions
 from canon.plan.workspace import Workspace
 
@@ -52,8 +53,11 @@ def make_plan(
     changes, notes = renames.planned_changes(
         live_url, live_conn, target_conn, source, warn, prefetched, live_fingerprint
     )
+    notes = [*notes, *_invalid_index_notes(live_conn)]
     raw = tenancy.shared_first(source.in_scope(changes), source.tenants)
     statements = locksafe.lock_safe(raw, live_conn, options.concurrently) if raw else []
+    if statements:
+        statements = keys.keep_keys(statements, keys.live_keys(live_conn))
     plan = Plan(
         statements=classified(statements, live_conn),
         schema_digest=source.digest,
@@ -66,6 +70,14 @@ def make_plan(
     if options.locate and statements:
         plan = with_origins(plan, source)
     return with_stakes(plan, live_conn) if options.measure and statements else plan
+
+
+def _invalid_index_notes(live_conn: Connection) -> list[str]:
+    return [
+        f"index {name} is invalid (a failed or interrupted concurrent build): "
+        "the plan drops it, and builds it again if the files have it"
+        for name in invalid_indexes(live_conn, EXCLUDED_SCHEMAS)
+    ]
 
 
 def classified(

@@ -61,13 +61,19 @@ def check(live_url: DatabaseUrl, project: Project) -> Probe | None:
     """A probe for ``canon plan``; None when the shortcut is off or cannot be taken.
 
     Any trouble here (unreadable files, a failing query) is left for the full plan to
-    report with its usual message, so the shortcut never changes what a user sees.
+    report with its usual message, so the shortcut never changes what a user sees; but a
+    lock timeout or a lost server is reported at once, as the full plan would only meet
+    it again after as long a wait.
     """
     if not enabled():
         return None
     try:
         return probe(live_url, project.schema_dir, _tenant_ids(project))
-    except (CanonError, psycopg.Error, OSError, ValueError, LookupError, SyntaxError):
+    except psycopg.Error as exc:
+        if db.waiting_again(exc):
+            raise
+        return None
+    except (CanonError, OSError, ValueError, LookupError, SyntaxError):
         return None
 
 

@@ -1,17 +1,20 @@
 """Applying a plan safely.
 
 In order: read the files (at a git revision when asked), take canon's advisory lock so
-two applies never interleave, plan (or check that a saved plan is still fresh and
-classify it again), refuse hazards that were not allowed, rehearse the plan on a copy
-of the live schema, optionally take a backup, then run it step by step under lock and
-statement timeouts, journaling every step and recording the apply in ``canon.applies``.
-Nothing before the run changes the live database.
+two applies never interleave (settling the record of any apply whose process is gone),
+plan (or check that a saved plan is still fresh and classify it again), refuse hazards
+that were not allowed, rehearse the plan on a copy of the live schema, optionally take a
+backup, then run it step by step under lock and statement timeouts, journaling every
+step and recording the apply in ``canon.applies``. Nothing before the run changes the
+live database. A run stopped by a signal or a lost connection ends with a message that
+says which steps committed, which rolled back and which never ran.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+import signal
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,7 +23,16 @@ import psycopg
 from canon import __version__
 from canon.diff import catalog
 from canon.diff.fingerprint import fingerprint
-from canon.errors import ApplyFailed, DatabaseError, HazardRefused, PlanRefused, StalePlan, Warn
+from canon.errors import (
+    ApplyFailed,
+    ApplyInterrupted,
+    DatabaseError,
+    HazardRefused,
+    PlanRefused,
+    StalePlan,
+    Warn,
+    ignore,
+)
 from canon.files.project import Project
 from canon.files.sources import SchemaSource
 from canon.files.tenants import Tenant
@@ -30,27 +42,37 @@ from canon.pg import db
 from canon.pg.backup import Backup, backup
 from canon.pg.db import Connection
 from canon.pg.dburl import DatabaseUrl
+from canon.pg.durations import seconds
 from canon.plan.model import Plan, PlanOptions
 from canon.plan.pipeline import classified, make_plan, with_stakes
 from canon.plan.planfile import read_plan_file
 from canon.plan.steps import Step
-from canon.plan.workspace import workspace
-from canon.run.fanout import FAILED, FanOut, TenantOutcome, apply_by_tenant
-from canon.run.journal import ApplyRecord, Journal
+from canon.plan.workspace import Workspace, workspace
+from canon.run import interrupts, recovery
+from canon.run.fanout import FAILED, INTERRUPTED, FanOut, TenantOutcome, apply_by_tenant
+from canon.run.interrupts import Interrupts
+from canon.run.journal import ApplyRecord, Journal, step_summary
+from canon.run.lock import apply_lock
 from canon.run.progress import Report, Watched
 from canon.run.rehearsal import rehearse
 from canon.run.runner import (
+    COMMITTED,
+    INCOMPLETE,
+    NOT_STARTED,
+    ROLLED_BACK,
+    UNKNOWN,
+    Halt,
+    Halted,
     Listener,
     StepError,
     StepFailed,
     Timeouts,
-    check_duration,
     check_timeouts,
     run_steps,
 )
 
-# Two applies on one database never interleave: they queue on this advisory lock.
-APPLY_LOCK_KEY = 0x63616E6F6E  # "canon"
+# Exit codes of an apply stopped by a signal: 128 + the signal's number, as shells report.
+SIGNAL_EXIT: dict[int, int] = {signal.SIGINT.value: 130, signal.SIGTERM.value: 143}
 
 
 @dataclass(frozen=True)
@@ -76,10 +98,11 @@ class ApplyResult:
     tenants: tuple[TenantOutcome, ...] = ()  # per tenant, when the plan covers tenants
     # Differences no planner handles, by object name, left after the apply.
     residuals: tuple[catalog.Residual, ...] = ()
+    interrupted_by: int | None = None  # the signal that stopped a fan-out over tenants
 
     @property
     def failed(self) -> bool:
-        return any(t.status == FAILED for t in self.tenants)
+        return any(t.status in (FAILED, INTERRUPTED) for t in self.tenants)
 
 
 def apply_plan(
@@ -88,17 +111,24 @@ def apply_plan(
     plan_file: Path | None,
     settings: Settings,
     warn: Warn,
+    report: Warn = ignore,
 ) -> ApplyResult:
-    """Apply ``plan_file`` (or a fresh plan) to live, or raise and change nothing."""
+    """Apply ``plan_file`` (or a fresh plan) to live, or raise and change nothing.
+
+    ``report`` hears of waits (for another apply) as they last.
+    """
+    check_timeouts(settings.timeouts)
+    lock_wait = seconds("--apply-lock-wait", settings.apply_lock_wait)
     saved = read_plan_file(plan_file) if plan_file else None
     if saved is not None and saved.canon_version != __version__:
         warn(f"{plan_file} was written by canon {saved.canon_version}; this is canon {__version__}")
     ref = settings.ref or (saved.schema_ref if saved else None)
     with (
         workspace(live_url, project, warn, ref=ref) as ws,
-        apply_lock(live_url, settings.apply_lock_wait) as lock,
+        apply_lock(live_url, lock_wait, report) as lock,
     ):
-        check_timeouts(lock, settings.timeouts)
+        for settled in recovery.settle_abandoned(lock):
+            warn(f"apply #{settled.apply_id} was {settled.summary}")
         plan = _current_plan(
             live_url, ws.target_url, ws.source, saved, settings, ws.commit, warn, ws.prefetched
         )
@@ -111,70 +141,96 @@ def apply_plan(
             return ApplyResult(plan, applied=True, dry_run=True)
         _check_unchanged(live_url, plan)
         taken = backup(live_url, settings.backup_to) if settings.backup_to else None
-        if plan.tenants:
-            outcomes = apply_by_tenant(
-                live_url,
-                [s.sql for s in plan.statements],
-                plan.tenants,
-                settings.timeouts,
-                settings.fan_out,
-                _TenantJournals(lock, plan, plan_file),
+        with interrupts.catching() as stop:
+            if plan.tenants:
+                outcomes = _fan_out(live_url, plan, plan_file, settings, lock, stop, report)
+                return ApplyResult(
+                    plan,
+                    applied=True,
+                    dry_run=False,
+                    backup=taken,
+                    tenants=tuple(outcomes),
+                    residuals=() if stop.requested else _residuals(live_url, ws, warn),
+                    interrupted_by=stop.received,
+                )
+            record = ApplyRecord(
+                plan.plan_hash,
+                plan.recorded_sql,
+                plan.schema_digest,
+                plan.live_fingerprint,
+                str(plan_file) if plan_file else None,
             )
-            return ApplyResult(
-                plan,
-                applied=True,
-                dry_run=False,
-                backup=taken,
-                tenants=tuple(outcomes),
-                residuals=_residuals(live_url, ws.target_url, ws.source),
-            )
-        record = ApplyRecord(
-            plan.plan_hash,
-            plan.recorded_sql,
-            plan.schema_digest,
-            plan.live_fingerprint,
-            str(plan_file) if plan_file else None,
-        )
-        journal = Journal(lock, record, plan.steps)
-        _run(live_url, plan, settings, journal)
+            journal = Journal(lock, record, plan.steps)
+            _run(live_url, plan, settings, journal, stop, warn, report)
+            residuals = _after_every_step(live_url, ws, warn, stop, journal, len(plan.steps))
         return ApplyResult(
             plan,
             applied=True,
             dry_run=False,
             apply_id=journal.apply_id,
             backup=taken,
-            residuals=_residuals(live_url, ws.target_url, ws.source),
+            residuals=residuals,
         )
 
 
-def _residuals(
-    live_url: DatabaseUrl, target_url: DatabaseUrl, source: SchemaSource
+def _after_every_step(
+    live_url: DatabaseUrl, ws: Workspace, warn: Warn, stop: Interrupts, journal: Journal, total: int
 ) -> tuple[catalog.Residual, ...]:
+    """Residual differences; a stop asked for by now must not read as "nothing was changed"."""
+    try:
+        residuals = () if stop.requested else _residuals(live_url, ws, warn)
+    except KeyboardInterrupt:
+        pass
+    else:
+        if not stop.requested:
+            return residuals
+    raise ApplyInterrupted(
+        f"apply #{journal.apply_id} interrupted by {stop.signal_name} after its "
+        f"last step: {step_summary(['done'] * total)}",
+        exit_code(stop.received),
+        journal.apply_id,
+    )
+
+
+def _fan_out(
+    live_url: DatabaseUrl,
+    plan: Plan,
+    plan_file: Path | None,
+    settings: Settings,
+    lock: psycopg.Connection,
+    stop: Interrupts,
+    report: Warn,
+) -> list[TenantOutcome]:
+    try:
+        return apply_by_tenant(
+            live_url,
+            [s.sql for s in plan.statements],
+            plan.tenants,
+            settings.timeouts,
+            settings.fan_out,
+            _TenantJournals(lock, plan, plan_file),
+            stop,
+            report,
+        )
+    except KeyboardInterrupt:  # a second signal: no time to settle anything
+        raise ApplyInterrupted(
+            "interrupted twice while applying tenants and stopped at once; the next canon "
+            "command settles their records from the catalog (canon history)",
+            exit_code(stop.received),
+        ) from None
+
+
+def _residuals(live_url: DatabaseUrl, ws: Workspace, warn: Warn) -> tuple[catalog.Residual, ...]:
     """What the catalogs still show as different once the plan ran (within --tenant's scope)."""
-    with db.reading(live_url) as live_conn, db.reading(target_url) as target_conn:
-        found = catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS)
-    return tuple(r for r in found if source.owns_schema(r.schema))
-
-
-@contextlib.contextmanager
-def apply_lock(live_url: DatabaseUrl, wait: str) -> Iterator[psycopg.Connection]:
-    """An autocommit connection holding canon's session advisory lock on live."""
-    with db.connect(live_url, autocommit=True) as conn:
-        check_duration(conn, "--apply-lock-wait", wait)
-        conn.execute("SELECT set_config('lock_timeout', %s, false)", (wait,))
-        try:
-            conn.execute("SELECT pg_advisory_lock(%s)", (APPLY_LOCK_KEY,))
-        except psycopg.errors.LockNotAvailable:
-            raise DatabaseError(
-                "another canon apply is running on this database; "
-                f"waited {wait}, try again when it has finished"
-            ) from None
-        conn.execute("RESET lock_timeout")
-        try:
-            yield conn
-        finally:
-            with contextlib.suppress(psycopg.Error):
-                conn.execute("SELECT pg_advisory_unlock(%s)", (APPLY_LOCK_KEY,))
+    try:
+        with db.reading(live_url) as live_conn, db.reading(ws.target_url) as target_conn:
+            found = catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS)
+    except (psycopg.Error, DatabaseError) as exc:
+        # Every step committed: a server lost now does not make the apply a failure.
+        reason = db.failure(exc) if isinstance(exc, psycopg.Error) else exc
+        warn(f"could not look for differences left after the apply: {reason}")
+        return ()
+    return tuple(r for r in found if ws.source.owns_schema(r.schema))
 
 
 def _current_plan(
@@ -249,22 +305,99 @@ def _refuse_certain_failures(plan: Plan) -> None:
         )
 
 
-def _run(live_url: DatabaseUrl, plan: Plan, settings: Settings, journal: Journal) -> None:
-    listener: Listener = journal
-    if settings.progress is not None:
-        listener = Watched(journal, settings.progress, len(plan.steps))
+def _run(
+    live_url: DatabaseUrl,
+    plan: Plan,
+    settings: Settings,
+    journal: Journal,
+    stop: Interrupts,
+    warn: Warn,
+    report: Warn,
+) -> None:
+    total = len(plan.steps)
     try:
-        run_steps(live_url, plan.steps, settings.timeouts, listener)
+        _run_steps(live_url, plan, settings, journal, stop, report)
     except StepFailed as failed:
-        message = failure_message(failed.failure, len(plan.steps), journal.apply_id)
-        journal.finish(message)
+        message = failure_message(failed.failure, total, journal.apply_id)
+        _finish(live_url, journal, message, "failed", warn)
         raise ApplyFailed(message, failed.failure.sqlstate, journal.apply_id) from None
-    except BaseException:
-        # Interrupted (Ctrl-C) or the database went away: record it if we still can.
-        with contextlib.suppress(Exception):
-            journal.finish("interrupted before every step ran; see the steps' status")
-        raise
-    journal.finish()
+    except Halted as halted:
+        message = halt_message(halted.halt, total, journal.apply_id)
+        _finish(live_url, journal, message, "interrupted", warn, halted.halt)
+        code = exit_code(halted.halt.signal)
+        raise ApplyInterrupted(message, code, journal.apply_id) from None
+    except KeyboardInterrupt:  # a second signal: no time to settle anything
+        code = exit_code(stop.received)
+        raise ApplyInterrupted(_hurried_message(journal, total), code, journal.apply_id) from None
+    _finish(live_url, journal, None, "applied", warn)
+
+
+def _run_steps(
+    live_url: DatabaseUrl,
+    plan: Plan,
+    settings: Settings,
+    journal: Journal,
+    stop: Interrupts,
+    report: Warn,
+) -> None:
+    """``run_steps`` with the journal as listener, watched for slow steps when asked."""
+    if settings.progress is None:
+        run_steps(live_url, plan.steps, settings.timeouts, journal, stop, report)
+        return
+    watched = Watched(journal, settings.progress, len(plan.steps))
+    try:
+        run_steps(live_url, plan.steps, settings.timeouts, watched, stop, report)
+    finally:
+        # However the run ends, no progress line may follow its outcome.
+        watched.close()
+
+
+def exit_code(signum: int | None) -> int:
+    """The exit code of an apply stopped by ``signum`` (1 when no signal stopped it)."""
+    return SIGNAL_EXIT.get(signum or 0, 1)
+
+
+def _finish(
+    live_url: DatabaseUrl,
+    journal: Journal,
+    message: str | None,
+    outcome: str,
+    warn: Warn,
+    halt: Halt | None = None,
+) -> None:
+    """Record the outcome (and the halted step), on a new connection if the journal's was lost."""
+    try:
+        _record(journal, message, outcome, halt)
+        return
+    except psycopg.Error:
+        pass
+    try:
+        with db.connect(live_url, autocommit=True) as conn:
+            _record(journal.reattach(conn), message, outcome, halt)
+    except (psycopg.Error, DatabaseError) as exc:
+        reason = db.failure(exc) if isinstance(exc, psycopg.Error) else exc
+        warn(
+            f"the journal could not record how apply #{journal.apply_id} ended ({reason}); "
+            "the next canon command settles its record from the catalog"
+        )
+
+
+def _record(journal: Journal, message: str | None, outcome: str, halt: Halt | None) -> None:
+    if halt is not None:
+        journal.step_halted(halt)
+    journal.finish(message, outcome)
+
+
+def _hurried_message(journal: Journal, total: int) -> str:
+    try:
+        statuses = [status for _, status in journal.step_statuses()]
+    except psycopg.Error:
+        statuses = []
+    known = f": {step_summary(statuses)}" if statuses else ""
+    return (
+        f"apply #{journal.apply_id} interrupted twice and stopped at once{known}; "
+        "the next canon command settles its record from the catalog (canon history)"
+    )
 
 
 class _TenantJournals:
@@ -287,11 +420,18 @@ class _TenantJournals:
         )
         return Journal(self.lock, record, steps)
 
-    def close(self, listener: Listener, failed: StepFailed | None, total: int) -> str | None:
+    def close(
+        self, listener: Listener, ended: StepFailed | Halted | None, total: int
+    ) -> str | None:
         assert isinstance(listener, Journal)
-        message = failure_message(failed.failure, total, listener.apply_id) if failed else None
-        listener.finish(message)
-        return message
+        if isinstance(ended, Halted):
+            message = halt_message(ended.halt, total, listener.apply_id)
+            with contextlib.suppress(psycopg.Error):
+                listener.finish(message, "interrupted")
+            return message
+        failed = failure_message(ended.failure, total, listener.apply_id) if ended else None
+        listener.finish(failed)
+        return failed
 
 
 def failure_message(failure: StepError, total: int, apply_id: int) -> str:
@@ -308,6 +448,33 @@ def failure_message(failure: StepError, total: int, apply_id: int) -> str:
         failure.cleanup or "",
         f"steps {n + 1}-{total} did not run" if n < total else "",
         "see canon history",
+    ]
+    return "; ".join(p for p in parts if p)
+
+
+# What a halted step's state says of it, in a message.
+_HALTED = {
+    ROLLED_BACK: "rolled back",
+    INCOMPLETE: "incomplete",
+    UNKNOWN: "running",
+    NOT_STARTED: "pending",
+    COMMITTED: "done",
+}
+
+
+def halt_message(halt: Halt, total: int, apply_id: int) -> str:
+    """Where a stopped apply left the database, step by step, as far as canon knows."""
+    n = halt.step.number
+    where = {NOT_STARTED: "before", COMMITTED: "after"}.get(halt.state, "during")
+    statuses = ["done"] * (n - 1) + [_HALTED[halt.state]] + ["pending"] * (total - n)
+    parts = [
+        f"apply #{apply_id} {halt.cause} {where} step {n} of {total} "
+        f"({_one_line(halt.step.statements[0])})",
+        step_summary(statuses),
+        halt.cleanup or "",
+        "canon history shows the record, and canon apply finishes the plan"
+        if halt.state != UNKNOWN
+        else "the next canon command settles the record from the catalog (canon history)",
     ]
     return "; ".join(p for p in parts if p)
 

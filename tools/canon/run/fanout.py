@@ -5,7 +5,8 @@ tenant alone, so a plan that breaks on real data breaks once. Then the other
 tenants, a few at a time. By default the first failure stops new tenants from
 starting (those already running finish); ``continue_on_error`` runs them all.
 Each tenant's steps are journaled as an apply of their own, so history says exactly
-which tenants changed.
+which tenants changed. A stop asked for (Ctrl-C) or a lost connection halts every
+tenant that is running at its next statement boundary, and starts no other.
 """
 
 from __future__ import annotations
@@ -16,13 +17,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
+import psycopg
+
+from canon.errors import Warn, ignore
 from canon.files.tenancy import group_by_tenant
 from canon.files.tenants import Tenant
 from canon.pg.dburl import DatabaseUrl
 from canon.plan.steps import Step, group
-from canon.run.runner import Listener, StepFailed, Timeouts, run_steps
+from canon.run.interrupts import Interrupts
+from canon.run.runner import Halt, Halted, Listener, StepError, StepFailed, Timeouts, run_steps
 
 APPLIED, UNCHANGED, FAILED, SKIPPED = "applied", "unchanged", "failed", "skipped"
+INTERRUPTED = "interrupted"
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,10 @@ class Recorder(Protocol):
         self, tenant: Tenant | None, statements: Sequence[str], steps: Sequence[Step]
     ) -> Listener: ...
 
-    def close(self, listener: Listener, failed: StepFailed | None, total: int) -> str | None:
-        """Record the outcome; return the message describing a failure."""
+    def close(
+        self, listener: Listener, ended: StepFailed | Halted | None, total: int
+    ) -> str | None:
+        """Record the outcome; return the message describing a failure or a halt."""
         ...
 
 
@@ -58,8 +66,11 @@ def apply_by_tenant(
     timeouts: Timeouts,
     fan: FanOut,
     recorder: Recorder,
+    interrupts: Interrupts | None = None,
+    report: Warn = ignore,
 ) -> list[TenantOutcome]:
     """Run the plan group by group; return what happened to the shared part and each tenant."""
+    stop_asked = interrupts or Interrupts()
     groups = {
         owner.id if owner else "": sqls for owner, sqls in group_by_tenant(statements, tenants)
     }
@@ -71,11 +82,15 @@ def apply_by_tenant(
         with lock:
             listener = recorder.open(tenant, groups[name], steps)
         try:
-            run_steps(live, steps, timeouts, _Serialized(listener, lock))
+            run_steps(live, steps, timeouts, _Serialized(listener, lock), stop_asked, report)
         except StepFailed as failed:
             with lock:
                 message = recorder.close(listener, failed, len(steps)) or str(failed)
             return TenantOutcome(name, FAILED, message)
+        except Halted as halted:
+            with lock:
+                message = recorder.close(listener, halted, len(steps)) or str(halted)
+            return TenantOutcome(name, INTERRUPTED, message)
         with lock:
             recorder.close(listener, None, len(steps))
         return TenantOutcome(name, APPLIED)
@@ -84,9 +99,9 @@ def apply_by_tenant(
     if "" in groups:
         shared = run_group(None)
         outcomes.append(shared)
-        if shared.status == FAILED:
+        if shared.status in (FAILED, INTERRUPTED):
             return outcomes + [
-                TenantOutcome(t.id, SKIPPED, "shared objects failed") for t in tenants
+                TenantOutcome(t.id, SKIPPED, f"shared objects {shared.status}") for t in tenants
             ]
     ordered = _canary_first(tenants, groups, fan.canary)
     changed = [t for t in ordered if t.id in groups]
@@ -97,14 +112,16 @@ def apply_by_tenant(
         canary = run_group(changed[0])
         results[canary.tenant] = canary
         stop = threading.Event()
-        if canary.status == FAILED and not fan.continue_on_error:
+        if _stops_others(canary, fan):
             stop.set()
 
         def worker(tenant: Tenant) -> TenantOutcome:
+            if stop_asked.requested:
+                return TenantOutcome(tenant.id, SKIPPED, "the apply was interrupted")
             if stop.is_set():
                 return TenantOutcome(tenant.id, SKIPPED, "an earlier tenant failed")
             outcome = run_group(tenant)
-            if outcome.status == FAILED and not fan.continue_on_error:
+            if _stops_others(outcome, fan):
                 stop.set()
             return outcome
 
@@ -112,6 +129,11 @@ def apply_by_tenant(
             for outcome in pool.map(worker, changed[1:]):
                 results[outcome.tenant] = outcome
     return outcomes + [results[t.id] for t in ordered]
+
+
+def _stops_others(outcome: TenantOutcome, fan: FanOut) -> bool:
+    # A halt (a signal, a lost connection) stops everyone; a failure, unless told otherwise.
+    return outcome.status == INTERRUPTED or (outcome.status == FAILED and not fan.continue_on_error)
 
 
 def _canary_first(
@@ -133,14 +155,29 @@ class _Serialized:
     def __init__(self, inner: Listener, lock: threading.Lock) -> None:
         self.inner, self.lock = inner, lock
 
+    def session_started(self, runner: psycopg.Connection) -> None:
+        with self.lock:
+            self.inner.session_started(runner)
+
     def step_started(self, step: Step, attempt: int) -> None:
         with self.lock:
             self.inner.step_started(step, attempt)
+
+    def step_committing(self, runner: psycopg.Connection, step: Step, attempts: int) -> None:
+        # On the tenant's own connection: nothing shared to serialize.
+        self.inner.step_committing(runner, step, attempts)
 
     def step_done(self, step: Step, attempts: int) -> None:
         with self.lock:
             self.inner.step_done(step, attempts)
 
-    def step_failed(self, failure: object) -> None:
+    def step_failed(self, failure: StepError) -> None:
         with self.lock:
-            self.inner.step_failed(failure)  # type: ignore[arg-type]
+            self.inner.step_failed(failure)
+
+    def step_halted(self, halt: Halt) -> None:
+        with self.lock:
+            self.inner.step_halted(halt)
+
+    def committed(self, conn: psycopg.Connection, step: Step) -> bool:
+        return self.inner.committed(conn, step)

@@ -1,13 +1,22 @@
-"""History: the applies recorded in ``canon.applies``, newest first, as text or JSON."""
+"""History: the applies recorded in ``canon.applies``, newest first, as text or JSON.
+
+Reading history first settles the record of any apply whose canon process is gone
+(``run.recovery``), when no apply holds the lock and the role may write; a role that may
+not still sees such an apply as ``abandoned``, never as ``running``.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
+
+import psycopg
 
 from canon.pg import db
 from canon.pg.dburl import DatabaseUrl
+from canon.run import lock, recovery
 from canon.run.journal import SCHEMA, exists
 
 FORMAT_VERSION = 1
@@ -46,6 +55,7 @@ def read(url: DatabaseUrl, limit: int = 20) -> tuple[ApplyEntry, ...]:
     with db.connect(url, autocommit=True) as conn:
         if not exists(conn):
             return ()
+        alive = _settle_if_free(conn)
         rows = conn.execute(
             "SELECT id, outcome, started_at, finished_at, database_user, plan_hash, "
             f"schema_digest, plan_file, canon_version, error, plan_sql FROM {SCHEMA}.applies "
@@ -60,7 +70,28 @@ def read(url: DatabaseUrl, limit: int = 20) -> tuple[ApplyEntry, ...]:
     by_apply: dict[int, list[StepRecord]] = {}
     for s in steps:
         by_apply.setdefault(s[0], []).append(StepRecord(*s[1:]))
-    return tuple(ApplyEntry(*r, steps=tuple(by_apply.get(r[0], []))) for r in rows)
+    entries = (ApplyEntry(*r, steps=tuple(by_apply.get(r[0], []))) for r in rows)
+    return tuple(
+        replace(e, outcome="abandoned")
+        if e.outcome == "running" and alive is not None and e.id not in alive
+        else e
+        for e in entries
+    )
+
+
+def _settle_if_free(conn: psycopg.Connection) -> set[int] | None:
+    """Settle gone applies if the lock is free; the ids of applies still running, if known."""
+    if not recovery.any_running(conn):
+        return None
+    with contextlib.suppress(psycopg.Error):  # a role that may only read
+        if lock.try_lock(conn):
+            try:
+                recovery.settle_abandoned(conn)
+            finally:
+                lock.unlock(conn)
+    with contextlib.suppress(psycopg.Error):
+        return recovery.running_applies(conn)
+    return None
 
 
 def to_text(entries: tuple[ApplyEntry, ...]) -> str:

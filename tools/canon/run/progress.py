@@ -12,8 +12,10 @@ import threading
 import time
 from collections.abc import Callable
 
+import psycopg
+
 from canon.plan.steps import Step
-from canon.run.runner import Listener, StepError
+from canon.run.runner import Halt, Listener, StepError
 from canon.words import counted
 
 SLOW = 2.0
@@ -41,6 +43,9 @@ class Watched:
         self._started = 0.0
         self._reported = False
 
+    def session_started(self, runner: psycopg.Connection) -> None:
+        self.inner.session_started(runner)
+
     def step_started(self, step: Step, attempt: int) -> None:
         self.inner.step_started(step, attempt)
         self._stop = threading.Event()
@@ -54,9 +59,23 @@ class Watched:
         if self._reported:
             self.report(f"step {step.number} of {self.total} done after {self._elapsed()}")
 
+    def step_committing(self, runner: psycopg.Connection, step: Step, attempts: int) -> None:
+        self.inner.step_committing(runner, step, attempts)
+
     def step_failed(self, failure: StepError) -> None:
         self._halt()
         self.inner.step_failed(failure)
+
+    def step_halted(self, halt: Halt) -> None:
+        self._halt()
+        self.inner.step_halted(halt)
+
+    def committed(self, conn: psycopg.Connection, step: Step) -> bool:
+        return self.inner.committed(conn, step)
+
+    def close(self) -> None:
+        """Stop watching: the run ended, whether or not a step said so."""
+        self._halt()
 
     def _watch(self, step: Step, stop: threading.Event) -> None:
         wait = self.slow

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from canon.diff import compare
-from canon.errors import NotConverged, Warn
+from canon.errors import DatabaseError, NotConverged, Warn
 from canon.pg import db
 from canon.pg.dburl import DatabaseUrl
 from canon.plan.steps import Step
-from canon.run.runner import Quiet, StepFailed, Timeouts, run_steps
+from canon.run.runner import Halted, Quiet, StepFailed, Timeouts, run_steps
 from canon.scratch.livecopy import copy_of_live
 
 # Nothing else uses the copy: no lock waits to bound, no retries needed.
@@ -41,6 +41,11 @@ def rehearse(
                 f"rehearsal: the plan fails when rehearsed on a copy of the live schema, at "
                 f"step {f.step.number} ({_one_line(f.statement)}): {f.message}; "
                 "nothing was changed; fix the plan file or plan again"
+            ) from None
+        except Halted as halted:
+            raise DatabaseError(
+                f"rehearsal on a copy of the live schema stopped: {halted.halt.cause}; "
+                "nothing was changed"
             ) from None
         with db.reading(copy) as copy_conn, db.reading(target_url) as target_conn:
             # With --tenant, other tenants are not the plan's business.
