@@ -9,14 +9,23 @@ puts the whole in an order that runs.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from canon.diff import ordering
-from canon.diff.kind import Pair, Placed
+from canon.diff.kind import Pair, Placed, Recreated
 from canon.diff.kinds import REGISTRY
 from canon.inspection.engine import engine_statements
 from canon.inspection.prefetch import NOTHING_AHEAD, Prefetched
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg.db import Connection
+
+
+@dataclass(frozen=True)
+class Diff:
+    """The statements that make live match the target, and what they drop to create again."""
+
+    statements: list[str]
+    recreated: tuple[Recreated, ...] = ()
 
 
 def changes(
@@ -26,6 +35,17 @@ def changes(
     prefetched: Prefetched = NOTHING_AHEAD,
     live_fingerprint: str | None = None,
 ) -> list[str]:
+    """The statements that make live match the target, in the order they must run."""
+    return diff(live_conn, target_conn, excluded, prefetched, live_fingerprint).statements
+
+
+def diff(
+    live_conn: Connection,
+    target_conn: Connection,
+    excluded: Iterable[str] = EXCLUDED_SCHEMAS,
+    prefetched: Prefetched = NOTHING_AHEAD,
+    live_fingerprint: str | None = None,
+) -> Diff:
     """The statements that make live match the target, in the order they must run.
 
     ``prefetched`` hands over inspections made ahead; live's is used only while live
@@ -46,4 +66,4 @@ def changes(
     for kind in REGISTRY:
         if kind.after:
             statements.extend(kind.after(pair, statements))
-    return statements
+    return Diff(statements, tuple(r for p in placed for r in p.recreated))

@@ -13,9 +13,9 @@ dropping a function a column default still calls. canon reorders migra's stateme
 4. canon's late statements (domain drops, sequence options, recasts of enum arrays…),
    then function, procedure and type drops, then schema drops end it.
 
-A function whose arguments or result use the row type of a relation, or a domain, the
-plan creates cannot move ahead of it, so it keeps its place; so does a type migra
-creates in place of one it renamed away (its enum recreation).
+A function whose arguments or result use the row type of a relation, a domain, or an
+enum the plan recreates cannot move ahead of it, so it keeps its place; so does a type
+migra creates in place of one it renamed away (its enum recreation).
 """
 
 from __future__ import annotations
@@ -48,8 +48,10 @@ def arrange(
     created = [*(n for _, n in parsed), *map(_node, early)]
     relations = {name for node in created if (name := _created_relation(node)) is not None}
     renamed = {name for _, node in parsed if (name := _renamed_type(node)) is not None}
-    # A type or function both dropped and created (recreated) keeps migra's order.
-    recreated = {n for _, node in parsed for n in _dropped_names(node)} & {
+    # A type or function both dropped (by migra, or by canon first) and created again
+    # keeps migra's order: after the changes that made it go.
+    dropping = [*(node for _, node in parsed), *map(_node, pre)]
+    recreated = {n for node in dropping for n in _dropped_names(node)} & {
         n for _, node in parsed if (n := _defined_name(node)) is not None
     }
     first, types, functions, middle, drops, schema_drops = [], [], [], [], [], []
@@ -60,7 +62,9 @@ def arrange(
             middle.append(sql)
         elif isinstance(node, TYPE_CREATIONS) and _type_name(node) not in renamed:
             types.append(sql)
-        elif isinstance(node, ast.CreateFunctionStmt) and not _uses_rowtypes(node, relations):
+        elif isinstance(node, ast.CreateFunctionStmt) and not _uses_rowtypes(
+            node, relations | renamed
+        ):
             functions.append(sql)
         elif isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_SCHEMA:
             schema_drops.append(sql)

@@ -22,6 +22,9 @@ def to_json(plan: Plan) -> str:
         "plan_hash": plan.plan_hash if plan.statements else None,
         "changes": not plan.empty,
         "hazards": plan.hazard_names,
+        "recreated": [
+            {"kind": r.kind, "name": r.display, "reason": r.reason} for r in plan.recreated
+        ],
         "steps": [
             {
                 "step": step.number,

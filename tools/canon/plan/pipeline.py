@@ -2,23 +2,28 @@
 
 ``make_plan`` is the one pipeline every command shares (plan, apply, drift, verify):
 renames first, the diff kind by kind, shared objects before tenants, lock-safe
-rewriting, hazards, then what is at stake on the live data when asked.
+rewriting, recreations kept within one step, hazards, then what is at stake on the
+live data when asked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from canon.diff.fingerprint import fingerprint
+from canon.diff.kind import Recreated
 from canon.errors import Warn
 from canon.files import tenancy
 from canon.files.sources import SchemaSource
+from canon.files.tenants import Tenant
 from canon.inspection.prefetch import NOTHING_AHEAD, Prefetched
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
 from canon.pg.db import Connection
 from canon.pg.dburl import DatabaseUrl
-from canon.plan import hazards, locksafe, measure, renames
+from canon.pg.parsing import dropped_paths
+from canon.plan import hazards, locksafe, measure, renames, spans
 from canon.plan.model import Plan, PlannedStatement, PlanOptions
 from canon.plan.workspace import Workspace
 
@@ -47,8 +52,9 @@ def make_plan(
     changes, notes = renames.planned_changes(
         live_url, live_conn, target_conn, source, warn, prefetched, live_fingerprint
     )
-    raw = tenancy.shared_first(source.in_scope(changes), source.tenants)
+    raw = tenancy.shared_first(source.in_scope(changes.statements), source.tenants)
     statements = locksafe.lock_safe(raw, live_conn, options.concurrently) if raw else []
+    statements = whole_recreations(statements, changes.recreated, source.tenants)
     plan = Plan(
         statements=classified(statements, live_conn),
         schema_digest=source.digest,
@@ -57,8 +63,28 @@ def make_plan(
         schema_ref=options.schema_ref,
         notes=tuple(notes),
         tenants=(source.only_tenant,) if source.only_tenant else source.tenants,
+        recreated=recreations_in(statements, changes.recreated),
     )
     return with_stakes(plan, live_conn) if options.measure and statements else plan
+
+
+def whole_recreations(
+    statements: list[str], recreated: Sequence[Recreated], tenants: Sequence[Tenant]
+) -> list[str]:
+    """The plan with each recreation inside one step; tenants are applied one by one."""
+    paths = [r.path for r in recreated]
+    if not paths:
+        return statements
+    groups = tenancy.group_by_tenant(statements, tenants) if tenants else [(None, statements)]
+    return [sql for _, group in groups for sql in spans.keep_whole(group, paths)]
+
+
+def recreations_in(
+    statements: Sequence[str], recreated: Sequence[Recreated]
+) -> tuple[Recreated, ...]:
+    """What the plan recreates, among what the diff found (a tenant's plan holds less)."""
+    dropped = {path for sql in statements for path in dropped_paths(sql)}
+    return tuple(r for r in recreated if r.path in dropped)
 
 
 def classified(

@@ -10,7 +10,8 @@
     -- hazards: data-loss, index-build
 
 Each statement follows, preceded by ``-- hazard: …`` and ``-- at stake: …`` comments
-where it has any, and by a ``-- step N`` line where a new step (transaction) begins.
+where it has any, by ``-- recreated: …`` where it drops an object the plan creates
+again (saying why), and by a ``-- step N`` line where a new step (transaction) begins.
 Comments are for the reviewer: on apply the statements are classified again, so
 deleting a hazard comment cannot switch a check off. ``canon plan`` prints this text.
 """
@@ -20,10 +21,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from canon.diff.kind import Recreated
 from canon.errors import SourceError
 from canon.files import tenancy
 from canon.files.sources import split_statements
 from canon.files.tenants import Tenant
+from canon.pg.parsing import dropped_paths
 from canon.plan.model import Plan, PlannedStatement, step_kind
 from canon.plan.steps import terminated
 
@@ -52,6 +55,7 @@ def render(plan: Plan) -> str:
     by_sql = iter(plan.statements)
     all_steps = plan.steps
     section: Tenant | None = None
+    recreations = recreations_by_statement(plan)
     for step in all_steps:
         if len(all_steps) > 1:
             lines.append(f"-- step {step.number} of {len(all_steps)}: {step_kind(step)}")
@@ -61,6 +65,12 @@ def render(plan: Plan) -> str:
             if owner is not None and owner != section:
                 lines.append(f"-- tenant {owner.id} (schema {owner.schema})")
             section = owner
+            for recreated in recreations.get(statement.sql, ()):
+                lines.append(
+                    _comment(
+                        f"recreated: {recreated.kind} {recreated.display} ({recreated.reason})"
+                    )
+                )
             for hazard in statement.hazards:
                 lines.append(_comment(f"hazard: {hazard.name}: {hazard.reason}"))
             for stake in statement.at_stake:
@@ -68,6 +78,19 @@ def render(plan: Plan) -> str:
             lines.append(terminated(statement.sql))
             lines.append("")
     return "\n".join(lines)
+
+
+def recreations_by_statement(plan: Plan) -> dict[str, list[Recreated]]:
+    """What each statement drops to create again: the first statement dropping it."""
+    found: dict[str, list[Recreated]] = {}
+    pending = list(plan.recreated)
+    for statement in plan.statements:
+        dropped = set(dropped_paths(statement.sql))
+        here = [r for r in pending if r.path in dropped]
+        if here:
+            found.setdefault(statement.sql, []).extend(here)
+            pending = [r for r in pending if r not in here]
+    return found
 
 
 def _comment(text: str) -> str:
