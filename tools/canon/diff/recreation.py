@@ -19,8 +19,7 @@ new; ``restore_owners`` gives it back its owner.
 
 migra is also kept from recreating anything else: a changed table never drags its
 views along (the one change made to the target's model, on its tables' dependency
-lists). Rules other than a view's own cannot be recreated, so a plan that would have
-to drop one is refused.
+lists). canon does not manage rules; one that must go comes back as live has it.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from canon.diff.kind import Pair, Placed, Recreated
-from canon.errors import PlanRefused
 from canon.inspection.models import ColumnModel, DatabaseModel, TableModel, column_pairs
 from canon.pg.db import Connection, query
 from canon.pg.quoting import shown
@@ -107,6 +105,13 @@ DEPENDENTS_QUERY = query(
         FROM hits h JOIN pg_rewrite w ON w.oid = h.objid
         WHERE h.classid = 'pg_rewrite'::regclass AND w.rulename <> '_RETURN'
         UNION
+        -- the rules of a view or materialized view, which go with it
+        SELECT r.n, 'pg_rewrite'::regclass::oid, w.oid
+        FROM refs r JOIN pg_rewrite w ON w.ev_class = r.objid
+        JOIN pg_class c ON c.oid = w.ev_class
+        WHERE r.classid = 'pg_class'::regclass AND r.subid IS NULL
+          AND w.rulename <> '_RETURN' AND c.relkind IN ('v', 'm')
+        UNION
         SELECT h.n, 'pg_class'::regclass::oid, c.oid
         FROM hits h JOIN pg_class c ON c.oid = h.objid
         WHERE h.classid = 'pg_class'::regclass AND c.relkind IN ('v', 'm', 'i')
@@ -136,7 +141,7 @@ DEPENDENTS_QUERY = query(
                    format('DROP %s %I.%I;', CASE c.relkind WHEN 'v' THEN 'VIEW'
                           WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'INDEX' END,
                           ns.nspname, c.relname) AS drop_sql,
-                   NULL::text AS arguments, c.reltype
+                   NULL::text AS arguments, c.reltype, NULL AS restore_sql
             FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
             WHERE f.classid = 'pg_class'::regclass AND c.oid = f.objid
             UNION ALL
@@ -147,14 +152,14 @@ DEPENDENTS_QUERY = query(
                    format('DROP %s %I.%I(%s);',
                           CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
                           ns.nspname, p.proname, pg_get_function_identity_arguments(p.oid)),
-                   pg_get_function_identity_arguments(p.oid), 0::oid
+                   pg_get_function_identity_arguments(p.oid), 0::oid, NULL
             FROM pg_proc p JOIN pg_namespace ns ON ns.oid = p.pronamespace
             WHERE f.classid = 'pg_proc'::regclass AND p.oid = f.objid
             UNION ALL
             SELECT 'trigger', ns.nspname, ARRAY[ns.nspname, c.relname, t.tgname],
                    format('%I on %I.%I', t.tgname, ns.nspname, c.relname),
                    format('DROP TRIGGER %I ON %I.%I;', t.tgname, ns.nspname, c.relname),
-                   NULL, 0::oid
+                   NULL, 0::oid, NULL
             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
             JOIN pg_namespace ns ON ns.oid = c.relnamespace
             WHERE f.classid = 'pg_trigger'::regclass AND t.oid = f.objid
@@ -162,7 +167,7 @@ DEPENDENTS_QUERY = query(
             SELECT 'policy', ns.nspname, ARRAY[ns.nspname, c.relname, p.polname],
                    format('%I on %I.%I', p.polname, ns.nspname, c.relname),
                    format('DROP POLICY %I ON %I.%I;', p.polname, ns.nspname, c.relname),
-                   NULL, 0::oid
+                   NULL, 0::oid, NULL
             FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
             JOIN pg_namespace ns ON ns.oid = c.relnamespace
             WHERE f.classid = 'pg_policy'::regclass AND p.oid = f.objid
@@ -171,19 +176,21 @@ DEPENDENTS_QUERY = query(
                    format('%I on %I.%I', k.conname, ns.nspname, c.relname),
                    format('ALTER TABLE %I.%I DROP CONSTRAINT %I;', ns.nspname, c.relname,
                           k.conname),
-                   NULL, 0::oid
+                   NULL, 0::oid, NULL
             FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
             JOIN pg_namespace ns ON ns.oid = c.relnamespace
             WHERE f.classid = 'pg_constraint'::regclass AND k.oid = f.objid
             UNION ALL
             SELECT 'rule', ns.nspname, ARRAY[ns.nspname, c.relname, w.rulename],
-                   format('%I on %I.%I', w.rulename, ns.nspname, c.relname), NULL, NULL, 0::oid
+                   format('%I on %I.%I', w.rulename, ns.nspname, c.relname),
+                   format('DROP RULE %I ON %I.%I;', w.rulename, ns.nspname, c.relname),
+                   NULL, 0::oid, pg_get_ruledef(w.oid)
             FROM pg_rewrite w JOIN pg_class c ON c.oid = w.ev_class
             JOIN pg_namespace ns ON ns.oid = c.relnamespace
             WHERE f.classid = 'pg_rewrite'::regclass AND w.oid = f.objid
         ) o
     )
-    SELECT n, classid, objid, kind, path, display, drop_sql, arguments, reltype
+    SELECT n, classid, objid, kind, path, display, drop_sql, arguments, reltype, restore_sql
     FROM described d
     WHERE schema <> ALL (CAST(:excluded AS text[]))
       AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classid
@@ -237,6 +244,7 @@ class Member:
     drop: str
     reason: str
     arguments: str | None = None  # a function's identity arguments
+    restore: str | None = None  # how live defines a rule, which the engine does not plan
     parents: set[tuple[int, int]] = field(default_factory=set)  # members it depends on
     # Recreated for a change of its own (a view that cannot be replaced), not yet for
     # something it depends on: that reason, when found, says more.
@@ -245,8 +253,12 @@ class Member:
     @property
     def engine_key(self) -> str:
         """The key under which schemainspect holds it: quoted parts, a function's arguments."""
-        quoted = ".".join('"' + part.replace('"', '""') + '"' for part in self.path)
+        quoted = _quoted(self.path)
         return quoted if self.arguments is None else f"{quoted}({self.arguments})"
+
+
+def _quoted(path: Sequence[str]) -> str:
+    return ".".join('"' + part.replace('"', '""') + '"' for part in path)
 
 
 def release(pair: Pair) -> Placed:
@@ -263,19 +275,28 @@ def release(pair: Pair) -> Placed:
         *_function_seeds(live, target),
     ]
     members = _closure(pair.live_conn, seeds, pair.excluded) if seeds else []
-    _refuse_rules(members)
     ordered = _dependents_first(members)
     for member in ordered:
         _forget(live, member)
     _keep_dependents_out_of_migra(live, target)
+    kept = [m for m in ordered if _kept(target, m)]
     return Placed(
         pre=tuple(m.drop for m in ordered),
-        recreated=tuple(
-            Recreated(m.kind, m.path, m.display, m.reason)
-            for m in ordered
-            if m.engine_key in getattr(target, POOLS[m.kind][0])
-        ),
+        # Rules come back as live has them, once the engine has made their relation again.
+        late=tuple(m.restore for m in kept if m.restore),
+        recreated=tuple(Recreated(m.kind, m.path, m.display, m.reason) for m in kept),
     )
+
+
+def _kept(target: DatabaseModel, member: Member) -> bool:
+    """Whether the member is there once the plan ran: then it is recreated, not only dropped.
+
+    canon does not manage rules, so a rule is kept wherever its relation is.
+    """
+    if member.kind == "rule":
+        return _quoted(member.path[:2]) in target.selectables
+    pools = POOLS.get(member.kind)
+    return pools is not None and member.engine_key in getattr(target, pools[0])
 
 
 # -- what the plan changes ------------------------------------------------------------
@@ -426,7 +447,7 @@ def _closure(conn: Connection, seeds: Sequence[Seed], excluded: Iterable[str]) -
             },
         ).fetchall()
         following: list[Ref] = []
-        for n, classid, objid, kind, path, display, drop, arguments, reltype in rows:
+        for n, classid, objid, kind, path, display, drop, arguments, reltype, restore in rows:
             refclass, refobj, _, use = refs[n - 1]
             member = members.get((classid, objid))
             if member is None:
@@ -439,6 +460,7 @@ def _closure(conn: Connection, seeds: Sequence[Seed], excluded: Iterable[str]) -
                     drop or "",
                     _reason(kind, use),
                     arguments,
+                    restore,
                 )
                 members[(classid, objid)] = member
                 following.extend(_carried(member, reltype))
@@ -480,17 +502,6 @@ def _resolve(
         },
     ).fetchall()
     return [(int(n), int(c), int(o), s, display) for n, c, o, s, display in rows]
-
-
-def _refuse_rules(members: Iterable[Member]) -> None:
-    for member in members:
-        if member.kind == "rule":
-            raise PlanRefused(
-                f"rule {member.display}",
-                f"it {member.reason}, so the plan would have to drop it, and canon does not "
-                "create rules again",
-                "drop the rule by hand, apply, then create it again",
-            )
 
 
 def _dependents_first(members: Sequence[Member]) -> list[Member]:
