@@ -364,9 +364,11 @@ def _unreplaceable(view: TableModel, wanted: TableModel) -> str | None:
     changed = [h[0] for h, w in zip(have, want, strict=False) if h != w] + [
         h[0] for h in have[len(want) :]
     ]
+    several = len(changed) > 1
     return (
-        f"its column{'s' * (len(changed) > 1)} {', '.join(map(shown, changed))} "
-        "change name, type or position, which CREATE OR REPLACE VIEW cannot do"
+        f"its column{'s' * several} {', '.join(map(shown, changed))} "
+        f"change{'' if several else 's'} name, type or position, "
+        "which CREATE OR REPLACE VIEW cannot do"
     )
 
 
