@@ -19,7 +19,8 @@ new; ``restore_owners`` gives it back its owner.
 
 migra is also kept from recreating anything else: a changed table never drags its
 views along (the one change made to the target's model, on its tables' dependency
-lists). canon does not manage rules; one that must go comes back as live has it.
+lists). canon does not manage rules; one that must go comes back as live has it. A
+domain over a recreated enum would have to be recreated too: that plan is refused.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from canon.diff.kind import Pair, Placed, Recreated
+from canon.errors import PlanRefused
 from canon.inspection.models import ColumnModel, DatabaseModel, TableModel, column_pairs
 from canon.pg.db import Connection, query
 from canon.pg.quoting import shown
@@ -129,6 +131,11 @@ DEPENDENTS_QUERY = query(
         FROM hits h JOIN pg_constraint k ON k.oid = h.objid
         WHERE h.classid = 'pg_constraint'::regclass AND k.contype = 'c' AND k.conrelid <> 0
           AND h.refclass IN ('pg_type'::regclass, 'pg_proc'::regclass)
+        UNION
+        -- a domain over a type the plan recreates, which canon does not recreate
+        SELECT h.n, h.classid, h.objid
+        FROM hits h JOIN pg_type t ON t.oid = h.objid
+        WHERE h.classid = 'pg_type'::regclass AND t.typtype = 'd'
     ),
     described AS (
         SELECT f.n, f.classid, f.objid, o.*
@@ -188,6 +195,11 @@ DEPENDENTS_QUERY = query(
             FROM pg_rewrite w JOIN pg_class c ON c.oid = w.ev_class
             JOIN pg_namespace ns ON ns.oid = c.relnamespace
             WHERE f.classid = 'pg_rewrite'::regclass AND w.oid = f.objid
+            UNION ALL
+            SELECT 'domain', ns.nspname, ARRAY[ns.nspname, t.typname],
+                   format('%I.%I', ns.nspname, t.typname), NULL, NULL, 0::oid, NULL
+            FROM pg_type t JOIN pg_namespace ns ON ns.oid = t.typnamespace
+            WHERE f.classid = 'pg_type'::regclass AND t.oid = f.objid
         ) o
     )
     SELECT n, classid, objid, kind, path, display, drop_sql, arguments, reltype, restore_sql
@@ -275,6 +287,7 @@ def release(pair: Pair) -> Placed:
         *_function_seeds(live, target),
     ]
     members = _closure(pair.live_conn, seeds, pair.excluded) if seeds else []
+    _refuse_domains(members)
     ordered = _dependents_first(members)
     for member in ordered:
         _forget(live, member)
@@ -286,6 +299,17 @@ def release(pair: Pair) -> Placed:
         late=tuple(m.restore for m in kept if m.restore),
         recreated=tuple(Recreated(m.kind, m.path, m.display, m.reason) for m in kept),
     )
+
+
+def _refuse_domains(members: Iterable[Member]) -> None:
+    for member in members:
+        if member.kind == "domain":
+            raise PlanRefused(
+                f"domain {member.display}",
+                f"it {member.reason}; PostgreSQL cannot change a domain's base type, and "
+                "canon does not create domains again",
+                "keep the type's values in the files, or move the columns off the domain first",
+            )
 
 
 def _kept(target: DatabaseModel, member: Member) -> bool:
