@@ -5,6 +5,7 @@ files laid over a copy of the project (paths from the project root: ``schema/…
 ``tenants.txt``):
 
     summary = "widen core.brands.name, which four views read"
+    start_from = "matview_added"   # optional: start where that edit ends
 
     [[before]]                 # find/replace making the state the edit starts from
     file = "schema/core/20_reference.sql"
@@ -20,10 +21,10 @@ files laid over a copy of the project (paths from the project root: ``schema/…
     [back]                     # and the plan from after back to before
     recreated = []
 
-``find`` must occur exactly once. The starting state is the project with ``before/``
-and the ``[[before]]`` replacements; the edited state adds ``after/`` and the
-``[[after]]`` replacements. ``rows.sql`` beside ``edit.toml`` is loaded once the
-starting state is applied.
+``find`` must occur exactly once. The starting state is the project (or the edited
+state of ``start_from``) with ``before/`` and the ``[[before]]`` replacements; the
+edited state adds ``after/`` and the ``[[after]]`` replacements. ``rows.sql`` beside
+``edit.toml`` is loaded once the starting state is applied.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class Edit:
     after: tuple[Replacement, ...] = ()
     # What each direction must recreate, as "kind schema.name" (None: not checked).
     recreated: dict[str, frozenset[str]] = field(default_factory=dict)
+    start_from: str | None = None  # an edit whose edited state this one starts from
 
     @property
     def rows(self) -> Path | None:
@@ -65,7 +67,7 @@ class Edit:
     @property
     def starts_elsewhere(self) -> bool:
         """Whether the starting state differs from the project's own schema/."""
-        return bool(self.before) or (self.folder / "before").is_dir()
+        return bool(self.before or self.start_from) or (self.folder / "before").is_dir()
 
     def write(self, root: Path, state: str) -> Path:
         """Write the project in ``state`` ("before" or "after") to ``root``; return it."""
@@ -77,14 +79,18 @@ class Edit:
                 shutil.copytree(source, root / name)
             elif source.is_file():
                 shutil.copy(source, root / name)
-        layers = ["before"] if state == "before" else ["before", "after"]
-        for layer in layers:
+        self._lay(root, state)
+        return root
+
+    def _lay(self, root: Path, state: str) -> None:
+        if self.start_from is not None:
+            load_edit(DAILY / self.start_from)._lay(root, "after")
+        for layer in ["before"] if state == "before" else ["before", "after"]:
             overlay = self.folder / layer
             if overlay.is_dir():
                 shutil.copytree(overlay, root, dirs_exist_ok=True)
             for replacement in getattr(self, layer):
                 _replace(root, replacement, self.name)
-        return root
 
 
 def _replace(root: Path, replacement: Replacement, edit: str) -> None:
@@ -111,6 +117,7 @@ def load_edit(folder: Path) -> Edit:
             for direction in ("forward", "back")
             if "recreated" in data.get(direction, {})
         },
+        data.get("start_from"),
     )
 
 

@@ -29,14 +29,10 @@ class Diff:
 
 
 def changes(
-    live_conn: Connection,
-    target_conn: Connection,
-    excluded: Iterable[str] = EXCLUDED_SCHEMAS,
-    prefetched: Prefetched = NOTHING_AHEAD,
-    live_fingerprint: str | None = None,
+    live_conn: Connection, target_conn: Connection, excluded: Iterable[str] = EXCLUDED_SCHEMAS
 ) -> list[str]:
-    """The statements that make live match the target, in the order they must run."""
-    return diff(live_conn, target_conn, excluded, prefetched, live_fingerprint).statements
+    """The statements alone, as ``diff`` finds them."""
+    return diff(live_conn, target_conn, excluded).statements
 
 
 def diff(
