@@ -96,3 +96,8 @@ def test_rules_in_the_way_come_back_as_live_had_them(empty_url: str) -> None:
     assert code == 0, err
     assert query(empty_url, rules) == before
     assert len(before) == 2
+    # The comment on the rule came back with it.
+    code, out, err = canon(
+        "drift", "--strict", "--database-url", empty_url, "--schema-dir", str(schema)
+    )
+    assert code == 0, out + err

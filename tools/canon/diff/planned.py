@@ -50,7 +50,7 @@ def standing(
 
 
 def created_objects(statements: Sequence[str], replacing: bool = True) -> set[Path]:
-    """Every relation, function, type, schema, index, trigger, policy or constraint created.
+    """Every relation, function, type, schema, index, trigger, policy, rule or constraint created.
 
     ``CREATE OR REPLACE`` keeps an object's comment, grants and owner but resets a
     view's options: with ``replacing`` off, it counts only where the plan dropped the
@@ -111,7 +111,7 @@ def _created_path(node: ast.Node) -> Path | None:
 
 
 def _created_on_table(node: ast.Node) -> Path | None:
-    """Indexes, and the triggers, policies and constraints that hang on a table."""
+    """Indexes, and the triggers, policies, rules and constraints that hang on a table."""
     if isinstance(node, ast.IndexStmt) and node.idxname:
         table = _range_name(node.relation)
         return (table[0], node.idxname) if table else None
@@ -119,6 +119,8 @@ def _created_on_table(node: ast.Node) -> Path | None:
         return _on(node.relation, node.trigname)
     if isinstance(node, ast.CreatePolicyStmt) and node.policy_name:
         return _on(node.table, node.policy_name)
+    if isinstance(node, ast.RuleStmt) and node.rulename:
+        return _on(node.relation, node.rulename)
     if isinstance(node, ast.AlterTableStmt):
         for cmd in node.cmds or ():
             constraint = getattr(cmd, "def_", None)

@@ -25,7 +25,7 @@ COMMENTS_QUERY = query(
     CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) i
     CROSS JOIN LATERAL pg_identify_object_as_address(d.classoid, d.objoid, d.objsubid) a
     -- The object that carries the comment away when it is dropped: a column's relation,
-    -- a trigger, policy or constraint by its table, a domain constraint by its domain.
+    -- a trigger, policy, rule or constraint by its table, a domain constraint by its domain.
     LEFT JOIN LATERAL (
         SELECT ARRAY[n.nspname, c.relname] FROM pg_class c
         JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -46,6 +46,10 @@ COMMENTS_QUERY = query(
         SELECT ARRAY[n.nspname, c.relname, p.polname] FROM pg_policy p
         JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE d.classoid = 'pg_policy'::regclass AND p.oid = d.objoid
+        UNION ALL
+        SELECT ARRAY[n.nspname, c.relname, w.rulename] FROM pg_rewrite w
+        JOIN pg_class c ON c.oid = w.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE d.classoid = 'pg_rewrite'::regclass AND w.oid = d.objoid
         UNION ALL
         SELECT CASE WHEN k.conrelid <> 0 THEN ARRAY[n.nspname, c.relname, k.conname]
                     ELSE ARRAY[tn.nspname, t.typname] END
