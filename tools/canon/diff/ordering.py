@@ -73,7 +73,25 @@ def arrange(
         else:
             middle.append(sql)
     defer = [DEFER_BODY_CHECKS] if any(_is_sql_function(_node(f)) for f in functions) else []
+    middle = _after_their_row_types(middle, relations)
     return [*first, *pre, *types, *defer, *functions, *early, *middle, *late, *drops, *schema_drops]
+
+
+def _after_their_row_types(statements: list[str], relations: set[str]) -> list[str]:
+    """Each function that takes or returns the row type of a relation created further on
+    moves right after that relation: migra does not know a function needs it."""
+    arranged = list(statements)
+    for sql in statements:
+        node = _node(sql)
+        if not isinstance(node, ast.CreateFunctionStmt):
+            continue
+        used = _rowtypes(node) & relations
+        created_at = [i for i, s in enumerate(arranged) if _created_relation(_node(s)) in used]
+        if created_at and max(created_at) > arranged.index(sql):
+            arranged.remove(sql)
+            # Removing the function moved what followed it one place up.
+            arranged.insert(max(created_at), sql)
+    return arranged
 
 
 def _node(sql: str) -> ast.Node | None:
@@ -164,6 +182,11 @@ def _created_relation(node: ast.Node | None) -> str | None:
 
 
 def _uses_rowtypes(node: ast.CreateFunctionStmt, relations: set[str]) -> bool:
+    return bool(_rowtypes(node) & relations)
+
+
+def _rowtypes(node: ast.CreateFunctionStmt) -> set[str]:
+    """The types a function's arguments and result name (row types among them)."""
     types = [
         p.argType
         for p in node.parameters or ()
@@ -171,5 +194,4 @@ def _uses_rowtypes(node: ast.CreateFunctionStmt, relations: set[str]) -> bool:
     ]
     if node.returnType is not None:
         types.append(node.returnType)
-    names = (_qualified(type_name.names) for type_name in types)
-    return any(name is not None and name in relations for name in names)
+    return {name for t in types if (name := _qualified(t.names)) is not None}

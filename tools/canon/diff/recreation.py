@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from canon.diff.kind import Pair, Placed, Recreated
 from canon.errors import PlanRefused
@@ -35,8 +36,8 @@ from canon.pg.db import Connection, query
 from canon.pg.quoting import shown
 
 # Each seed (a column, relation, type or function the plan changes) as the catalog
-# objects whose dependents must go, and its name as the plan shows it: ``n`` is the
-# seed's position in the arrays passed.
+# objects whose dependents must go, its name as the plan shows it, and a relation's row
+# type: ``n`` is the seed's position in the arrays passed.
 SEEDS_QUERY = query(
     """
     WITH seeds AS (
@@ -45,25 +46,24 @@ SEEDS_QUERY = query(
             WITH ORDINALITY AS s(kind, schema, name, detail, n)
     )
     SELECT s.n, 'pg_class'::regclass::oid, c.oid, a.attnum::int,
-           format('%I.%I.%I', ns.nspname, c.relname, a.attname)
+           format('%I.%I.%I', ns.nspname, c.relname, a.attname), 0::oid
     FROM seeds s
     JOIN pg_namespace ns ON ns.nspname = s.schema
     JOIN pg_class c ON c.relnamespace = ns.oid AND c.relname = s.name
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = s.detail AND NOT a.attisdropped
     WHERE s.kind = 'column'
     UNION ALL
-    -- a relation, and its row type (which functions and columns may use)
-    SELECT s.n, x.classid, x.objid, NULL, format('%I.%I', ns.nspname, c.relname)
+    -- a relation, with its row type (which functions and columns may use)
+    SELECT s.n, 'pg_class'::regclass::oid, c.oid, NULL, format('%I.%I', ns.nspname, c.relname),
+           c.reltype
     FROM seeds s
     JOIN pg_namespace ns ON ns.nspname = s.schema
     JOIN pg_class c ON c.relnamespace = ns.oid AND c.relname = s.name
-    CROSS JOIN LATERAL (VALUES ('pg_class'::regclass::oid, c.oid),
-                               ('pg_type'::regclass::oid, c.reltype)) AS x(classid, objid)
-    WHERE s.kind = 'relation' AND x.objid <> 0
+    WHERE s.kind = 'relation'
     UNION ALL
     -- a type, and its array type
     SELECT s.n, 'pg_type'::regclass::oid, x.objid, NULL,
-           format('type %I.%I', ns.nspname, t.typname)
+           format('type %I.%I', ns.nspname, t.typname), 0::oid
     FROM seeds s
     JOIN pg_namespace ns ON ns.nspname = s.schema
     JOIN pg_type t ON t.typnamespace = ns.oid AND t.typname = s.name
@@ -71,7 +71,8 @@ SEEDS_QUERY = query(
     WHERE s.kind = 'type' AND x.objid <> 0
     UNION ALL
     SELECT s.n, 'pg_proc'::regclass::oid, p.oid, NULL,
-           format('%I.%I(%s)', ns.nspname, p.proname, pg_get_function_identity_arguments(p.oid))
+           format('%I.%I(%s)', ns.nspname, p.proname, pg_get_function_identity_arguments(p.oid)),
+           0::oid
     FROM seeds s
     JOIN pg_namespace ns ON ns.nspname = s.schema
     JOIN pg_proc p ON p.pronamespace = ns.oid AND p.proname = s.name
@@ -228,7 +229,15 @@ POOLS = {
 }
 PG_CLASS, PG_TYPE, PG_PROC = 1259, 1247, 1255  # catalog oids, fixed in every PostgreSQL
 
-Ref = tuple[int, int, int | None, str]  # classid, objid, column number or None, "reads …"
+
+class Ref(NamedTuple):
+    """A catalog object whose dependents must go, and how they are said to use it."""
+
+    classid: int
+    objid: int
+    subid: int | None  # a column's number; None for the whole object
+    use: str  # "reads core.brands.name, whose type changes…"
+    member: tuple[int, int] | None = None  # the member it stands for (a view's row type)
 
 
 @dataclass(frozen=True)
@@ -445,9 +454,11 @@ def _closure(conn: Connection, seeds: Sequence[Seed], excluded: Iterable[str]) -
     """Every object that must go for the seeds to change, with why, found level by level."""
     members: dict[tuple[int, int], Member] = {}
     refs: list[Ref] = []
-    for n, classid, objid, subid, display in _resolve(conn, seeds):
+    for n, classid, objid, subid, display, reltype in _resolve(conn, seeds):
         seed = seeds[n - 1]
-        if seed.recreated is not None and classid == PG_CLASS:
+        use = f"{VERBS[seed.kind]} {display}, {seed.why}"
+        owner = None
+        if seed.recreated is not None:
             kind, because = seed.recreated
             drop = f"DROP {kind.upper()} {display};"
             members[(classid, objid)] = Member(
@@ -460,21 +471,24 @@ def _closure(conn: Connection, seeds: Sequence[Seed], excluded: Iterable[str]) -
                 because,
                 own_change=True,
             )
-        refs.append((classid, objid, subid, f"{VERBS[seed.kind]} {display}, {seed.why}"))
+            owner = (classid, objid)
+        refs.append(Ref(classid, objid, subid, use, owner))
+        if reltype:
+            refs.append(Ref(PG_TYPE, reltype, None, use, owner))
     params = {"excluded": sorted(excluded)}
     while refs:
         rows = conn.execute(
             DEPENDENTS_QUERY,
             {
                 **params,
-                "classids": [r[0] for r in refs],
-                "objids": [r[1] for r in refs],
-                "subids": [r[2] for r in refs],
+                "classids": [r.classid for r in refs],
+                "objids": [r.objid for r in refs],
+                "subids": [r.subid for r in refs],
             },
         ).fetchall()
         following: list[Ref] = []
         for n, classid, objid, kind, path, display, drop, arguments, reltype, restore in rows:
-            refclass, refobj, _, use = refs[n - 1]
+            ref = refs[n - 1]
             member = members.get((classid, objid))
             if member is None:
                 member = Member(
@@ -484,16 +498,16 @@ def _closure(conn: Connection, seeds: Sequence[Seed], excluded: Iterable[str]) -
                     tuple(path),
                     display,
                     drop or "",
-                    _reason(kind, use),
+                    _reason(kind, ref.use),
                     arguments,
                     restore,
                 )
                 members[(classid, objid)] = member
                 following.extend(_carried(member, reltype))
             elif member.own_change:
-                member.reason, member.own_change = _reason(kind, use), False
-            if (refclass, refobj) in members:
-                member.parents.add((refclass, refobj))
+                member.reason, member.own_change = _reason(kind, ref.use), False
+            if ref.member is not None:
+                member.parents.add(ref.member)
         refs = following
     return list(members.values())
 
@@ -509,15 +523,18 @@ def _carried(member: Member, reltype: int) -> list[Ref]:
     """What goes when ``member`` is dropped: it, and for a view, its row type."""
     if member.kind not in CARRIERS:
         return []
+    key = (member.classid, member.objid)
     if member.classid == PG_PROC:
-        return [(PG_PROC, member.objid, None, f"calls {member.display}, which is recreated")]
+        return [
+            Ref(PG_PROC, member.objid, None, f"calls {member.display}, which is recreated", key)
+        ]
     use = f"reads {member.display}, which is recreated"
-    return [(PG_CLASS, member.objid, None, use), (PG_TYPE, reltype, None, use)]
+    return [Ref(PG_CLASS, member.objid, None, use, key), Ref(PG_TYPE, reltype, None, use, key)]
 
 
 def _resolve(
     conn: Connection, seeds: Sequence[Seed]
-) -> list[tuple[int, int, int, int | None, str]]:
+) -> list[tuple[int, int, int, int | None, str, int]]:
     rows = conn.execute(
         SEEDS_QUERY,
         {
@@ -527,7 +544,7 @@ def _resolve(
             "details": [s.detail for s in seeds],
         },
     ).fetchall()
-    return [(int(n), int(c), int(o), s, display) for n, c, o, s, display in rows]
+    return [(int(n), int(c), int(o), s, display, int(t)) for n, c, o, s, display, t in rows]
 
 
 def _dependents_first(members: Sequence[Member]) -> list[Member]:
