@@ -190,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--daily", action="store_true", help="only the everyday edits of tests/daily: their locks"
     )
+    parser.add_argument("--edits", help="with --daily: comma-separated parts of edit names")
     args = parser.parse_args(argv)
     runs = args.runs or (3 if args.quick else 5)
     sizes = (
@@ -203,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.daily:
         with started_server() as (bench, _):
-            print(daily.render(daily.measure(bench, progress)))
+            only = [part for part in (args.edits or "").split(",") if part]
+            print(daily.render(daily.measure(bench, progress, only)))
         return 0
 
     tenant_counts = [

@@ -9,7 +9,7 @@ longest such step is the longest that other sessions may wait on what the edit c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +36,10 @@ class DailyRow:
     apply: float  # seconds, the whole ``canon apply`` process
 
 
-def measure(bench: Bench, progress: Callable[[str], None]) -> list[DailyRow]:
+def measure(
+    bench: Bench, progress: Callable[[str], None], only: Sequence[str] = ()
+) -> list[DailyRow]:
+    """Each edit (those whose name holds one of ``only``, when given), forward and back."""
     base = bench.create_database("daily_base")
     root = bench.workdir / "daily"
     rows: list[DailyRow] = []
@@ -45,6 +48,8 @@ def measure(bench: Bench, progress: Callable[[str], None]) -> list[DailyRow]:
         _canon(bench, "seed", base, "--seeds-dir", str(REPO / "seeds"))
         _execute(bench, base, (DAILY / "rows.sql").read_text())
         for edit in all_edits():
+            if only and not any(part in edit.name for part in only):
+                continue
             progress(f"daily: {edit.name}")
             rows.extend(_measure_edit(bench, base, edit, root))
     finally:
