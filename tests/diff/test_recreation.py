@@ -59,6 +59,9 @@ def test_the_plan_names_what_it_recreates_and_why(empty_url: str) -> None:
             "to character varying(40)",
         },
     ]
+    code, out, err = _plan(empty_url, str(ATTACHED / "schema"), "--format", "markdown")
+    assert "| Recreated | Why |" in out
+    assert "| view report.item_names | reads shop.item_v, which is recreated |" in out
 
 
 def test_recreated_objects_keep_their_owner(empty_url: str) -> None:
