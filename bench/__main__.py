@@ -11,7 +11,8 @@ process and as the median of several runs:
   and after a 5% change of the files; and the peak memory of any ``canon plan`` run.
 
 It starts its own PostgreSQL (canon's embedded-cluster settings) in a temporary folder
-and prints a Markdown table.
+and prints a Markdown table. ``--daily`` measures instead how long each everyday edit of
+tests/daily holds its locks (``bench.daily``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from canon.pg.cluster import Cluster, destroy_with_scratch, memory_cluster
 
-from . import generate, seeds, tenants
+from . import daily, generate, seeds, tenants
 from .measure import REPO, Bench, Subject
 
 PLAN_CACHE_OFF = {"CANON_PLAN_CACHE": "off"}
@@ -186,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", help="comma-separated table counts (default 60,500,2000)")
     parser.add_argument("--no-seeds", action="store_true", help="skip the project's schema/")
     parser.add_argument("--tenants", help="comma-separated tenant counts (default 50,200; 0: none)")
+    parser.add_argument(
+        "--daily", action="store_true", help="only the everyday edits of tests/daily: their locks"
+    )
+    parser.add_argument("--edits", help="with --daily: comma-separated parts of edit names")
     args = parser.parse_args(argv)
     runs = args.runs or (3 if args.quick else 5)
     sizes = (
@@ -196,6 +201,12 @@ def main(argv: list[str] | None = None) -> int:
 
     def progress(text: str) -> None:
         print(f"bench: {text}", file=sys.stderr, flush=True)
+
+    if args.daily:
+        with started_server() as (bench, _):
+            only = [part for part in (args.edits or "").split(",") if part]
+            print(daily.render(daily.measure(bench, progress, only)))
+        return 0
 
     tenant_counts = [
         int(n)

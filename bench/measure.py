@@ -67,9 +67,9 @@ class Bench:
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             conn.execute(sql)
 
-    def create_database(self, prefix: str) -> str:
+    def create_database(self, prefix: str, template: str = "template0") -> str:
         name = f"{prefix}_{secrets.token_hex(4)}"
-        self.admin(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        self.admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return name
 
     def drop_database(self, name: str) -> None:

@@ -6,7 +6,8 @@ SECURITY, publications…). canon compares the catalogs themselves, object by ob
 difference no planner handled is still named after an apply and in ``canon drift``.
 
 Signatures leave out what is not part of a schema's meaning: OIDs, column order (PostgreSQL
-cannot reorder columns in place), owners, and the owner's own implicit privileges.
+cannot reorder columns in place), the order of options, owners, and the owner's own
+implicit privileges.
 """
 
 from __future__ import annotations

@@ -9,9 +9,10 @@ puts the whole in an order that runs.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from canon.diff import ordering
-from canon.diff.kind import Pair, Placed
+from canon.diff.kind import Pair, Placed, Recreated
 from canon.diff.kinds import REGISTRY
 from canon.inspection.engine import engine_statements
 from canon.inspection.prefetch import NOTHING_AHEAD, Prefetched
@@ -19,13 +20,28 @@ from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg.db import Connection
 
 
+@dataclass(frozen=True)
+class Diff:
+    """The statements that make live match the target, and what they drop to create again."""
+
+    statements: list[str]
+    recreated: tuple[Recreated, ...] = ()
+
+
 def changes(
+    live_conn: Connection, target_conn: Connection, excluded: Iterable[str] = EXCLUDED_SCHEMAS
+) -> list[str]:
+    """The statements alone, as ``diff`` finds them."""
+    return diff(live_conn, target_conn, excluded).statements
+
+
+def diff(
     live_conn: Connection,
     target_conn: Connection,
     excluded: Iterable[str] = EXCLUDED_SCHEMAS,
     prefetched: Prefetched = NOTHING_AHEAD,
     live_fingerprint: str | None = None,
-) -> list[str]:
+) -> Diff:
     """The statements that make live match the target, in the order they must run.
 
     ``prefetched`` hands over inspections made ahead; live's is used only while live
@@ -46,4 +62,4 @@ def changes(
     for kind in REGISTRY:
         if kind.after:
             statements.extend(kind.after(pair, statements))
-    return statements
+    return Diff(statements, tuple(r for p in placed for r in p.recreated))

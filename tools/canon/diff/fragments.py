@@ -65,7 +65,7 @@ SELECT CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table' WHEN
        concat_ws(' | ', relpersistence, 'rls=' || relrowsecurity, 'force=' || relforcerowsecurity,
                  pg_get_expr(relpartbound, oid),
                  CASE WHEN relkind = 'p' THEN pg_get_partkeydef(oid) END,
-                 array_to_string(reloptions, ','),
+                 (SELECT string_agg(o, ',' ORDER BY o) FROM unnest(reloptions) o),
                  (SELECT string_agg(i.inhparent::regclass::text, ',' ORDER BY i.inhseqno)
                   FROM pg_inherits i WHERE i.inhrelid = rel.oid),
                  CASE WHEN relkind IN ('v', 'm') THEN pg_get_viewdef(oid) END,

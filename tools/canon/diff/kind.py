@@ -40,6 +40,16 @@ class Pair:
 
 
 @dataclass(frozen=True)
+class Recreated:
+    """An object the plan drops and creates again, and why PostgreSQL forces that."""
+
+    kind: str  # view, materialized view, function, type, trigger, policy, index, constraint
+    path: tuple[str, ...]  # its name's parts as DROP names it: schema, (table,) name
+    display: str  # as the plan shows it
+    reason: str  # "reads core.brands.name, whose type changes from … to …"
+
+
+@dataclass(frozen=True)
 class Placed:
     """Statements a kind plans before the engine runs, by where they go in the plan.
 
@@ -47,12 +57,14 @@ class Placed:
     types and functions, ``early``, the engine's statements, ``late``, ``drop`` (kinds in
     reverse registry order, so that what is created first is dropped last), the
     engine's drops of functions, types and schemas, then what ``after`` hooks add.
+    ``recreated`` names what these statements (or the engine's) drop to create again.
     """
 
     pre: tuple[str, ...] = ()
     early: tuple[str, ...] = ()
     late: tuple[str, ...] = ()
     drop: tuple[str, ...] = ()
+    recreated: tuple[Recreated, ...] = ()
 
 
 NOTHING = Placed()

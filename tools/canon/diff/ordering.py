@@ -13,9 +13,9 @@ dropping a function a column default still calls. canon reorders migra's stateme
 4. canon's late statements (domain drops, sequence options, recasts of enum arrays…),
    then function, procedure and type drops, then schema drops end it.
 
-A function whose arguments or result use the row type of a relation, or a domain, the
-plan creates cannot move ahead of it, so it keeps its place; so does a type migra
-creates in place of one it renamed away (its enum recreation).
+A function whose arguments or result use the row type of a relation, a domain, or an
+enum the plan recreates cannot move ahead of it, so it keeps its place; so does a type
+migra creates in place of one it renamed away (its enum recreation).
 """
 
 from __future__ import annotations
@@ -48,8 +48,10 @@ def arrange(
     created = [*(n for _, n in parsed), *map(_node, early)]
     relations = {name for node in created if (name := _created_relation(node)) is not None}
     renamed = {name for _, node in parsed if (name := _renamed_type(node)) is not None}
-    # A type or function both dropped and created (recreated) keeps migra's order.
-    recreated = {n for _, node in parsed for n in _dropped_names(node)} & {
+    # A type or function both dropped (by migra, or by canon first) and created again
+    # keeps migra's order: after the changes that made it go.
+    dropping = [*(node for _, node in parsed), *map(_node, pre)]
+    recreated = {n for node in dropping for n in _dropped_names(node)} & {
         n for _, node in parsed if (n := _defined_name(node)) is not None
     }
     first, types, functions, middle, drops, schema_drops = [], [], [], [], [], []
@@ -60,7 +62,9 @@ def arrange(
             middle.append(sql)
         elif isinstance(node, TYPE_CREATIONS) and _type_name(node) not in renamed:
             types.append(sql)
-        elif isinstance(node, ast.CreateFunctionStmt) and not _uses_rowtypes(node, relations):
+        elif isinstance(node, ast.CreateFunctionStmt) and not _uses_rowtypes(
+            node, relations | renamed
+        ):
             functions.append(sql)
         elif isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_SCHEMA:
             schema_drops.append(sql)
@@ -69,7 +73,25 @@ def arrange(
         else:
             middle.append(sql)
     defer = [DEFER_BODY_CHECKS] if any(_is_sql_function(_node(f)) for f in functions) else []
+    middle = _after_their_row_types(middle, relations)
     return [*first, *pre, *types, *defer, *functions, *early, *middle, *late, *drops, *schema_drops]
+
+
+def _after_their_row_types(statements: list[str], relations: set[str]) -> list[str]:
+    """Each function that takes or returns the row type of a relation created further on
+    moves right after that relation: migra does not know a function needs it."""
+    arranged = list(statements)
+    for sql in statements:
+        node = _node(sql)
+        if not isinstance(node, ast.CreateFunctionStmt):
+            continue
+        used = _rowtypes(node) & relations
+        created_at = [i for i, s in enumerate(arranged) if _created_relation(_node(s)) in used]
+        if created_at and max(created_at) > arranged.index(sql):
+            arranged.remove(sql)
+            # Removing the function moved what followed it one place up.
+            arranged.insert(max(created_at), sql)
+    return arranged
 
 
 def _node(sql: str) -> ast.Node | None:
@@ -160,6 +182,11 @@ def _created_relation(node: ast.Node | None) -> str | None:
 
 
 def _uses_rowtypes(node: ast.CreateFunctionStmt, relations: set[str]) -> bool:
+    return bool(_rowtypes(node) & relations)
+
+
+def _rowtypes(node: ast.CreateFunctionStmt) -> set[str]:
+    """The types a function's arguments and result name (row types among them)."""
     types = [
         p.argType
         for p in node.parameters or ()
@@ -167,5 +194,4 @@ def _uses_rowtypes(node: ast.CreateFunctionStmt, relations: set[str]) -> bool:
     ]
     if node.returnType is not None:
         types.append(node.returnType)
-    names = (_qualified(type_name.names) for type_name in types)
-    return any(name is not None and name in relations for name in names)
+    return {name for t in types if (name := _qualified(t.names)) is not None}

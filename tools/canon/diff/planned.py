@@ -1,8 +1,9 @@
 """What the plan so far creates: objects that start from PostgreSQL's defaults afterwards.
 
-Kinds that run after the engine (privileges, relation options) compare each wanted
-object with the state it will have once the plan so far has run: its live state, or
-the defaults of a new object where the plan creates (or recreates) it.
+Kinds that run after the engine (privileges, relation options, comments, owners)
+compare each wanted object with the state it will have once the plan so far has run:
+its live state, or the defaults of a new object where the plan creates (or drops and
+creates again) it.
 """
 
 from __future__ import annotations
@@ -25,17 +26,22 @@ class Located(Protocol):
 
 Key = TypeVar("Key")
 State = TypeVar("State", bound=Located)
+Path = tuple[str, ...]  # (schema, name), or (schema, table, name) for what hangs on a table
 
 
 def standing(
-    have: Mapping[Key, State], want: Mapping[Key, State], planned: Sequence[str]
+    have: Mapping[Key, State],
+    want: Mapping[Key, State],
+    planned: Sequence[str],
+    replacing: bool = True,
 ) -> Iterator[tuple[Key, State, State | None]]:
     """Each wanted object, in key order, with the state it will have once ``planned`` ran.
 
     That is its live state, or None where live lacks it or the plan creates it anew:
-    such an object starts from PostgreSQL's defaults.
+    such an object starts from PostgreSQL's defaults. ``replacing`` says whether what
+    is being compared starts anew when ``CREATE OR REPLACE`` replaces an object.
     """
-    created = created_objects(planned)
+    created = created_objects(planned, replacing)
     for key, wanted in sorted(want.items()):
         current = have.get(key)
         if (wanted.schema, wanted.relname) in created:
@@ -43,18 +49,44 @@ def standing(
         yield key, wanted, current
 
 
-def created_objects(statements: Sequence[str]) -> set[tuple[str, str]]:
-    """(schema, name) of every relation, function, type or schema the statements create."""
-    created: set[tuple[str, str]] = set()
+def created_objects(statements: Sequence[str], replacing: bool = True) -> set[Path]:
+    """Every relation, function, type, schema, index, trigger, policy, rule or constraint created.
+
+    ``CREATE OR REPLACE`` keeps an object's comment, grants and owner but resets a
+    view's options: with ``replacing`` off, it counts only where the plan dropped the
+    object first.
+    """
+    created: set[Path] = set()
+    dropped: set[Path] = set()
     for sql in statements:
+        dropped.update(parsing.dropped_paths(sql))
         for node in parsing.parse(sql):
-            name = _created_name(node)
-            if name is not None:
-                created.add(name)
+            path = _created_path(node)
+            if path is not None and (replacing or not _replaces(node) or path in dropped):
+                created.add(path)
     return created
 
 
-def _created_name(node: ast.Node) -> tuple[str, str] | None:
+def recreated_objects(statements: Sequence[str]) -> set[Path]:
+    """What the statements drop (or rename away) and then create again."""
+    recreated: set[Path] = set()
+    dropped: set[Path] = set()
+    for sql in statements:
+        for node in parsing.parse(sql):
+            path = _created_path(node)
+            if path in dropped:
+                recreated.add(path)
+        dropped.update(parsing.dropped_paths(sql))
+    return recreated
+
+
+def _replaces(node: ast.Node) -> bool:
+    return isinstance(node, (ast.ViewStmt, ast.CreateFunctionStmt, ast.CreateTrigStmt)) and bool(
+        node.replace
+    )
+
+
+def _created_path(node: ast.Node) -> Path | None:
     if isinstance(node, ast.CreateStmt):
         return _range_name(node.relation)
     if isinstance(node, ast.ViewStmt):
@@ -75,16 +107,40 @@ def _created_name(node: ast.Node) -> tuple[str, str] | None:
         return _dotted(names)
     if isinstance(node, ast.CompositeTypeStmt):
         return _range_name(node.typevar)
+    return _created_on_table(node)
+
+
+def _created_on_table(node: ast.Node) -> Path | None:
+    """Indexes, and the triggers, policies, rules and constraints that hang on a table."""
+    if isinstance(node, ast.IndexStmt) and node.idxname:
+        table = _range_name(node.relation)
+        return (table[0], node.idxname) if table else None
+    if isinstance(node, ast.CreateTrigStmt) and node.trigname:
+        return _on(node.relation, node.trigname)
+    if isinstance(node, ast.CreatePolicyStmt) and node.policy_name:
+        return _on(node.table, node.policy_name)
+    if isinstance(node, ast.RuleStmt) and node.rulename:
+        return _on(node.relation, node.rulename)
+    if isinstance(node, ast.AlterTableStmt):
+        for cmd in node.cmds or ():
+            constraint = getattr(cmd, "def_", None)
+            if isinstance(constraint, ast.Constraint) and constraint.conname:
+                return _on(node.relation, constraint.conname)
     return None
 
 
-def _range_name(rangevar: ast.RangeVar | None) -> tuple[str, str] | None:
+def _on(rangevar: ast.RangeVar | None, name: str) -> Path | None:
+    table = _range_name(rangevar)
+    return (*table, name) if table else None
+
+
+def _range_name(rangevar: ast.RangeVar | None) -> Path | None:
     if rangevar is None or rangevar.relname is None:
         return None
     return (rangevar.schemaname or "public", rangevar.relname)
 
 
-def _dotted(names: Sequence[ast.Node] | None) -> tuple[str, str] | None:
+def _dotted(names: Sequence[ast.Node] | None) -> Path | None:
     # Identifiers are never empty, so a name's String parts always carry their text.
     parts = [n.sval for n in names or () if isinstance(n, ast.String) and n.sval is not None]
     if not parts:

@@ -29,6 +29,7 @@ class ColumnModel(Protocol):
     is_enum: bool
     is_generated: bool
     is_inherited: bool
+    collation: str | None
     enum: EnumModel | None
 
 
@@ -39,6 +40,7 @@ class TableModel(Protocol):
     parent_table: str | None
     partition_def: str | None
     relationtype: str
+    dependents_all: list[str]  # keys of what depends on it, directly or not
 
 
 class IndexModel(Protocol):
@@ -60,6 +62,8 @@ class ConstraintModel(Protocol):
 
 class FunctionModel(Protocol):
     schema: str
+    name: str
+    identity_arguments: str
     result_string: str
     kind: str
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from pglast import ast, parser
+from pglast.enums import AlterTableType, ObjectType
 from pglast.visitors import Visitor
 
 CACHED_STATEMENTS = 32768
@@ -92,3 +93,41 @@ def function_names(node: ast.Node) -> set[str]:
 
     Collect()(node)
     return names
+
+
+def dropped_paths(sql: str) -> tuple[tuple[str, ...], ...]:
+    """The names of what a statement drops or renames away, as it spells them.
+
+    ``(schema, name)`` for relations, types and functions, ``(schema, table, name)``
+    for triggers, policies and constraints. A type renamed away counts: migra
+    recreates an enum by renaming the old one first.
+    """
+    paths: list[tuple[str, ...]] = []
+    for node in parse(sql):
+        if isinstance(node, ast.DropStmt):
+            paths.extend(name_path(obj) for obj in node.objects or ())
+        elif isinstance(node, ast.RenameStmt) and node.renameType == ObjectType.OBJECT_TYPE:
+            paths.append(name_path(node.object))
+        elif isinstance(node, ast.AlterTableStmt) and node.relation is not None:
+            table = (node.relation.schemaname or "public", node.relation.relname or "")
+            paths.extend(
+                (*table, cmd.name)
+                for cmd in node.cmds or ()
+                if isinstance(cmd, ast.AlterTableCmd)
+                and cmd.subtype == AlterTableType.AT_DropConstraint
+                and cmd.name
+            )
+    return tuple(path for path in paths if path)
+
+
+def name_path(obj: object) -> tuple[str, ...]:
+    """An object reference (a name list, a function's or a type's node) as its name parts."""
+    if isinstance(obj, ast.ObjectWithArgs):
+        obj = obj.objname
+    elif isinstance(obj, ast.TypeName):
+        obj = obj.names
+    elif isinstance(obj, ast.String):
+        obj = (obj,)
+    if not isinstance(obj, (tuple, list)):
+        return ()
+    return tuple(part.sval for part in obj if isinstance(part, ast.String) and part.sval)

@@ -9,6 +9,10 @@ value holds one, so the result is right whatever that setting is.
 
 from __future__ import annotations
 
+import re
+
+PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
+
 
 def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
@@ -25,3 +29,18 @@ def literal(value: str | None) -> str:
     if "\\" in body:
         return "E'" + body.replace("\\", "\\\\") + "'"
     return "'" + body + "'"
+
+
+def shown(name: str) -> str:
+    """An identifier as PostgreSQL's ``quote_ident`` shows it: quoted only where it must be.
+
+    For names meant for a reader; SQL canon runs uses ``ident``.
+    """
+    # Imported on use: the keyword lists come with the SQL parser, which commands that
+    # never parse SQL must not load.
+    from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
+
+    reserved = name in RESERVED_KEYWORDS or name in TYPE_FUNC_NAME_KEYWORDS
+    if PLAIN.fullmatch(name) and not reserved and name not in COL_NAME_KEYWORDS:
+        return name
+    return ident(name)

@@ -293,6 +293,14 @@ def _drop_hazards(node: ast.DropStmt) -> list[Hazard]:
         return [Hazard(UNTRACKED, "drops a function that code PostgreSQL cannot see may call")]
     if kind == ObjectType.OBJECT_POLICY:
         return [Hazard(AUTHZ, "drops a row-level security policy")]
+    if kind == ObjectType.OBJECT_MATVIEW:
+        return [
+            Hazard(
+                DATA_LOSS,
+                "drops a materialized view and its rows: created again, it runs its query "
+                "anew, holding the plan's locks meanwhile",
+            )
+        ]
     return []
 
 

@@ -1,6 +1,6 @@
 """What is at stake: small read-only counts on the live database, shown beside a statement.
 
-Rows in a table to be dropped, values in a column to be dropped or converted, rows a
+Rows in a table or materialized view to be dropped, values in a column to be dropped or converted, rows a
 new CHECK, NOT NULL or foreign key would reject, duplicates a new UNIQUE index would
 reject. Every count runs in a read-only savepoint under a short ``statement_timeout``;
 when it takes longer, the planner's estimate is shown instead. Nothing is measured on
@@ -99,7 +99,10 @@ def _table(node: ast.Node) -> ast.RangeVar | None:
 def _measure(
     node: ast.Node, count: Count, raw: psycopg.Connection, validated: dict[str, set[str]]
 ) -> list[Stake]:
-    if isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_TABLE:
+    if isinstance(node, ast.DropStmt) and node.removeType in (
+        ObjectType.OBJECT_TABLE,
+        ObjectType.OBJECT_MATVIEW,
+    ):
         return [_rows(_name(obj), count, raw) for obj in node.objects or ()]
     if isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_SCHEMA:
         return [_schema_tables(obj.sval, count) for obj in node.objects or ()]

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from canon import __version__
+from canon.diff.kind import Recreated
 from canon.files.tenants import Tenant
 from canon.plan import steps
 from canon.plan.hazards import Hazard
@@ -65,6 +66,7 @@ class Plan:
     schema_ref: str | None = None
     notes: tuple[str, ...] = ()  # warnings for the reader, e.g. rename hints that do nothing
     tenants: tuple[Tenant, ...] = ()  # tenant schemas the plan covers
+    recreated: tuple[Recreated, ...] = ()  # what it drops to create again, and why
 
     @property
     def empty(self) -> bool:

@@ -1,8 +1,9 @@
 """A plan in the formats ``canon plan --format`` offers besides the plan file (``planfile``).
 
 ``json`` for tools, ``markdown`` for a pull-request comment or a CI job summary (a
-summary table, the hazardous statements with the files that declare them, then the SQL
-folded away), ``github`` for workflow annotations on the files that declare each object.
+summary table, the hazardous statements with the files that declare them, what it
+recreates and why, then the SQL folded away), ``github`` for workflow annotations on
+the files that declare each object.
 ``Paint`` colours the plan file's comments for a terminal.
 """
 
@@ -69,6 +70,9 @@ def to_json(plan: Plan) -> str:
             "hazards": summary.hazards,
             "rows_at_stake": summary.at_stake,
         },
+        "recreated": [
+            {"kind": r.kind, "name": r.display, "reason": r.reason} for r in plan.recreated
+        ],
         "steps": [
             {
                 "step": step.number,
@@ -133,6 +137,7 @@ def to_markdown(plan: Plan, plan_text: str) -> str:
                 f"| {_cell('; '.join(str(stake) for stake in s.at_stake))} |"
             )
         lines.append("")
+    lines += _recreated_table(plan)
     fence = "````" if "```" in plan_text else "```"
     lines += [
         f"<details><summary>SQL ({summary.statements:,} statements)</summary>",
@@ -144,6 +149,14 @@ def to_markdown(plan: Plan, plan_text: str) -> str:
         "</details>",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _recreated_table(plan: Plan) -> list[str]:
+    """What the plan drops and creates again, and why: a reviewer looks for it first."""
+    if not plan.recreated:
+        return []
+    rows = [f"| {_cell(f'{r.kind} {r.display}')} | {_cell(r.reason)} |" for r in plan.recreated]
+    return ["| Recreated | Why |", "|---|---|", *rows, ""]
 
 
 def to_github(plan: Plan) -> str:

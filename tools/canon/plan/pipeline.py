@@ -2,29 +2,33 @@
 
 ``make_plan`` is the one pipeline every command shares (plan, apply, drift, verify):
 renames first, the diff kind by kind, shared objects before tenants, lock-safe
-rewriting, hazards, then what is at stake on the live data when asked.
+rewriting, recreations kept within one step, hazards, then what is at stake on the
+live data when asked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from pglast import ast
 
 from canon.diff.fingerprint import fingerprint
+from canon.diff.kind import Recreated
 from canon.diff.kinds.indexes import invalid_indexes
 from canon.errors import Warn
 from canon.files import tenancy
 from canon.files.declarations import Declarations
 from canon.files.sources import SchemaSource
+from canon.files.tenants import Tenant
 from canon.inspection.prefetch import NOTHING_AHEAD, Prefetched
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
 from canon.pg.db import Connection
 from canon.pg.dburl import DatabaseUrl
 from canon.pg.objects import ObjectName, acted_on, relation, removes
-from canon.pg.parsing import parse
-from canon.plan import hazards, keys, locksafe, measure, renames
+from canon.pg.parsing import dropped_paths, parse
+from canon.plan import hazards, keys, locksafe, measure, renames, spans
 from canon.plan.model import Origin, Plan, PlannedStatement, PlanOptions
 from canon.plan.workspace import Workspace
 
@@ -54,10 +58,11 @@ def make_plan(
         live_url, live_conn, target_conn, source, warn, prefetched, live_fingerprint
     )
     notes = [*notes, *_invalid_index_notes(live_conn)]
-    raw = tenancy.shared_first(source.in_scope(changes), source.tenants)
+    raw = tenancy.shared_first(source.in_scope(changes.statements), source.tenants)
     statements = locksafe.lock_safe(raw, live_conn, options.concurrently) if raw else []
     if statements:
         statements = keys.keep_keys(statements, keys.live_keys(live_conn))
+    statements = whole_recreations(statements, changes.recreated, source.tenants)
     plan = Plan(
         statements=classified(statements, live_conn),
         schema_digest=source.digest,
@@ -66,6 +71,7 @@ def make_plan(
         schema_ref=options.schema_ref,
         notes=tuple(notes),
         tenants=(source.only_tenant,) if source.only_tenant else source.tenants,
+        recreated=recreations_in(statements, changes.recreated),
     )
     if options.locate and statements:
         plan = with_origins(plan, source)
@@ -78,6 +84,25 @@ def _invalid_index_notes(live_conn: Connection) -> list[str]:
         "the plan drops it, and builds it again if the files have it"
         for name in invalid_indexes(live_conn, EXCLUDED_SCHEMAS)
     ]
+
+
+def whole_recreations(
+    statements: list[str], recreated: Sequence[Recreated], tenants: Sequence[Tenant]
+) -> list[str]:
+    """The plan with each recreation inside one step; tenants are applied one by one."""
+    paths = [r.path for r in recreated]
+    if not paths:
+        return statements
+    groups = tenancy.group_by_tenant(statements, tenants) if tenants else [(None, statements)]
+    return [sql for _, group in groups for sql in spans.keep_whole(group, paths)]
+
+
+def recreations_in(
+    statements: Sequence[str], recreated: Sequence[Recreated]
+) -> tuple[Recreated, ...]:
+    """What the plan recreates, among what the diff found (a tenant's plan holds less)."""
+    dropped = {path for sql in statements for path in dropped_paths(sql)}
+    return tuple(r for r in recreated if r.path in dropped)
 
 
 def classified(

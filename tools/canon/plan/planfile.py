@@ -12,7 +12,8 @@
     -- hazards: index-build
 
 Each statement follows, preceded by comments naming its object and the file and line
-that declare it, its hazards and what it puts ``at stake``, and by a ``-- step N`` line
+that declare it, by ``-- recreated: …`` where it drops an object the plan creates again
+(saying why), its hazards and what it puts ``at stake``, and by a ``-- step N`` line
 where a new step (transaction) begins. The hashes of the planned statements close the
 file (``-- planned: …``), out of the reader's way; a statement whose hash is missing
 was added by hand. Comments are for the reviewer: on apply the statements are
@@ -23,12 +24,15 @@ files (hashes in the header) are read as before. ``canon plan`` prints this text
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
+from canon.diff.kind import Recreated
 from canon.errors import SourceError
 from canon.files import tenancy
 from canon.files.sources import split_statements
 from canon.files.tenants import Tenant
+from canon.pg.parsing import dropped_paths
 from canon.plan.model import Plan, PlannedStatement, step_kind
 from canon.plan.output import Paint
 from canon.plan.steps import terminated
@@ -67,6 +71,7 @@ def render(plan: Plan, colour: bool = False) -> str:
     by_sql = iter(plan.statements)
     all_steps = plan.steps
     section: Tenant | None = None
+    recreations = recreations_by_statement(plan)
     for step in all_steps:
         if len(all_steps) > 1:
             lines.append(f"-- step {step.number} of {len(all_steps)}: {step_kind(step)}")
@@ -76,7 +81,7 @@ def render(plan: Plan, colour: bool = False) -> str:
             if owner is not None and owner != section:
                 lines.append(f"-- tenant {owner.id} (schema {owner.schema})")
             section = owner
-            lines += _notes(statement, paint)
+            lines += _notes(statement, recreations.get(statement.sql, ()), paint)
             lines.append(terminated(statement.sql))
             lines.append("")
     # Statements whose hash is not listed here were added by a reviewer.
@@ -84,16 +89,32 @@ def render(plan: Plan, colour: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _notes(statement: PlannedStatement, paint: Paint) -> list[str]:
-    """The comments above a statement: its object and file, hazards, what is at stake."""
+def _notes(statement: PlannedStatement, recreated: Iterable[Recreated], paint: Paint) -> list[str]:
+    """The comments above a statement: its object and file, what it drops to create
+    again and why, hazards, what is at stake."""
     notes = []
     if statement.origin is not None:
         notes.append(paint.dim(_comment(str(statement.origin))))
+    for again in recreated:
+        notes.append(_comment(f"recreated: {again.kind} {again.display} ({again.reason})"))
     for hazard in statement.hazards:
         notes.append(paint.hazard(hazard.name, _comment(f"hazard: {hazard.name}: {hazard.reason}")))
     for stake in statement.at_stake:
         notes.append(paint.stake(_comment(f"at stake: {stake}")))
     return notes
+
+
+def recreations_by_statement(plan: Plan) -> dict[str, list[Recreated]]:
+    """What each statement drops to create again: the first statement dropping it."""
+    found: dict[str, list[Recreated]] = {}
+    pending = list(plan.recreated)
+    for statement in plan.statements:
+        dropped = set(dropped_paths(statement.sql))
+        here = [r for r in pending if r.path in dropped]
+        if here:
+            found.setdefault(statement.sql, []).extend(here)
+            pending = [r for r in pending if r not in here]
+    return found
 
 
 def _comment(text: str) -> str:

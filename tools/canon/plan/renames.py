@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pglast import ast
 from pglast.enums import AlterTableType
@@ -198,7 +198,7 @@ def changes_with_renames(
     renames: Sequence[Rename],
     warn: Warn,
     prefetched: Prefetched,
-) -> list[str]:
+) -> compare.Diff:
     """The renames, then what else turns live into the target once they have run.
 
     The renames run on a copy of the live schema, never on live itself, so planning
@@ -211,9 +211,8 @@ def changes_with_renames(
                 conn.execute(sql)
             conn.commit()
         with db.reading(copy) as copy_conn:
-            return statements + compare.changes(
-                copy_conn, target_conn, prefetched=prefetched.target_only()
-            )
+            rest = compare.diff(copy_conn, target_conn, prefetched=prefetched.target_only())
+    return replace(rest, statements=statements + rest.statements)
 
 
 def planned_changes(
@@ -224,7 +223,7 @@ def planned_changes(
     warn: Warn,
     prefetched: Prefetched,
     live_fingerprint: str,
-) -> tuple[list[str], list[str]]:
+) -> tuple[compare.Diff, list[str]]:
     """The statements from live to target, renames first; and notes on unused hints."""
     hints = find_hints(source)
     todo = pending(hints, live_conn) if hints else RenamePlan((), ())
@@ -234,7 +233,7 @@ def planned_changes(
         for h in todo.unused
     ]
     if not todo.renames:
-        return compare.changes(
+        return compare.diff(
             live_conn, target_conn, prefetched=prefetched, live_fingerprint=live_fingerprint
         ), notes
     return changes_with_renames(live_url, target_conn, todo.renames, warn, prefetched), notes

@@ -1,8 +1,13 @@
-"""Comments (COMMENT ON …): migra does not diff them, so canon does, from pg_description."""
+"""Comments (COMMENT ON …): migra does not diff them, so canon does, from pg_description.
+
+An object the plan creates, or drops and creates again, starts without a comment, so
+its live comment is taken to be gone.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import psycopg
 
@@ -14,10 +19,47 @@ from canon.pg.quoting import literal
 # system schemas are left out: their comments belong to whoever installed them.
 COMMENTS_QUERY = query(
     """
-    SELECT i.type, i.schema, i.identity, d.description, a.object_names, a.object_args
+    SELECT i.type, i.schema, i.identity, d.description, a.object_names, a.object_args,
+           o.path
     FROM pg_description d
     CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) i
     CROSS JOIN LATERAL pg_identify_object_as_address(d.classoid, d.objoid, d.objsubid) a
+    -- The object that carries the comment away when it is dropped: a column's relation,
+    -- a trigger, policy, rule or constraint by its table, a domain constraint by its domain.
+    LEFT JOIN LATERAL (
+        SELECT ARRAY[n.nspname, c.relname] FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE d.classoid = 'pg_class'::regclass AND c.oid = d.objoid
+        UNION ALL
+        SELECT ARRAY[n.nspname, t.typname] FROM pg_type t
+        JOIN pg_namespace n ON n.oid = t.typnamespace
+        WHERE d.classoid = 'pg_type'::regclass AND t.oid = d.objoid
+        UNION ALL
+        SELECT ARRAY[n.nspname, p.proname] FROM pg_proc p
+        JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE d.classoid = 'pg_proc'::regclass AND p.oid = d.objoid
+        UNION ALL
+        SELECT ARRAY[n.nspname, c.relname, t.tgname] FROM pg_trigger t
+        JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE d.classoid = 'pg_trigger'::regclass AND t.oid = d.objoid
+        UNION ALL
+        SELECT ARRAY[n.nspname, c.relname, p.polname] FROM pg_policy p
+        JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE d.classoid = 'pg_policy'::regclass AND p.oid = d.objoid
+        UNION ALL
+        SELECT ARRAY[n.nspname, c.relname, w.rulename] FROM pg_rewrite w
+        JOIN pg_class c ON c.oid = w.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE d.classoid = 'pg_rewrite'::regclass AND w.oid = d.objoid
+        UNION ALL
+        SELECT CASE WHEN k.conrelid <> 0 THEN ARRAY[n.nspname, c.relname, k.conname]
+                    ELSE ARRAY[tn.nspname, t.typname] END
+        FROM pg_constraint k
+        LEFT JOIN pg_class c ON c.oid = k.conrelid
+        LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_type t ON t.oid = k.contypid
+        LEFT JOIN pg_namespace tn ON tn.oid = t.typnamespace
+        WHERE d.classoid = 'pg_constraint'::regclass AND k.oid = d.objoid
+    ) AS o(path) ON true
     WHERE coalesce(i.schema, i.identity) NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
       AND coalesce(i.schema, '') NOT LIKE 'pg_temp%'
       AND i.type NOT IN ('extension', 'language')
@@ -42,15 +84,23 @@ KEYWORDS = {
 Key = tuple[str, str]
 
 
-def _read(
-    conn: Connection, excluded: frozenset[str]
-) -> dict[Key, tuple[str, list[str], list[str]]]:
+@dataclass(frozen=True)
+class Comment:
+    text: str
+    names: list[str]  # the object's address, for pg_get_object_address
+    args: list[str]
+    path: tuple[str, ...]  # what carries it (see the query), as ``diff.planned`` names it
+
+
+def _read(conn: Connection, excluded: frozenset[str]) -> dict[Key, Comment]:
     found = {}
-    for kind, schema, identity, description, names, args in conn.execute(COMMENTS_QUERY):
+    for kind, schema, identity, description, names, args, path in conn.execute(COMMENTS_QUERY):
         owner = schema if schema is not None else identity
         if owner in excluded or (kind == "schema" and identity in excluded):
             continue
-        found[(kind, identity)] = (description, list(names or []), list(args or []))
+        found[(kind, identity)] = Comment(
+            description, list(names or []), list(args or []), tuple(path or ())
+        )
     return found
 
 
@@ -64,6 +114,9 @@ def comment_statement(kind: str, identity: str, description: str | None) -> str:
 
 
 def _exists(conn: Connection, kind: str, names: list[str], args: list[str]) -> bool:
+    # pg_get_object_address takes the columns of every kind of relation as table columns.
+    if kind.endswith(" column"):
+        kind = "table column"
     try:
         with conn.transaction():
             conn.execute(
@@ -76,17 +129,23 @@ def _exists(conn: Connection, kind: str, names: list[str], args: list[str]) -> b
 
 
 def changes(pair: Pair, planned: Sequence[str]) -> list[str]:
-    """COMMENT ON statements that give live the comments of the target."""
+    """COMMENT ON statements that give live the comments of the target, after ``planned``."""
     live, target, excluded = pair.live_conn, pair.target_conn, pair.excluded
     have = _read(live, excluded)
     want = _read(target, excluded)
+    # Imported on use: the no-change shortcut loads this module for its fingerprint
+    # SQL and must not load the SQL parser that ``planned`` needs.
+    from canon.diff.planned import created_objects
+
+    created = created_objects(planned, replacing=False)
+    # A comment on an object the plan drops goes with the object, created again or not.
+    have = {key: c for key, c in have.items() if c.path not in created}
     statements = []
-    for key, (description, _, _) in sorted(want.items()):
-        if key not in have or have[key][0] != description:
-            statements.append(comment_statement(*key, description))
-    for key, (_, names, args) in sorted(have.items()):
-        # A comment on an object the plan drops goes with the object.
-        if key not in want and _exists(target, key[0], names, args):
+    for key, comment in sorted(want.items()):
+        if key not in have or have[key].text != comment.text:
+            statements.append(comment_statement(*key, comment.text))
+    for key, comment in sorted(have.items()):
+        if key not in want and _exists(target, key[0], comment.names, comment.args):
             statements.append(comment_statement(*key, None))
     return statements
 

@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from canon.diff.fragments import type_fingerprint, type_signature
-from canon.diff.kind import Kind, Pair, Placed
+from canon.diff.kind import Kind, Pair, Placed, Recreated
 from canon.errors import PlanRefused
 from canon.inspection.models import DatabaseModel
 from canon.pg.db import Connection, query
-from canon.pg.quoting import ident, literal, qualified
+from canon.pg.quoting import ident, literal, qualified, shown
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,7 @@ def prepare(pair: Pair) -> Placed:
     quote_labels(live, target)
     additions: list[str] = []
     array_recasts: list[str] = []
+    recreated: list[Recreated] = []
     for change in _changes(live, target):
         if change.only_adds:
             additions.extend(add_value_statements(change))
@@ -93,7 +94,22 @@ def prepare(pair: Pair) -> Placed:
             _refuse_if_used(conn, change)
         array_recasts.extend(_array_recasts(conn, change))
         _take_target_defaults(live, target, change.key)
-    return Placed(pre=tuple(additions), late=tuple(array_recasts))
+        recreated.append(_recreation(change))
+    return Placed(pre=tuple(additions), late=tuple(array_recasts), recreated=tuple(recreated))
+
+
+def _recreation(change: EnumChange) -> Recreated:
+    if change.removed:
+        what = f"the files remove {', '.join(literal(v) for v in change.removed)}"
+    else:
+        what = "the files reorder its values"
+    return Recreated(
+        "type",
+        (change.schema, change.name),
+        f"{shown(change.schema)}.{shown(change.name)}",
+        f"{what}, which PostgreSQL can only do by creating the type again and "
+        "converting its columns",
+    )
 
 
 def _array_recasts(conn: Connection, change: EnumChange) -> list[str]:

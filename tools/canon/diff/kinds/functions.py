@@ -10,22 +10,27 @@ something still uses the function, PostgreSQL stops the plan and nothing changes
 from __future__ import annotations
 
 from canon.diff.fragments import acl_items
-from canon.diff.kind import Kind, Pair, Placed
+from canon.diff.kind import Kind, Pair, Placed, Recreated
+from canon.pg.quoting import shown
 
 
 def prepare(pair: Pair) -> Placed:
     """DROP statements for functions whose result changes; mutates the live model to match."""
     live, target = pair.live_model, pair.target_model
     statements = []
+    recreated = []
     for key, wanted in target.functions.items():
         current = live.functions.get(key)
         if current is None or current.result_string == wanted.result_string:
             continue
         kind = "PROCEDURE" if getattr(current, "kind", "f") == "p" else "FUNCTION"
         statements.append(f"DROP {kind} {key};")
+        display = f"{shown(current.schema)}.{shown(current.name)}({current.identity_arguments})"
+        reason = "its result type changes, which CREATE OR REPLACE cannot do"
+        recreated.append(Recreated(kind.lower(), (current.schema, current.name), display, reason))
         del live.functions[key]
         live.selectables.pop(key, None)
-    return Placed(pre=tuple(statements))
+    return Placed(pre=tuple(statements), recreated=tuple(recreated))
 
 
 FINGERPRINT = """

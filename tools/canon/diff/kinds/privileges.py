@@ -143,7 +143,7 @@ def changes(pair: Pair, planned: Sequence[str]) -> list[str]:
     # SQL and must not load the SQL parser that ``planned`` needs.
     from canon.diff.planned import standing
 
-    for _, wanted, current in standing(have, want, planned):
+    for _, wanted, current in standing(have, want, planned, replacing=False):
         before = wanted.default if current is None else current.grants
         statements.extend(_object_statements(wanted, before, wanted.grants))
     for key, current in sorted(have.items()):

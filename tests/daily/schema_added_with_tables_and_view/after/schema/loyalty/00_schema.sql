@@ -1,0 +1,3 @@
+CREATE SCHEMA loyalty;
+
+COMMENT ON SCHEMA loyalty IS 'Buyer loyalty points.';
