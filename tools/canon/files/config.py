@@ -8,6 +8,9 @@ template = "_tenant"        # folder under schema/ rendered once per tenant
 schema = "user_{id}"        # the PostgreSQL schema of a tenant
 file = "tenants.txt"        # tenant ids, one per line ('#' starts a comment)
 # query = "SELECT id FROM public.tenants ORDER BY id"   # or read them from the live database
+
+[owners]
+default = "app_owner"       # owns every object the files give no owner of its own
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class ProjectConfig:
     path: Path | None = None
     variables: dict[str, Any] = field(default_factory=dict)
     tenants: TenantSettings | None = None
+    default_owner: str | None = None
 
 
 def load_config(schema_dir: Path) -> ProjectConfig:
@@ -50,7 +54,11 @@ def load_config(schema_dir: Path) -> ProjectConfig:
     variables = raw.get("vars", {})
     if not isinstance(variables, dict):
         raise SourceError(path, None, "[vars] must be a table of names and values")
-    return ProjectConfig(path, dict(variables), _tenant_settings(path, raw.get("tenants")))
+    owners = raw.get("owners")
+    default_owner = owners.get("default") if isinstance(owners, dict) else None
+    return ProjectConfig(
+        path, dict(variables), _tenant_settings(path, raw.get("tenants")), default_owner
+    )
 
 
 def _tenant_settings(path: Path, raw: Any) -> TenantSettings | None:
