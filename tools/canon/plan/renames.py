@@ -2,9 +2,10 @@
 
 A hint goes at the end of the line that declares the new name: a column or a table
 constraint in CREATE TABLE, the table name line of CREATE TABLE, a CREATE INDEX, the
-name line of CREATE TYPE … AS ENUM (renaming the type), or a line of one of its labels. The old name is written as in
-SQL (``Name`` reads as ``name``, ``"Name"`` keeps its case; a table's may carry its
-schema); an enum label is taken as written, quoted or not (``'Sold Out'``, ``Active``).
+name line of CREATE TYPE … AS ENUM (renaming the type), or a line of one of its labels.
+The old name is written as in SQL (``Name`` reads as ``name``, ``"Name"`` keeps its case;
+a table's may carry its schema); an enum label is taken as written, quoted or not
+(``'Sold Out'``, ``Active``).
 While the old name exists in the live database and the new one does not, the plan starts
 with the rename; once applied, the hint is harmless. A hint that names something the
 live database has under neither name is reported, since it no longer does anything.
