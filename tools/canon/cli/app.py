@@ -40,9 +40,12 @@ class Console:
 
 
 def resolve_live_url(database_url: str | None) -> DatabaseUrl:
-    """The URL given, else the embedded cluster's development database (started on demand)."""
+    """The URL given, else libpq's PG* variables, else the embedded cluster's dev database."""
     if database_url:
         return DatabaseUrl.parse(database_url)
+    from_environment = DatabaseUrl.from_environment()
+    if from_environment is not None:
+        return from_environment
     server = dev_cluster().ensure_started()
     return DatabaseUrl.parse(server.url(DEV_DATABASE))
 
@@ -53,7 +56,8 @@ def database_url_option(func: Command) -> Command:
         envvar="DATABASE_URL",
         default=None,
         metavar="URL",
-        help="Live database (default: $DATABASE_URL, else the embedded dev cluster).",
+        help="Live database (default: $DATABASE_URL, else libpq's PG* variables, else the "
+        "embedded dev cluster).",
     )(func)
 
 
