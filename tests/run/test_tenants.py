@@ -58,6 +58,17 @@ def test_malicious_tenant_id_is_refused(empty_url: str) -> None:
     assert catalog_snapshot(empty_url) == before
 
 
+def test_a_tenant_schema_name_past_63_bytes_is_refused(empty_url: str) -> None:
+    # PostgreSQL would cut it short, and two tenants could end up in one schema.
+    before = catalog_snapshot(empty_url)
+    schema = PROJECTS / "long_tenant_schema" / "schema"
+    code, _, err = canon("plan", "--database-url", empty_url, "--schema-dir", str(schema))
+    assert code == 1 and len(err.splitlines()) == 1
+    assert "tenants.txt:3: tenant 'globex_international_trading_co'" in err
+    assert "is 64 bytes" in err
+    assert catalog_snapshot(empty_url) == before
+
+
 def test_undefined_template_variable_names_file_and_line(empty_url: str) -> None:
     schema = PROJECTS / "bad_template" / "schema"
     code, _, err = canon("plan", "--database-url", empty_url, "--schema-dir", str(schema))

@@ -139,7 +139,7 @@ def verify_database(
     seeds = seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
     with db.connect(live_url) as conn:
         schemas = inventory(conn)
-        seed_diffs = seeding.differences(conn, seeds)
+        seed_diffs = seeding.differences(conn, seeds, schema_matches=not schema_differences)
     counts = seed_counts(seeds, seed_diffs)
     return Verification(
         live_url.masked(), schemas, counts, tuple(schema_differences), tuple(seed_diffs)
