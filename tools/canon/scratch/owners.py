@@ -11,15 +11,19 @@ built database and recorded as declared too.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import psycopg
 
 from canon.files.owners import OwnerDeclaration
-from canon.files.sources import Statement
 from canon.managed import CANON_SCHEMA, EXCLUDED_SCHEMAS, MANAGED_SCHEMAS
 from canon.pg.db import Connection, query
 from canon.pg.quoting import ident
-from canon.scratch import session
+
+if TYPE_CHECKING:
+    # The owners kind reads this module's queries for the no-change shortcut, which must
+    # not load the SQL parser and templates that reading files takes.
+    from canon.files.sources import Statement
 
 DECLARED = f"{ident(CANON_SCHEMA)}.declared_owners"
 
@@ -74,6 +78,8 @@ OWNABLE_QUERY = query(f"WITH {MANAGED_SCHEMAS.strip()}\n{OWNABLE}")
 
 def record(conn: Connection, statements: Sequence[Statement], default_owner: str | None) -> None:
     """Record in the built database the objects the files give an owner (see the module)."""
+    from canon.scratch import session  # see TYPE_CHECKING above
+
     declared = [(s, owned) for s in statements for owned in s.owners]
     if not declared and default_owner is None:
         return
