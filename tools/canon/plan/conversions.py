@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 
@@ -88,7 +89,7 @@ def _count(conn: Connection, column: Column, kept: str, timeout_ms: int) -> Alte
         f"SELECT count(*), min({column.key}) FROM {column.table} "
         f"WHERE {column.name} IS NOT NULL AND NOT ({kept})"
     )
-    row = _read_only(conn, sql, timeout_ms)
+    row = read_only(conn, sql, timeout_ms)
     return Altered(int(row[0]), row[1]) if row else NOT_MEASURED
 
 
@@ -111,7 +112,7 @@ BEGIN
                         HINT = coalesce(sample, '');
 END ${tag}$"""
     try:
-        _read_only(conn, block, timeout_ms)
+        read_only(conn, block, timeout_ms)
     except psycopg.Error as exc:
         if exc.diag.message_primary == MEASURED and exc.diag.message_detail:
             return Altered(int(exc.diag.message_detail), exc.diag.message_hint or None)
@@ -119,8 +120,9 @@ END ${tag}$"""
     return Altered(1, at_least=True)
 
 
-def _read_only(conn: Connection, sql: str, timeout_ms: int) -> tuple[int, str | None] | None:
-    """Run ``sql`` read-only under a time limit, in a savepoint that is always rolled back."""
+def read_only(conn: Connection, sql: str, timeout_ms: int) -> tuple[Any, ...] | None:
+    """The first row of ``sql``, run read-only under a time limit in a savepoint that is
+    always rolled back; PostgreSQL's errors (a time-out among them) are raised."""
     try:
         with conn.transaction() as savepoint:
             conn.execute("SET LOCAL transaction_read_only = on")
@@ -129,7 +131,7 @@ def _read_only(conn: Connection, sql: str, timeout_ms: int) -> tuple[int, str | 
             raise psycopg.Rollback(savepoint)
     except psycopg.Rollback:
         pass
-    return (row[0], row[1]) if row else None
+    return tuple(row) if row else None
 
 
 # The column's type, and the columns of the table's primary key, else of its first unique

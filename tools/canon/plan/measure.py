@@ -261,13 +261,7 @@ def _estimate(raw: psycopg.Connection, table: str) -> int | None:
 def _count(raw: psycopg.Connection, query: str, timeout_ms: int) -> int | None:
     """Run a count in a savepoint that is always rolled back, read-only and time-boxed."""
     try:
-        with raw.transaction() as savepoint:
-            raw.execute("SET LOCAL transaction_read_only = on")
-            raw.execute(f"SET LOCAL statement_timeout = {int(timeout_ms)}")
-            row = raw.execute(query).fetchone()
-            raise psycopg.Rollback(savepoint)
-    except psycopg.Rollback:
-        pass
+        row = conversions.read_only(raw, query, timeout_ms)
     except psycopg.Error:
         return None
     return int(row[0]) if row and row[0] is not None else None

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from canon.diff.kind import Kind, Pair, Placed
+from canon.diff.redefined import to_drop
 from canon.pg.db import Connection, query
 
 RULES_QUERY = query(
@@ -63,12 +64,7 @@ def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Rule]:
 def drops(pair: Pair) -> Placed:
     """DROP RULE for rules the files remove or change, before anything else runs."""
     have, want = read(pair.live_conn, pair.excluded), read(pair.target_conn, pair.excluded)
-    gone = [
-        f"DROP RULE {rule.target};"
-        for key, rule in sorted(have.items())
-        if key not in want or want[key].definition != rule.definition
-    ]
-    return Placed(pre=tuple(gone))
+    return Placed(pre=tuple(f"DROP RULE {have[key].target};" for key in to_drop(have, want)))
 
 
 def creations(pair: Pair, planned: Sequence[str]) -> list[str]:

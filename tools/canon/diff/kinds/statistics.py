@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from canon.diff.kind import Kind, Pair, Placed
+from canon.diff.redefined import to_drop
 from canon.pg.db import Connection, query
 
 STATISTICS_QUERY = query(
@@ -49,12 +50,7 @@ def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Statistics]:
 def drops(pair: Pair) -> Placed:
     """DROP STATISTICS for objects the files remove or define differently."""
     have, want = read(pair.live_conn, pair.excluded), read(pair.target_conn, pair.excluded)
-    gone = [
-        f"DROP STATISTICS {name};"
-        for name, current in sorted(have.items())
-        if name not in want or want[name].definition != current.definition
-    ]
-    return Placed(pre=tuple(gone))
+    return Placed(pre=tuple(f"DROP STATISTICS {name};" for name in to_drop(have, want)))
 
 
 def creations(pair: Pair, planned: Sequence[str]) -> list[str]:
