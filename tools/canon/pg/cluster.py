@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from canon.errors import ConfigError, DatabaseError
-from canon.managed import SESSION_SEARCH_PATH
 from canon.pg import switches
 
 SUPERUSER = "canon"
@@ -276,6 +275,8 @@ class Cluster:
         session: psql on ``canon dev url`` included.
         """
         import psycopg
+
+        from canon.managed import SESSION_SEARCH_PATH
 
         url = Server("127.0.0.1", port, SUPERUSER).url("postgres")
         with psycopg.connect(url, autocommit=True) as conn:
