@@ -11,6 +11,9 @@ file = "tenants.txt"        # tenant ids, one per line ('#' starts a comment)
 
 [owners]
 default = "app_owner"       # owns every object the files give no owner of its own
+
+[lint]                      # canon lint's rules, switched one by one (all are on by default)
+char-column = false
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class ProjectConfig:
     variables: dict[str, Any] = field(default_factory=dict)
     tenants: TenantSettings | None = None
     default_owner: str | None = None
+    lint: dict[str, bool] = field(default_factory=dict)  # rule id: on or off
 
 
 def load_config(schema_dir: Path) -> ProjectConfig:
@@ -55,9 +59,12 @@ def load_config(schema_dir: Path) -> ProjectConfig:
     if not isinstance(variables, dict):
         raise SourceError(path, None, "[vars] must be a table of names and values")
     owners = raw.get("owners")
-    default_owner = owners.get("default") if isinstance(owners, dict) else None
     return ProjectConfig(
-        path, dict(variables), _tenant_settings(path, raw.get("tenants")), default_owner
+        path,
+        dict(variables),
+        _tenant_settings(path, raw.get("tenants")),
+        default_owner=owners.get("default") if isinstance(owners, dict) else None,
+        lint=_lint_switches(path, raw.get("lint", {})),
     )
 
 
@@ -78,6 +85,13 @@ def _tenant_settings(path: Path, raw: Any) -> TenantSettings | None:
         file=(path.parent / file) if isinstance(file, str) else None,
         query=query if isinstance(query, str) else None,
     )
+
+
+def _lint_switches(path: Path, raw: Any) -> dict[str, bool]:
+    """``[lint]``: rule ids set to true or false (which ids exist is lint's to check)."""
+    if not isinstance(raw, dict) or not all(isinstance(v, bool) for v in raw.values()):
+        raise SourceError(path, None, "[lint] must map rule ids to true or false")
+    return dict(raw)
 
 
 def _toml_line(exc: Exception) -> int | None:

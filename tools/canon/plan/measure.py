@@ -38,14 +38,16 @@ class Stake:
     estimate: bool = False
     sample: str | None = None  # the key of one row counted
     at_least: bool = False  # ``count`` is a floor: counting the rest took too long
+    one: str = ""  # how ``what`` reads for a count of 1 ("row in …" for "rows in …")
 
     def __str__(self) -> str:
         if self.count is None:
             return f"not measured: {self.what} (the count failed or took longer than allowed)"
         about = "about " if self.estimate else ("at least " if self.at_least else "")
         tail = " (estimate; counting took too long)" if self.estimate else ""
+        what = self.one if self.count == 1 and self.one else self.what
         sample = f" (one: {self.sample})" if self.sample else ""
-        return f"{about}{self.count:,} {self.what}{sample}{tail}"
+        return f"{about}{self.count:,} {what}{sample}{tail}"
 
     @property
     def fails(self) -> bool:
@@ -136,13 +138,20 @@ def _alter(
     column = ident(cmd.name) if cmd.name else ""
     if sub == AlterTableType.AT_DropColumn:
         n = count(f"SELECT count({column}) FROM {table}")
-        return Stake(f"non-null values in {table}.{column} to be dropped", n)
+        return Stake(
+            f"non-null values in {table}.{column} to be dropped",
+            n,
+            one=f"non-null value in {table}.{column} to be dropped",
+        )
     if sub == AlterTableType.AT_AlterColumnType and isinstance(cmd.def_, ast.ColumnDef):
         return _conversion(table, cmd.name or "", cmd.def_, convert)
     if sub == AlterTableType.AT_SetNotNull:
         n = count(f"SELECT count(*) FROM {table} WHERE {column} IS NULL")
         return Stake(
-            f"rows in {table} with {column} NULL (SET NOT NULL fails on them)", n, blocks=True
+            f"rows in {table} with {column} NULL (SET NOT NULL fails on them)",
+            n,
+            blocks=True,
+            one=f"row in {table} with {column} NULL (SET NOT NULL fails on it)",
         )
     if sub == AlterTableType.AT_AddColumn and isinstance(cmd.def_, ast.ColumnDef):
         if _not_null_without_default(cmd.def_):
@@ -151,6 +160,7 @@ def _alter(
                 f"rows in {table} (a NOT NULL column without a default fails on them)",
                 n,
                 blocks=True,
+                one=f"row in {table} (a NOT NULL column without a default fails on it)",
             )
         return None
     if sub == AlterTableType.AT_AddConstraint and isinstance(cmd.def_, ast.Constraint):
@@ -170,6 +180,7 @@ def _conversion(table: str, column: str, new: ast.ColumnDef, convert: Convert) -
         blocks=True,
         sample=found.sample,
         at_least=found.at_least,
+        one=f"value in {table}.{ident(column)} the new type would change or fail on",
     )
 
 
@@ -184,7 +195,12 @@ def _constraint(
     if kind == ConstrType.CONSTR_CHECK and constraint.raw_expr is not None:
         predicate = RawStream()(constraint.raw_expr)
         n = count(f"SELECT count(*) FROM {table} WHERE NOT ({predicate})")
-        return Stake(f"rows in {table} violate CHECK {name}", n, blocks=checked)
+        return Stake(
+            f"rows in {table} violate CHECK {name}",
+            n,
+            blocks=checked,
+            one=f"row in {table} violates CHECK {name}",
+        )
     if kind == ConstrType.CONSTR_FOREIGN and constraint.fk_attrs and constraint.pk_attrs:
         child = [ident(a.sval) for a in constraint.fk_attrs]
         parent = [ident(a.sval) for a in constraint.pk_attrs]
@@ -197,11 +213,22 @@ def _constraint(
             f"SELECT count(*) FROM {table} c WHERE {present} "
             f"AND NOT EXISTS (SELECT 1 FROM {ref} p WHERE {match})"
         )
-        return Stake(f"rows in {table} have no match for FOREIGN KEY {name}", n, blocks=checked)
+        return Stake(
+            f"rows in {table} have no match for FOREIGN KEY {name}",
+            n,
+            blocks=checked,
+            one=f"row in {table} has no match for FOREIGN KEY {name}",
+        )
     if kind in (ConstrType.CONSTR_UNIQUE, ConstrType.CONSTR_PRIMARY) and constraint.keys:
         keys = [ident(k.sval) for k in constraint.keys]
         n = count(_duplicates_query(table, keys, "", nulls_distinct=True))
-        return Stake(f"duplicated key values in {table} ({', '.join(keys)})", n, blocks=True)
+        columns = ", ".join(keys)
+        return Stake(
+            f"duplicated key values in {table} ({columns})",
+            n,
+            blocks=True,
+            one=f"duplicated key value in {table} ({columns})",
+        )
     return None
 
 
@@ -215,7 +242,13 @@ def _duplicates(node: ast.IndexStmt, count: Count) -> Stake:
     where = RawStream()(node.whereClause) if node.whereClause is not None else ""
     n = count(_duplicates_query(table, keys, where, nulls_distinct=not node.nulls_not_distinct))
     index = f" for UNIQUE index {node.idxname}" if node.idxname else ""
-    return Stake(f"duplicated key values in {table} ({', '.join(keys)}){index}", n, blocks=True)
+    columns = ", ".join(keys)
+    return Stake(
+        f"duplicated key values in {table} ({columns}){index}",
+        n,
+        blocks=True,
+        one=f"duplicated key value in {table} ({columns}){index}",
+    )
 
 
 def _duplicates_query(table: str, keys: list[str], where: str, nulls_distinct: bool) -> str:
@@ -234,8 +267,8 @@ def _rows(table: str, count: Count, raw: psycopg.Connection) -> Stake:
     if n is None:
         estimate = _estimate(raw, table)
         if estimate is not None:
-            return Stake(f"rows in {table}", estimate, estimate=True)
-    return Stake(f"rows in {table}", n)
+            return Stake(f"rows in {table}", estimate, estimate=True, one=f"row in {table}")
+    return Stake(f"rows in {table}", n, one=f"row in {table}")
 
 
 def _schema_tables(schema: str, count: Count) -> Stake:
@@ -244,7 +277,7 @@ def _schema_tables(schema: str, count: Count) -> Stake:
         "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         f"WHERE n.nspname = {literal} AND c.relkind IN ('r', 'p')"
     )
-    return Stake(f"tables in schema {ident(schema)}", n)
+    return Stake(f"tables in schema {ident(schema)}", n, one=f"table in schema {ident(schema)}")
 
 
 def _estimate(raw: psycopg.Connection, table: str) -> int | None:
