@@ -157,10 +157,11 @@ def check_drift(
             catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS) if plan.empty else []
         )
     seed_differences: list[seeding.SeedDifference] = []
-    if seeds and plan.empty:
-        # Reference rows are only comparable once the tables have the planned shape.
+    if seeds:
+        # Compared whatever the schema: a seed that no longer fits a drifted table is
+        # reported with the rest, so one run shows everything that differs.
         with db.connect(live_url) as conn:
-            seed_differences = seeding.differences(conn, seeds)
+            seed_differences = seeding.differences(conn, seeds, schema_matches=plan.empty)
     chosen = ws.source.only_tenant
     residuals = [r for r in residuals if ws.source.owns_schema(r.schema)]
     return DriftReport(

@@ -55,7 +55,7 @@ def _is_terminal(stream: TextIO) -> bool:
 
 
 def resolve_live_url(database_url: str | None) -> DatabaseUrl:
-    """The URL given, else the embedded cluster's development database (started on demand).
+    """The URL given, else libpq's PG* variables, else the embedded cluster's dev database.
 
     Every session on it waits at most ``--lock-timeout`` for a lock, and while the command
     runs, its lock waits are reported as they last (``pg.waits``).
@@ -65,7 +65,11 @@ def resolve_live_url(database_url: str | None) -> DatabaseUrl:
     if database_url:
         url = DatabaseUrl.parse(database_url)
     else:
-        url = DatabaseUrl.parse(dev_cluster().ensure_started().url(DEV_DATABASE))
+        from_environment = DatabaseUrl.from_environment()
+        if from_environment is not None:
+            url = from_environment
+        else:
+            url = DatabaseUrl.parse(dev_cluster().ensure_started().url(DEV_DATABASE))
     url = url.with_settings(lock_timeout=lock_timeout())
     click.get_current_context().with_resource(waits.reported(url, console().note))
     return url
@@ -99,7 +103,8 @@ def database_url_option(func: Command) -> Command:
         envvar="DATABASE_URL",
         default=None,
         metavar="URL",
-        help="Live database (default: $DATABASE_URL, else the embedded dev cluster).",
+        help="Live database (default: $DATABASE_URL, else libpq's PG* variables, else the "
+        "embedded dev cluster).",
     )(func)
 
 

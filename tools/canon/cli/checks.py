@@ -8,7 +8,6 @@ import click
 
 from canon.cli.app import (
     EXIT_CHANGES,
-    EXIT_ERROR,
     EXIT_OK,
     cli,
     console,
@@ -78,7 +77,7 @@ def drift_command(
 def verify_command(
     database_url: str | None, schema_dir: Path, seeds_dir: Path | None, fmt: str
 ) -> int:
-    """Report what each schema holds; exit 1 if the database does not match the files.
+    """Report what each schema holds; exit 2 if the database does not match the files.
 
     \b
     Example:
@@ -98,4 +97,4 @@ def verify_command(
         differences = [s.sql for s in planned.statements]
     report = verify_database(live_url, differences, seeds_dir_for(seeds_dir, schema_dir))
     shown.result(report.to_json() if fmt == "json" else report.to_text())
-    return EXIT_OK if report.matches else EXIT_ERROR
+    return EXIT_OK if report.matches else EXIT_CHANGES

@@ -15,6 +15,7 @@ from canon.cli.app import (
     schema_options,
     tenant_option,
 )
+from canon.errors import ConfigError
 from canon.files.project import resolve_project
 from canon.plan import shortcut
 
@@ -67,6 +68,8 @@ def plan_command(
       canon plan --format markdown >> "$GITHUB_STEP_SUMMARY"
     """
     shown = console()
+    if out is not None and out.is_dir():
+        raise ConfigError(f"--out {out} is a folder; give the plan file's name")
     live_url = resolve_live_url(database_url)
     project = resolve_project(schema_dir, live_url, tenant)
     # Files and live schema unchanged since a plan that found nothing: nothing to plan.
@@ -97,8 +100,11 @@ def plan_command(
         return _no_changes(fmt, f"{live_url.masked()} matches {schema_dir}")
     text = render(result)
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text)
+        except OSError as exc:
+            raise ConfigError(f"--out {out}: {exc.strerror or exc}") from None
         shown.note(f"plan written to {out}")
     if fmt == "json":
         shown.result(to_json(result))

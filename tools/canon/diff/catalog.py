@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from canon.diff.fingerprint import MANAGED_SCHEMAS, UNION
+from canon.diff.fingerprint import UNION
 from canon.diff.kinds import REGISTRY
+from canon.managed import MANAGED_SCHEMAS
 from canon.pg.db import Connection, query
 
 SIGNATURE_QUERY = f"""

@@ -9,6 +9,9 @@ schema = "user_{id}"        # the PostgreSQL schema of a tenant
 file = "tenants.txt"        # tenant ids, one per line ('#' starts a comment)
 # query = "SELECT id FROM public.tenants ORDER BY id"   # or read them from the live database
 
+[owners]
+default = "app_owner"       # owns every object the files give no owner of its own
+
 [lint]                      # canon lint's rules, switched one by one (all are on by default)
 char-column = false
 """
@@ -39,6 +42,7 @@ class ProjectConfig:
     path: Path | None = None
     variables: dict[str, Any] = field(default_factory=dict)
     tenants: TenantSettings | None = None
+    default_owner: str | None = None
     lint: dict[str, bool] = field(default_factory=dict)  # rule id: on or off
 
 
@@ -54,11 +58,13 @@ def load_config(schema_dir: Path) -> ProjectConfig:
     variables = raw.get("vars", {})
     if not isinstance(variables, dict):
         raise SourceError(path, None, "[vars] must be a table of names and values")
+    owners = raw.get("owners")
     return ProjectConfig(
         path,
         dict(variables),
         _tenant_settings(path, raw.get("tenants")),
-        _lint_switches(path, raw.get("lint", {})),
+        default_owner=owners.get("default") if isinstance(owners, dict) else None,
+        lint=_lint_switches(path, raw.get("lint", {})),
     )
 
 

@@ -68,6 +68,8 @@ def workspace(
             live_ahead = stack.enter_context(
                 inspection(live_url, EXCLUDED_SCHEMAS, fingerprinter=live_fingerprint)
             )
-        target_url = stack.enter_context(scratch_database(live_url, source.statements, warn))
+        target_url = stack.enter_context(
+            scratch_database(live_url, source.statements, warn, project.config.default_owner)
+        )
         target_ahead = stack.enter_context(inspection(target_url, EXCLUDED_SCHEMAS))
         yield Workspace(source, target_url, Prefetched(live_ahead, target_ahead), commit)

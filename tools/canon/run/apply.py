@@ -294,14 +294,16 @@ def _refuse_unallowed(plan: Plan, allowed: frozenset[str]) -> None:
 
 def _refuse_certain_failures(plan: Plan) -> None:
     # The rehearsal copies the schema, not the data: rows that a new NOT NULL, CHECK,
-    # foreign key or unique index would reject are counted on live and stop the apply here.
+    # foreign key or unique index would reject, and values a type change would alter, are
+    # counted on live and stop the apply here, whatever hazards were allowed.
     failing = plan.failing_stakes
     if failing:
         statement, stake = failing[0]
         raise PlanRefused(
             _one_line(statement.sql),
             str(stake),
-            "the statement would fail on the live data; fix the data (or the files) and plan again",
+            "the statement would fail on the live data, or change it; fix the data (or the "
+            "files) and plan again",
         )
 
 

@@ -4,7 +4,8 @@ The copy is ``pg_dump --schema-only`` of the live database restored into a scrat
 database on the same server (or on the embedded cluster when the live role may not
 create databases). The plan runs there step by step, exactly as it will on live, and
 the copy must then match the files. A plan that fails or leaves differences is refused
-with what went wrong, before the live database is touched.
+with what went wrong, before the live database is touched. What the plan created on the
+copy is then handed to live's role, which will own it on live.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from canon.pg.dburl import DatabaseUrl
 from canon.plan.steps import Step
 from canon.run.runner import Halted, Quiet, StepFailed, Timeouts, run_steps
 from canon.scratch.livecopy import copy_of_live
+from canon.scratch.owners import hand_over
 
 # Nothing else uses the copy: no lock waits to bound, no retries needed.
 REHEARSAL_TIMEOUTS = Timeouts(lock_timeout="0", statement_timeout="0", lock_retries=0)
@@ -47,6 +49,9 @@ def rehearse(
                 f"rehearsal on a copy of the live schema stopped: {halted.halt.cause}; "
                 "nothing was changed"
             ) from None
+        with db.connect(copy) as conn:
+            hand_over(conn, _role(live_url))
+            conn.commit()
         with db.reading(copy) as copy_conn, db.reading(target_url) as target_conn:
             # With --tenant, other tenants are not the plan's business.
             residual = scope(compare.changes(copy_conn, target_conn))
@@ -62,6 +67,12 @@ def rehearse(
             f"{len(residual)} differences remain: {shown}{more}; nothing was changed; "
             "plan again, or change the plan file so that it reaches the files"
         )
+
+
+def _role(url: DatabaseUrl) -> str:
+    with db.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT current_user").fetchone()
+    return str(row[0]) if row else ""
 
 
 def _one_line(sql: str) -> str:

@@ -1,4 +1,8 @@
-"""A scratch copy of the live schema: ``pg_dump --schema-only`` restored into a new database."""
+"""A scratch copy of the live schema: ``pg_dump --schema-only`` restored into a new database.
+
+Objects keep live's owners where the scratch server lets canon give them (as a
+superuser), so that owners the files declare compare on the copy as they do on live.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from pathlib import Path
 
 from canon.errors import Warn
 from canon.managed import CANON_SCHEMA
+from canon.pg import db
 from canon.pg.backup import dump_schema, load_dump
 from canon.pg.dburl import DatabaseUrl
 from canon.scratch.cache import empty_database
@@ -24,5 +29,11 @@ def copy_of_live(live: DatabaseUrl, warn: Warn) -> Iterator[DatabaseUrl]:
         archive = Path(folder) / "live-schema.dump"
         dump_schema(live, archive, exclude_schemas=(CANON_SCHEMA,))
         with empty_database(host) as copy:
-            load_dump(copy, archive)
+            load_dump(copy, archive, keep_owners=_is_superuser(host))
             yield copy
+
+
+def _is_superuser(url: DatabaseUrl) -> bool:
+    with db.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
+    return bool(row and row[0])

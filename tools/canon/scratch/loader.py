@@ -4,20 +4,25 @@ Each statement first moves after those defining what it names (``files.loadorder
 Statements travel in batches of up to ``BATCH_STATEMENTS``, one round trip each; when a
 batch fails, the failing statement is found from the error's position (or by halving
 the batch), runs alone so that its error names its own file and line, and waits for a
-later pass when it only needs an object defined further on.
+later pass when it only needs an object defined further on. Each statement runs in its
+own file's session (``session``), set up afresh wherever it differs from the last one's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 import psycopg
 
-from canon.errors import DatabaseError
+from canon.errors import DatabaseError, SourceError
 from canon.files import loadorder
+from canon.files.coverage import RESERVED, ROLES, UNMANAGED_OBJECTS, Refusal
 from canon.files.sources import Statement, statement_error
+from canon.managed import CANON_SCHEMA, EXCLUDED_SCHEMAS, MANAGED_SCHEMAS
 from canon.pg import db
 from canon.pg.cluster import MEMORY_ENV, MEMORY_FOLDER
+from canon.scratch import owners, session
 
 # Statements per round trip when loading; a failing batch is rerun one statement at a time.
 BATCH_STATEMENTS = 250
@@ -33,6 +38,52 @@ MISSING_DEPENDENCY = {
     "42883",  # undefined_function
     "42703",  # undefined_column
 }
+
+
+def build(
+    conn: psycopg.Connection, statements: Sequence[Statement], default_owner: str | None = None
+) -> None:
+    """Load the files into a new database, refuse what canon does not manage, record owners."""
+    # One snapshot for the build: roles other sessions create meanwhile stay out of sight,
+    # so those the files create show as new.
+    conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    roles = _roles(conn)
+    load_statements(conn, statements)
+    refuse_unmanaged(conn, statements, roles)
+    owners.record(conn, statements, default_owner)
+
+
+def _roles(conn: psycopg.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT rolname FROM pg_roles")}
+
+
+def refuse_unmanaged(
+    conn: psycopg.Connection, statements: Sequence[Statement], roles: set[str]
+) -> None:
+    """Refuse a load that made objects canon does not manage, or roles, or canon's schema.
+
+    Every statement with a tree was checked when the files were read; such objects can
+    only come from one without (a DO block, a SELECT calling a function), so the first
+    of those is named. Refusing undoes the load, so no role outlives it.
+    """
+    made = [
+        f"{kind} {identity}"
+        for kind, identity in conn.execute(
+            db.query(f"WITH {MANAGED_SCHEMAS.strip()}\n{UNMANAGED_OBJECTS}"),
+            {"excluded": sorted(EXCLUDED_SCHEMAS)},
+        )
+    ]
+    found = Refusal(", ".join(made)) if made else None
+    new_roles = sorted(_roles(conn) - roles)
+    if new_roles:
+        found = replace(ROLES, what=f"roles ({', '.join(new_roles)})")
+    reserved = conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (CANON_SCHEMA,))
+    found = RESERVED if reserved.fetchone() else found
+    if found is None:
+        return
+    opaque = [s for s in statements if s.kind in session.OPAQUE]
+    where = opaque[0] if opaque else Statement("", "the schema files", 0)
+    raise SourceError(where.path, where.line or None, found.message())
 
 
 def load_statements(conn: psycopg.Connection, statements: Sequence[Statement]) -> None:
@@ -119,10 +170,28 @@ BATCH_HEAD = "SAVEPOINT canon_batch;\n"
 BATCH_SEPARATOR = "\n;\n"
 
 
+def _entries(batch: Sequence[Statement]) -> list[tuple[Statement, int]]:
+    """What a batch runs: each statement after its session's setup where that changes.
+
+    Each entry comes with the index of the batch statement it serves. A batch starts
+    from a fresh session, since what ran before it may have been rolled back.
+    """
+    entries: list[tuple[Statement, int]] = []
+    current: tuple[Statement, ...] | None = None
+    for index, statement in enumerate(batch):
+        if statement.session != current:
+            entries += [(step, index) for step in session.setup(statement)]
+            current = statement.session
+        entries.append((statement, index))
+        if statement.kind in session.OPAQUE:
+            current = None
+    return entries
+
+
 def _run_batch(conn: psycopg.Connection, batch: Sequence[Statement]) -> psycopg.Error | None:
     """Run ``batch`` as one simple-protocol query under a savepoint; the error if it failed."""
     # A newline before each ';' ends any trailing line comment in a statement.
-    body = BATCH_SEPARATOR.join(statement.sql for statement in batch)
+    body = BATCH_SEPARATOR.join(entry.sql for entry, _ in _entries(batch))
     try:
         conn.execute(f"{BATCH_HEAD}{body}{BATCH_SEPARATOR}RELEASE SAVEPOINT canon_batch")
     except psycopg.Error as exc:
@@ -132,14 +201,14 @@ def _run_batch(conn: psycopg.Connection, batch: Sequence[Statement]) -> psycopg.
 
 
 def _failed_index(batch: Sequence[Statement], error: psycopg.Error) -> int | None:
-    """Which statement of a batch failed, from the error's position in the batch's text."""
+    """Which statement of a batch failed (or its session's setup), from the error's position."""
     position = error.diag.statement_position
     if not position:
         return None
     offset = int(position) - 1 - len(BATCH_HEAD)  # in characters, as PostgreSQL counts them
     start = 0
-    for index, statement in enumerate(batch):
-        end = start + len(statement.sql)
+    for entry, index in _entries(batch):
+        end = start + len(entry.sql)
         if start <= offset < end:
             return index
         start = end + len(BATCH_SEPARATOR)
@@ -149,6 +218,7 @@ def _failed_index(batch: Sequence[Statement], error: psycopg.Error) -> int | Non
 def _run_one(conn: psycopg.Connection, statement: Statement) -> _Missing | None:
     """Run one statement under a savepoint; a missing object defers it, other errors raise."""
     conn.execute("SAVEPOINT canon_statement")
+    session.enter(conn, statement)
     try:
         conn.execute(statement.sql)
     except psycopg.Error as exc:

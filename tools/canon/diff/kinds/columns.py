@@ -1,12 +1,14 @@
 """Columns: added, altered and dropped by the engine, with generated columns planned by canon.
 
+Conversions to string types of limited length never cut values short (``diff.casts``).
+
 Refused: a column switching between serial (a sequence default) and identity
 numbering, since the new counter would restart below the existing values.
 """
 
 from __future__ import annotations
 
-from canon.diff import generated
+from canon.diff import casts, generated
 from canon.diff.fragments import acl_items
 from canon.diff.kind import Kind, Pair, Placed
 from canon.errors import PlanRefused
@@ -41,6 +43,7 @@ def prepare(pair: Pair) -> Placed:
                 "switch it by hand (drop the default or identity, then add the new one with "
                 "START WITH above the highest value), then plan again",
             )
+    casts.never_cut_strings(pair.live_model, pair.target_model)
     return Placed(pre=tuple(generated.prepare(pair.live_model, pair.target_model)))
 
 
