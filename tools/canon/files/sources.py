@@ -49,6 +49,7 @@ class Statement:
     sql: str
     path: str
     line: int
+    kind: str = ""  # the parse tree's top node, e.g. "CreateStmt"
 
     def line_of(self, position: int | None) -> int:
         """The file line of a 1-based character position inside the statement."""
@@ -143,7 +144,7 @@ def split_statements(text: str, display: str) -> list[Statement]:
         reason = FORBIDDEN_STATEMENTS.get(kind)
         if reason:
             raise SourceError(display, line, reason)
-        statements.append(Statement(chunk.decode(), display, line))
+        statements.append(Statement(chunk.decode(), display, line, kind))
     return statements
 
 
