@@ -14,6 +14,7 @@ from canon.files.tenants import Tenant
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
 from canon.pg.dburl import DatabaseUrl
+from canon.plan import converged
 from canon.plan.model import Plan, PlanOptions
 from canon.plan.pipeline import make_plan
 from canon.plan.workspace import Workspace
@@ -127,7 +128,7 @@ def check_drift(
     warn: Warn,
 ) -> DriftReport:
     """Compare the live schema with the workspace's files and, when given, the reference rows with seeds/."""
-    seeds = seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
+    seeds = _read_seeds(seeds_dir)
     with db.reading(live_url) as live_conn, db.reading(ws.target_url) as target_conn:
         plan = make_plan(
             live_url, live_conn, target_conn, ws.source, PlanOptions(), warn, ws.prefetched
@@ -136,11 +137,8 @@ def check_drift(
         residuals = (
             catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS) if plan.empty else []
         )
-    seed_differences: list[seeding.SeedDifference] = []
-    if seeds and plan.empty:
-        # Reference rows are only comparable once the tables have the planned shape.
-        with db.connect(live_url) as conn:
-            seed_differences = seeding.differences(conn, seeds)
+    # Reference rows are only comparable once the tables have the planned shape.
+    seed_differences = _seed_differences(live_url, seeds) if plan.empty else []
     chosen = ws.source.only_tenant
     residuals = [r for r in residuals if ws.source.owns_schema(r.schema)]
     return DriftReport(
@@ -151,6 +149,48 @@ def check_drift(
         tuple(residuals),
         (chosen,) if chosen else ws.source.tenants,
     )
+
+
+def recorded_drift(
+    live_url: DatabaseUrl,
+    record: converged.Record,
+    tenants: tuple[Tenant, ...],
+    schema_dir: Path,
+    seeds_dir: Path | None,
+) -> DriftReport | None:
+    """The report when live's convergence record vouches for its schema; None to check in full.
+
+    The record matched the files and live's fingerprint; what the fingerprint does not
+    cover, live's catalog signatures, must also be those recorded (no residual was left
+    then). Reference rows change with the data, so they are compared as always.
+    """
+    seeds = _read_seeds(seeds_dir)
+    with db.reading(live_url) as live_conn:
+        found = catalog.signatures(live_conn, EXCLUDED_SCHEMAS)
+        if converged.signatures_digest(found.items()) != record.signatures_digest:
+            return None
+        server_version = db.server_version(live_conn)
+    plan = Plan((), record.inputs_digest, record.live_fingerprint, server_version, tenants=tenants)
+    return DriftReport(
+        live_url.masked(),
+        str(schema_dir),
+        plan,
+        tuple(_seed_differences(live_url, seeds)),
+        tenants=tenants,
+    )
+
+
+def _read_seeds(seeds_dir: Path | None) -> list[seeding.SeedStatement]:
+    return seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
+
+
+def _seed_differences(
+    live_url: DatabaseUrl, seeds: list[seeding.SeedStatement]
+) -> list[seeding.SeedDifference]:
+    if not seeds:
+        return []
+    with db.connect(live_url) as conn:
+        return seeding.differences(conn, seeds)
 
 
 def _one_line(sql: str) -> str:

@@ -166,7 +166,7 @@ def apply_command(
     elif result.tenants:
         shown.note(f"applied {len(result.plan.statements)} statements to {live_url.masked()}")
     else:
-        steps = len(result.plan.steps)
+        steps = result.steps
         shown.note(
             f"applied {len(result.plan.statements)} statements in {steps} "
             f"step{'s' * (steps != 1)} to {live_url.masked()} (apply #{result.apply_id})"

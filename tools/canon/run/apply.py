@@ -5,7 +5,11 @@ two applies never interleave, plan (or check that a saved plan is still fresh an
 classify it again), refuse hazards that were not allowed, rehearse the plan on a copy
 of the live schema, optionally take a backup, then run it step by step under lock and
 statement timeouts, journaling every step and recording the apply in ``canon.applies``.
-Nothing before the run changes the live database.
+Nothing before the run changes the live database. Once it ran, live is compared with
+the files and, when it matches them, the fact is recorded (``convergence``).
+
+Into a database that holds nothing yet, a fresh apply loads the files themselves
+instead (``fresh``).
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ from canon.plan.model import Plan, PlanOptions
 from canon.plan.pipeline import classified, make_plan, with_stakes
 from canon.plan.planfile import read_plan_file
 from canon.plan.steps import Step
-from canon.plan.workspace import workspace
+from canon.plan.workspace import Workspace, workspace
+from canon.run import convergence, fresh
 from canon.run.fanout import FAILED, FanOut, TenantOutcome, apply_by_tenant
 from canon.run.journal import ApplyRecord, Journal
 from canon.run.rehearsal import rehearse
@@ -74,6 +79,7 @@ class ApplyResult:
     tenants: tuple[TenantOutcome, ...] = ()  # per tenant, when the plan covers tenants
     # Differences no planner handles, by object name, left after the apply.
     residuals: tuple[catalog.Residual, ...] = ()
+    steps: int = 0  # how many steps ran (the plan's, or one for files loaded as they are)
 
     @property
     def failed(self) -> bool:
@@ -92,6 +98,10 @@ def apply_plan(
     if saved is not None and saved.canon_version != __version__:
         warn(f"{plan_file} was written by canon {saved.canon_version}; this is canon {__version__}")
     ref = settings.ref or (saved.schema_ref if saved else None)
+    if saved is None and not settings.dry_run and project.only_tenant is None:
+        loaded = _apply_to_empty(live_url, project, ref, settings, warn)
+        if loaded is not None:
+            return loaded
     with (
         workspace(live_url, project, warn, ref=ref) as ws,
         apply_lock(live_url, settings.apply_lock_wait) as lock,
@@ -118,13 +128,15 @@ def apply_plan(
                 settings.fan_out,
                 _TenantJournals(lock, plan, plan_file),
             )
+            failed = any(o.status == FAILED for o in outcomes)
             return ApplyResult(
                 plan,
                 applied=True,
                 dry_run=False,
                 backup=taken,
                 tenants=tuple(outcomes),
-                residuals=_residuals(live_url, ws.target_url, ws.source),
+                residuals=_converged(lock, live_url, ws, None, record=not failed),
+                steps=len(plan.steps),
             )
         record = ApplyRecord(
             plan.plan_hash,
@@ -141,17 +153,54 @@ def apply_plan(
             dry_run=False,
             apply_id=journal.apply_id,
             backup=taken,
-            residuals=_residuals(live_url, ws.target_url, ws.source),
+            residuals=_converged(lock, live_url, ws, journal.apply_id),
+            steps=len(plan.steps),
         )
 
 
-def _residuals(
-    live_url: DatabaseUrl, target_url: DatabaseUrl, source: SchemaSource
+def _apply_to_empty(
+    live_url: DatabaseUrl, project: Project, ref: str | None, settings: Settings, warn: Warn
+) -> ApplyResult | None:
+    """The files loaded as they are, when live holds nothing yet (``fresh``); else None."""
+    with apply_lock(live_url, settings.apply_lock_wait) as lock:
+        check_timeouts(lock, settings.timeouts)
+        loaded = fresh.apply_files(
+            live_url,
+            lock,
+            project,
+            ref,
+            settings.allow_hazards,
+            settings.timeouts,
+            settings.backup_to,
+            warn,
+        )
+    if loaded is None:
+        return None
+    return ApplyResult(
+        loaded.plan,
+        applied=True,
+        dry_run=False,
+        apply_id=loaded.apply_id,
+        backup=loaded.backup,
+        steps=1,
+    )
+
+
+def _converged(
+    lock: psycopg.Connection,
+    live_url: DatabaseUrl,
+    ws: Workspace,
+    apply_id: int | None,
+    record: bool = True,
 ) -> tuple[catalog.Residual, ...]:
-    """What the catalogs still show as different once the plan ran (within --tenant's scope)."""
-    with db.reading(live_url) as live_conn, db.reading(target_url) as target_conn:
-        found = catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS)
-    return tuple(r for r in found if source.owns_schema(r.schema))
+    """What the catalogs still show as different once the plan ran (within --tenant's scope).
+
+    When nothing does and live provably matches the files, that is recorded on live.
+    """
+    outcome = convergence.after_apply(live_url, ws.target_url, ws.source, ws.inputs)
+    if record and outcome.record is not None:
+        convergence.remember(lock, outcome.record, apply_id)
+    return outcome.residuals
 
 
 @contextlib.contextmanager
