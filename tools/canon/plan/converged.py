@@ -6,7 +6,9 @@ Kept in ``canon.converged`` on live, the fact serves every later ``canon plan`` 
 ``canon drift``, from any checkout and with no local cache: when the files' digest
 and live's fingerprint are those of a record, nothing can have changed that a plan
 would see. Each record also holds a digest of live's catalog signatures (what
-``drift --strict`` audits beyond the fingerprint), taken when no residual was left.
+``drift --strict`` audits beyond the fingerprint), taken when no residual was left, and,
+when live reached the very fingerprint of the files' cached scratch database, that
+database's name: a later apply may copy it instead of dumping live to rehearse.
 
 Only apply writes here. Readers never write: a role that may not read the table, or
 a database without it, is simply a miss. The table holds nothing but hashes, so it
@@ -32,6 +34,7 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
     live_fingerprint text NOT NULL,
     signatures_digest text NOT NULL,
     apply_id bigint,
+    scratch_database text,
     canon_version text NOT NULL,
     recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (inputs_digest, live_fingerprint)
@@ -43,11 +46,19 @@ GRANT SELECT ON {TABLE} TO PUBLIC;
 LOOKUP = f"SELECT signatures_digest FROM {TABLE} WHERE inputs_digest = %s AND live_fingerprint = %s"
 
 
+BUILT = (
+    f"SELECT scratch_database FROM {TABLE} WHERE live_fingerprint = %s "
+    "AND scratch_database IS NOT NULL ORDER BY recorded_at DESC"
+)
+
+
 @dataclass(frozen=True)
 class Record:
     inputs_digest: str
     live_fingerprint: str
     signatures_digest: str
+    # The cached scratch database with this very fingerprint, when there was one.
+    scratch_database: str | None = None
 
 
 def signatures_digest(rows: Iterable[tuple[tuple[str, str], str]]) -> str:
@@ -65,15 +76,17 @@ def write(conn: psycopg.Connection, record: Record, apply_id: int | None, versio
             conn.execute(DDL.encode())
     conn.execute(
         f"INSERT INTO {TABLE} (inputs_digest, live_fingerprint, signatures_digest, apply_id, "
-        "canon_version) VALUES (%s, %s, %s, %s, %s) "
+        "scratch_database, canon_version) VALUES (%s, %s, %s, %s, %s, %s) "
         "ON CONFLICT (inputs_digest, live_fingerprint) DO UPDATE SET "
         "signatures_digest = EXCLUDED.signatures_digest, apply_id = EXCLUDED.apply_id, "
-        "canon_version = EXCLUDED.canon_version, recorded_at = EXCLUDED.recorded_at",
+        "scratch_database = EXCLUDED.scratch_database, canon_version = EXCLUDED.canon_version, "
+        "recorded_at = EXCLUDED.recorded_at",
         (
             record.inputs_digest,
             record.live_fingerprint,
             record.signatures_digest,
             apply_id,
+            record.scratch_database,
             version,
         ),
     )
@@ -91,6 +104,16 @@ def lookup(conn: psycopg.Connection, inputs_digest: str, live_fingerprint: str) 
     except psycopg.errors.InsufficientPrivilege:  # canon's schema closed to this role
         return None
     return Record(inputs_digest, live_fingerprint, str(row[0])) if row else None
+
+
+def built_states(conn: psycopg.Connection, live_fingerprint: str) -> list[str]:
+    """Cached scratch databases recorded with ``live_fingerprint``, newest first; never writes."""
+    try:
+        if not _table_exists(conn):
+            return []
+        return [str(row[0]) for row in conn.execute(BUILT, (live_fingerprint,))]
+    except psycopg.errors.InsufficientPrivilege:
+        return []
 
 
 def _table_exists(conn: psycopg.Connection) -> bool:

@@ -114,7 +114,9 @@ def apply_plan(
             return ApplyResult(plan, applied=False, dry_run=settings.dry_run)
         _refuse_unallowed(plan, settings.allow_hazards)
         _refuse_certain_failures(plan)
-        rehearse(live_url, plan.steps, ws.target_url, warn, ws.source.in_scope)
+        rehearse(
+            live_url, plan.steps, ws.target_url, warn, ws.source.in_scope, plan.live_fingerprint
+        )
         if settings.dry_run:
             return ApplyResult(plan, applied=True, dry_run=True)
         _check_unchanged(live_url, plan)

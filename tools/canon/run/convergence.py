@@ -26,6 +26,7 @@ from canon.plan import converged
 from canon.plan.model import PlanOptions
 from canon.plan.pipeline import make_plan
 from canon.plan.shortcut import inputs_digest, tenant_ids
+from canon.scratch.cache import cached_name
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,18 @@ def after_apply(
             return Outcome(residuals, None)
     if not unchanged_files(source, inputs):
         return Outcome(residuals, None)
-    return Outcome(residuals, converged.Record(inputs, live.fingerprint, live.signatures_digest))
+    return Outcome(residuals, record_of(inputs, live, target, target_url))
+
+
+def record_of(inputs: str, live: State, target: State, target_url: DatabaseUrl) -> converged.Record:
+    """The record of live's state; it names the scratch database when that has the same state."""
+    same = live.fingerprint == target.fingerprint
+    return converged.Record(
+        inputs,
+        live.fingerprint,
+        live.signatures_digest,
+        cached_name(target_url) if same else None,
+    )
 
 
 def _plans_nothing(

@@ -32,11 +32,11 @@ from canon.pg import db
 from canon.pg.backup import Backup, backup
 from canon.pg.db import query
 from canon.pg.dburl import DatabaseUrl
-from canon.plan import converged, hazards
+from canon.plan import hazards
 from canon.plan.model import Plan, PlannedStatement
 from canon.plan.steps import Step
 from canon.plan.workspace import schema_files
-from canon.run.convergence import State, remember, state_of, unchanged_files
+from canon.run.convergence import State, record_of, remember, state_of, unchanged_files
 from canon.run.journal import ApplyRecord, Journal
 from canon.run.runner import Timeouts
 from canon.scratch.cache import scratch_database
@@ -160,7 +160,7 @@ def apply_files(
             loaded = _load_beside_build(live_conn, live_url, files.source, warn)
             if loaded is None:
                 return None
-            ran, reached = loaded
+            ran, reached, target_url = loaded
             taken = backup(live_url, backup_to) if backup_to else None
             plan = Plan(
                 statements=tuple(PlannedStatement(sql) for sql in ran),
@@ -180,9 +180,7 @@ def apply_files(
             )
             _commit(live_conn, journal, step)
             if unchanged_files(files.source, files.inputs):
-                record = converged.Record(
-                    files.inputs, reached.fingerprint, reached.signatures_digest
-                )
+                record = record_of(files.inputs, reached, reached, target_url)
                 remember(lock, record, journal.apply_id)
             return Loaded(plan, step, journal.apply_id, taken)
 
@@ -217,12 +215,13 @@ def _limit(live_conn: psycopg.Connection, timeouts: Timeouts) -> None:
 
 def _load_beside_build(
     live_conn: psycopg.Connection, live_url: DatabaseUrl, source: SchemaSource, warn: Warn
-) -> tuple[tuple[str, ...], State] | None:
+) -> tuple[tuple[str, ...], State, DatabaseUrl] | None:
     """Load live and build (or find) the scratch database at once, then compare the two.
 
-    Returns the statements in the order they ran and the state live reached; None when
-    live refused a statement or does not match the scratch database (its transaction is
-    then left to be rolled back, and the usual path says what is wrong).
+    Returns the statements in the order they ran, the state live reached (the scratch
+    database's) and the scratch database; None when live refused a statement or does
+    not match the scratch database (its transaction is then left to be rolled back,
+    and the usual path says what is wrong).
     """
     loadorder.ordered(source.statements)  # found once, here, for both loads
     with _loading(live_conn, source.statements) as loading:
@@ -238,7 +237,7 @@ def _load_beside_build(
     reached = state_of(live_conn)
     if reached != target:
         return None
-    return tuple(s.sql for s in ran), reached
+    return tuple(s.sql for s in ran), reached, target_url
 
 
 @contextlib.contextmanager

@@ -9,7 +9,8 @@ with what went wrong, before the live database is touched.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 
 from canon.diff import compare
 from canon.diff.fingerprint import fingerprint
@@ -18,9 +19,10 @@ from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
 from canon.pg.db import Connection
 from canon.pg.dburl import DatabaseUrl
+from canon.plan import converged
 from canon.plan.steps import Step
 from canon.run.runner import Quiet, StepFailed, Timeouts, run_steps
-from canon.scratch.livecopy import copy_of_live
+from canon.scratch.livecopy import copy_of_built, copy_of_live
 
 # Nothing else uses the copy: no lock waits to bound, no retries needed.
 REHEARSAL_TIMEOUTS = Timeouts(lock_timeout="0", statement_timeout="0", lock_retries=0)
@@ -33,20 +35,60 @@ def rehearse(
     target_url: DatabaseUrl,
     warn: Warn,
     scope: Callable[[list[str]], list[str]] = list,
+    live_fingerprint: str | None = None,
 ) -> None:
-    """Raise ``NotConverged`` unless ``steps`` turn a copy of live into the target."""
+    """Raise ``NotConverged`` unless ``steps`` turn a copy of live into the target.
+
+    When an earlier apply recorded that live's state (``live_fingerprint``) is that of a
+    scratch database canon still has, the copy is a copy of that database, not a dump
+    of live restored. Such a copy holds only what canon manages, so a plan that fails
+    there is rehearsed again on a dump before it is refused.
+    """
+    if live_fingerprint is not None:
+        with copy_of_same_state(live_url, live_fingerprint, warn) as copy:
+            if copy is not None:
+                with contextlib.suppress(NotConverged):
+                    _rehearse_on(copy, steps, target_url, scope)
+                    return
     with copy_of_live(live_url, warn) as copy:
-        try:
-            run_steps(copy, steps, REHEARSAL_TIMEOUTS, Quiet())
-        except StepFailed as failed:
-            f = failed.failure
-            raise NotConverged(
-                f"rehearsal: the plan fails when rehearsed on a copy of the live schema, at "
-                f"step {f.step.number} ({_one_line(f.statement)}): {f.message}; "
-                "nothing was changed; fix the plan file or plan again"
-            ) from None
-        with db.reading(copy) as copy_conn, db.reading(target_url) as target_conn:
-            residual = _differences(copy_conn, target_conn, scope)
+        _rehearse_on(copy, steps, target_url, scope)
+
+
+@contextlib.contextmanager
+def copy_of_same_state(
+    live_url: DatabaseUrl, live_fingerprint: str, warn: Warn
+) -> Iterator[DatabaseUrl | None]:
+    """A copy of a cached scratch database with live's fingerprint, or None."""
+    with db.connect(live_url, autocommit=True) as live_conn:
+        names = converged.built_states(live_conn, live_fingerprint)
+    if not names:
+        yield None
+        return
+    with copy_of_built(live_url, names, warn) as copy:
+        if copy is not None:
+            with db.reading(copy) as copy_conn:
+                if fingerprint(copy_conn, EXCLUDED_SCHEMAS) != live_fingerprint:
+                    copy = None
+        yield copy
+
+
+def _rehearse_on(
+    copy: DatabaseUrl,
+    steps: Sequence[Step],
+    target_url: DatabaseUrl,
+    scope: Callable[[list[str]], list[str]],
+) -> None:
+    try:
+        run_steps(copy, steps, REHEARSAL_TIMEOUTS, Quiet())
+    except StepFailed as failed:
+        f = failed.failure
+        raise NotConverged(
+            f"rehearsal: the plan fails when rehearsed on a copy of the live schema, at "
+            f"step {f.step.number} ({_one_line(f.statement)}): {f.message}; "
+            "nothing was changed; fix the plan file or plan again"
+        ) from None
+    with db.reading(copy) as copy_conn, db.reading(target_url) as target_conn:
+        residual = _differences(copy_conn, target_conn, scope)
     if residual:
         shown = "; ".join(_one_line(s) for s in residual[:RESIDUAL_SHOWN])
         more = (
