@@ -124,8 +124,7 @@ CANCEL_EVERY_SECONDS = 0.05
 class Loaded:
     """An apply that loaded the files into an empty live database, committed."""
 
-    plan: Plan  # the files' statements, in the order they ran
-    step: Step  # all of them: one transaction
+    plan: Plan  # the files' statements, in the order they ran, as one step
     apply_id: int
     backup: Backup | None
 
@@ -170,19 +169,11 @@ def apply_files(
                 schema_ref=files.commit,
                 tenants=files.source.tenants,
             )
-            step = Step(1, ran, transactional=True)
-            journal = Journal(
-                lock,
-                ApplyRecord(
-                    plan.plan_hash, plan.recorded_sql, plan.schema_digest, before, plan_file=None
-                ),
-                (step,),
-            )
-            _commit(live_conn, journal, step)
+            step = _step(plan)
+            apply_id = _commit(live_conn, Journal(lock, _record(plan), (step,)), step)
             if unchanged_files(files.source, files.inputs):
-                record = record_of(files.inputs, reached, reached, target_url)
-                remember(lock, record, journal.apply_id)
-            return Loaded(plan, step, journal.apply_id, taken)
+                remember(lock, record_of(files.inputs, reached, reached, target_url), apply_id)
+            return Loaded(plan, apply_id, taken)
 
 
 def holds_objects(live_conn: psycopg.Connection) -> bool:
@@ -260,7 +251,19 @@ def _loading(
             raise
 
 
-def _commit(live_conn: psycopg.Connection, journal: Journal, step: Step) -> None:
+def _step(plan: Plan) -> Step:
+    """The one step: every statement in one transaction."""
+    return Step(1, tuple(s.sql for s in plan.statements), transactional=True)
+
+
+def _record(plan: Plan) -> ApplyRecord:
+    return ApplyRecord(
+        plan.plan_hash, plan.recorded_sql, plan.schema_digest, plan.live_fingerprint, None
+    )
+
+
+def _commit(live_conn: psycopg.Connection, journal: Journal, step: Step) -> int:
+    """Commit the load, journaled as the one step it is; return the apply's id."""
     journal.step_started(step, 1)
     try:
         live_conn.commit()
@@ -270,3 +273,4 @@ def _commit(live_conn: psycopg.Connection, journal: Journal, step: Step) -> None
         raise ApplyFailed(message, exc.sqlstate, journal.apply_id) from None
     journal.step_done(step, 1)
     journal.finish()
+    return journal.apply_id
