@@ -139,6 +139,7 @@ PLAN_COLUMNS = [
     ("change", "plan, 5% change"),
 ]
 APPLY_COLUMNS = [
+    ("apply_cold", "apply into an empty database, nothing cached"),
     ("apply", "apply into an empty database"),
     ("after_apply", "first plan after it"),
     ("drift_fresh", "drift, fresh checkout"),
