@@ -18,6 +18,7 @@ from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
 from canon.pg.dburl import DatabaseUrl
 from canon.pg.objects import ObjectName
+from canon.plan import converged
 from canon.plan.model import Plan, PlannedStatement, PlanOptions
 from canon.plan.output import (
     ANNOTATION_SQL,
@@ -148,7 +149,7 @@ def check_drift(
     warn: Warn,
 ) -> DriftReport:
     """Compare the live schema with the workspace's files and, when given, the reference rows with seeds/."""
-    seeds = seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
+    seeds = _read_seeds(seeds_dir)
     with db.reading(live_url) as live_conn, db.reading(ws.target_url) as target_conn:
         options = PlanOptions(locate=True)
         plan = make_plan(live_url, live_conn, target_conn, ws.source, options, warn, ws.prefetched)
@@ -173,6 +174,48 @@ def check_drift(
         (chosen,) if chosen else ws.source.tenants,
         _residual_places(residuals, ws.source),
     )
+
+
+def recorded_drift(
+    live_url: DatabaseUrl,
+    record: converged.Record,
+    tenants: tuple[Tenant, ...],
+    schema_dir: Path,
+    seeds_dir: Path | None,
+) -> DriftReport | None:
+    """The report when live's convergence record vouches for its schema; None to check in full.
+
+    The record matched the files and live's fingerprint; what the fingerprint does not
+    cover, live's catalog signatures, must also be those recorded (no residual was left
+    then). Reference rows change with the data, so they are compared as always.
+    """
+    seeds = _read_seeds(seeds_dir)
+    with db.reading(live_url) as live_conn:
+        found = catalog.signatures(live_conn, EXCLUDED_SCHEMAS)
+        if converged.signatures_digest(found.items()) != record.signatures_digest:
+            return None
+        server_version = db.server_version(live_conn)
+    plan = Plan((), record.inputs_digest, record.live_fingerprint, server_version, tenants=tenants)
+    return DriftReport(
+        live_url.masked(),
+        str(schema_dir),
+        plan,
+        tuple(_seed_differences(live_url, seeds)),
+        tenants=tenants,
+    )
+
+
+def _read_seeds(seeds_dir: Path | None) -> list[seeding.SeedStatement]:
+    return seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
+
+
+def _seed_differences(
+    live_url: DatabaseUrl, seeds: list[seeding.SeedStatement]
+) -> list[seeding.SeedDifference]:
+    if not seeds:
+        return []
+    with db.connect(live_url) as conn:
+        return seeding.differences(conn, seeds)
 
 
 def _residual_places(

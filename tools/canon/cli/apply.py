@@ -172,7 +172,7 @@ def apply_command(
             f"applied {counted(len(result.plan.statements), 'statement')} to {live_url.masked()}"
         )
     else:
-        steps = len(result.plan.steps)
+        steps = result.steps
         shown.note(
             f"applied {counted(len(result.plan.statements), 'statement')} in "
             f"{counted(steps, 'step')} to {live_url.masked()} (apply #{result.apply_id})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,7 +18,11 @@ from canon.cli.app import (
     seeds_option,
     tenant_option,
 )
-from canon.files.project import resolve_project
+from canon.files.project import Project, resolve_project
+from canon.pg.dburl import DatabaseUrl
+
+if TYPE_CHECKING:
+    from canon.checks.drift import DriftReport
 
 
 @cli.command("drift")
@@ -51,21 +56,36 @@ def drift_command(
       canon drift --strict
       canon drift --format github --database-url "$STAGING_URL"
     """
-    from canon.plan.workspace import workspace
-
     shown = console()
     live_url = resolve_live_url(database_url)
     project = resolve_project(schema_dir, live_url, tenant)
-    # The workspace comes first: the diff engine loads in the background meanwhile.
-    with workspace(live_url, project, shown.warn, read_only=True) as ws:
-        from canon.checks.drift import check_drift
+    seeds = seeds_dir_for(seeds_dir, schema_dir)
+    report = _recorded_drift(live_url, project, schema_dir, seeds) if tenant is None else None
+    if report is None:
+        from canon.plan.workspace import workspace
 
-        report = check_drift(
-            live_url, ws, schema_dir, seeds_dir_for(seeds_dir, schema_dir), shown.warn
-        )
+        # The workspace comes first: the diff engine loads in the background meanwhile.
+        with workspace(live_url, project, shown.warn, read_only=True) as ws:
+            from canon.checks.drift import check_drift
+
+            report = check_drift(live_url, ws, schema_dir, seeds, shown.warn)
     render = {"text": report.to_text, "json": report.to_json, "github": report.to_github}[fmt]
     shown.result(render())
     return EXIT_CHANGES if report.drifted or (strict and report.residuals) else EXIT_OK
+
+
+def _recorded_drift(
+    live_url: DatabaseUrl, project: Project, schema_dir: Path, seeds: Path | None
+) -> DriftReport | None:
+    """The report from live's convergence record, when one covers these files and live."""
+    from canon.plan import shortcut
+
+    probe = shortcut.check(live_url, project, local=False)
+    if probe is None or probe.record is None:
+        return None
+    from canon.checks.drift import recorded_drift
+
+    return recorded_drift(live_url, probe.record, project.tenants, schema_dir, seeds)
 
 
 @cli.command("verify")

@@ -57,7 +57,7 @@ class Statement:
     sql: str
     path: str
     line: int
-    kind: str = ""  # the parse tree's statement type, such as CreateStmt
+    kind: str = ""  # the parse tree's top node, e.g. "CreateStmt"
     # The SET statements of its file in force before it, which the loader runs first.
     session: tuple[Statement, ...] = ()
     owners: tuple[OwnerDeclaration, ...] = ()  # objects it gives an owner

@@ -8,6 +8,11 @@ backup, then run it step by step under lock and statement timeouts, journaling e
 step and recording the apply in ``canon.applies``. Nothing before the run changes the
 live database. A run stopped by a signal or a lost connection ends with a message that
 says which steps committed, which rolled back and which never ran.
+Once it ran, live is compared with the files and, when it matches them, the fact is
+recorded (``convergence``).
+
+Into a database that holds nothing yet, a fresh apply loads the files themselves
+instead (``fresh``).
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ from canon.plan.pipeline import classified, make_plan, with_stakes
 from canon.plan.planfile import read_plan_file
 from canon.plan.steps import Step
 from canon.plan.workspace import Workspace, workspace
-from canon.run import interrupts, recovery
+from canon.run import convergence, fresh, interrupts, recovery
 from canon.run.fanout import FAILED, INTERRUPTED, FanOut, TenantOutcome, apply_by_tenant
 from canon.run.interrupts import Interrupts
 from canon.run.journal import ApplyRecord, Journal, step_summary
@@ -99,6 +104,7 @@ class ApplyResult:
     # Differences no planner handles, by object name, left after the apply.
     residuals: tuple[catalog.Residual, ...] = ()
     interrupted_by: int | None = None  # the signal that stopped a fan-out over tenants
+    steps: int = 0  # how many steps ran (the plan's, or one for files loaded as they are)
 
     @property
     def failed(self) -> bool:
@@ -123,6 +129,10 @@ def apply_plan(
     if saved is not None and saved.canon_version != __version__:
         warn(f"{plan_file} was written by canon {saved.canon_version}; this is canon {__version__}")
     ref = settings.ref or (saved.schema_ref if saved else None)
+    if saved is None and not settings.dry_run and project.only_tenant is None:
+        loaded = _apply_to_empty(live_url, project, ref, settings, lock_wait, warn, report)
+        if loaded is not None:
+            return loaded
     with (
         workspace(live_url, project, warn, ref=ref) as ws,
         apply_lock(live_url, lock_wait, report) as lock,
@@ -136,7 +146,9 @@ def apply_plan(
             return ApplyResult(plan, applied=False, dry_run=settings.dry_run)
         _refuse_unallowed(plan, settings.allow_hazards)
         _refuse_certain_failures(plan)
-        rehearse(live_url, plan.steps, ws.target_url, warn, ws.source.in_scope)
+        rehearse(
+            live_url, plan.steps, ws.target_url, warn, ws.source.in_scope, plan.live_fingerprint
+        )
         if settings.dry_run:
             return ApplyResult(plan, applied=True, dry_run=True)
         _check_unchanged(live_url, plan)
@@ -150,8 +162,11 @@ def apply_plan(
                     dry_run=False,
                     backup=taken,
                     tenants=tuple(outcomes),
-                    residuals=() if stop.requested else _residuals(live_url, ws, warn),
+                    residuals=()
+                    if stop.requested
+                    else _converged(lock, live_url, ws, warn, None, record=not _any_failed(outcomes)),
                     interrupted_by=stop.received,
+                    steps=len(plan.steps),
                 )
             record = ApplyRecord(
                 plan.plan_hash,
@@ -162,7 +177,9 @@ def apply_plan(
             )
             journal = Journal(lock, record, plan.steps)
             _run(live_url, plan, settings, journal, stop, warn, report)
-            residuals = _after_every_step(live_url, ws, warn, stop, journal, len(plan.steps))
+            residuals = _after_every_step(
+                lock, live_url, ws, warn, stop, journal, len(plan.steps)
+            )
         return ApplyResult(
             plan,
             applied=True,
@@ -170,15 +187,22 @@ def apply_plan(
             apply_id=journal.apply_id,
             backup=taken,
             residuals=residuals,
+            steps=len(plan.steps),
         )
 
 
 def _after_every_step(
-    live_url: DatabaseUrl, ws: Workspace, warn: Warn, stop: Interrupts, journal: Journal, total: int
+    lock: psycopg.Connection,
+    live_url: DatabaseUrl,
+    ws: Workspace,
+    warn: Warn,
+    stop: Interrupts,
+    journal: Journal,
+    total: int,
 ) -> tuple[catalog.Residual, ...]:
     """Residual differences; a stop asked for by now must not read as "nothing was changed"."""
     try:
-        residuals = () if stop.requested else _residuals(live_url, ws, warn)
+        residuals = () if stop.requested else _converged(lock, live_url, ws, warn, journal.apply_id)
     except KeyboardInterrupt:
         pass
     else:
@@ -220,17 +244,67 @@ def _fan_out(
         ) from None
 
 
-def _residuals(live_url: DatabaseUrl, ws: Workspace, warn: Warn) -> tuple[catalog.Residual, ...]:
-    """What the catalogs still show as different once the plan ran (within --tenant's scope)."""
+def _converged(
+    lock: psycopg.Connection,
+    live_url: DatabaseUrl,
+    ws: Workspace,
+    warn: Warn,
+    apply_id: int | None,
+    record: bool = True,
+) -> tuple[catalog.Residual, ...]:
+    """What the catalogs still show as different once the plan ran (within --tenant's scope).
+
+    When nothing does and live provably matches the files, that is recorded on live.
+    """
     try:
-        with db.reading(live_url) as live_conn, db.reading(ws.target_url) as target_conn:
-            found = catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS)
+        outcome = convergence.after_apply(live_url, ws.target_url, ws.source, ws.inputs)
+        if record and outcome.record is not None:
+            convergence.remember(lock, outcome.record, apply_id)
     except (psycopg.Error, DatabaseError) as exc:
         # Every step committed: a server lost now does not make the apply a failure.
         reason = db.failure(exc) if isinstance(exc, psycopg.Error) else exc
         warn(f"could not look for differences left after the apply: {reason}")
         return ()
-    return tuple(r for r in found if ws.source.owns_schema(r.schema))
+    return outcome.residuals
+
+
+def _apply_to_empty(
+    live_url: DatabaseUrl,
+    project: Project,
+    ref: str | None,
+    settings: Settings,
+    lock_wait: float,
+    warn: Warn,
+    report: Warn,
+) -> ApplyResult | None:
+    """The files loaded as they are, when live holds nothing yet (``fresh``); else None."""
+    with apply_lock(live_url, lock_wait, report) as lock:
+        for settled in recovery.settle_abandoned(lock):
+            warn(f"apply #{settled.apply_id} was {settled.summary}")
+        loaded = fresh.apply_files(
+            live_url,
+            lock,
+            project,
+            ref,
+            settings.allow_hazards,
+            settings.timeouts,
+            settings.backup_to,
+            warn,
+        )
+    if loaded is None:
+        return None
+    return ApplyResult(
+        loaded.plan,
+        applied=True,
+        dry_run=False,
+        apply_id=loaded.apply_id,
+        backup=loaded.backup,
+        steps=1,
+    )
+
+
+def _any_failed(outcomes: Sequence[TenantOutcome]) -> bool:
+    return any(o.status in (FAILED, INTERRUPTED) for o in outcomes)
 
 
 def _current_plan(

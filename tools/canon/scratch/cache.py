@@ -112,6 +112,16 @@ def template_name(key: str) -> str:
     return TEMPLATE_PREFIX + key
 
 
+def cached_name(url: DatabaseUrl) -> str | None:
+    """The cached name of the database ``url`` points to (a build's once published), or None."""
+    name = url.get("dbname") or ""
+    if name.startswith(TEMPLATE_PREFIX):
+        return name
+    if name.startswith(BUILD_PREFIX):  # BUILD_PREFIX + key + "_" + token
+        return template_name(name[len(BUILD_PREFIX) :].split("_", 1)[0])
+    return None
+
+
 @contextlib.contextmanager
 def _cached_database(
     host: DatabaseUrl, statements: Sequence[Statement], digest: str, default_owner: str | None

@@ -86,22 +86,25 @@ def refuse_unmanaged(
     raise SourceError(where.path, where.line or None, found.message())
 
 
-def load_statements(conn: psycopg.Connection, statements: Sequence[Statement]) -> None:
+def load_statements(conn: psycopg.Connection, statements: Sequence[Statement]) -> list[Statement]:
     """Run ``statements`` in the connection's transaction, in order where order allows.
 
     Each statement first moves after those defining what it names (``loadorder``).
     Statements travel in batches, one round trip each. When a batch fails, the failing
     statement runs alone, so that an error names its own file and line, and one that
     needs an object defined further on waits for a later pass. Passes repeat until
-    everything ran or a pass makes no progress.
+    everything ran or a pass makes no progress. Returns the statements in the order
+    they ran.
     """
     pending: list[Statement] = loadorder.ordered(statements)
+    ran: list[Statement] = []
     while pending:
-        waiting = _load_pass(conn, pending)
+        waiting = _load_pass(conn, pending, ran)
         if len(waiting) == len(pending):
             first = waiting[0]
             raise statement_error(first.statement, first.error)
         pending = [missing.statement for missing in waiting]
+    return ran
 
 
 class _Missing(Exception):
@@ -111,16 +114,21 @@ class _Missing(Exception):
         self.error = error
 
 
-def _load_pass(conn: psycopg.Connection, statements: Sequence[Statement]) -> list[_Missing]:
-    """Run what can run now; return the statements still waiting for something."""
+def _load_pass(
+    conn: psycopg.Connection, statements: Sequence[Statement], ran: list[Statement]
+) -> list[_Missing]:
+    """Run what can run now (adding it to ``ran``); return the statements still waiting."""
     waiting: list[_Missing] = []
     for batch in batches(statements):
-        _run_in_parts(conn, batch, waiting)
+        _run_in_parts(conn, batch, waiting, ran)
     return waiting
 
 
 def _run_in_parts(
-    conn: psycopg.Connection, batch: Sequence[Statement], waiting: list[_Missing]
+    conn: psycopg.Connection,
+    batch: Sequence[Statement],
+    waiting: list[_Missing],
+    ran: list[Statement],
 ) -> None:
     """Run ``batch``; when it fails, run the failing statement alone and the rest in batches.
 
@@ -134,18 +142,21 @@ def _run_in_parts(
         else:
             error = _run_batch(conn, pending)
             if error is None:
+                ran.extend(pending)
                 return
             found = _failed_index(pending, error)
             if found is None:
                 half = len(pending) // 2
-                _run_in_parts(conn, pending[:half], waiting)
+                _run_in_parts(conn, pending[:half], waiting, ran)
                 pending = pending[half:]
                 continue
             index = found
         if index:
-            _run_in_parts(conn, pending[:index], waiting)  # they ran, then were rolled back
+            _run_in_parts(conn, pending[:index], waiting, ran)  # they ran, then were rolled back
         missing = _run_one(conn, pending[index])
-        if missing is not None:
+        if missing is None:
+            ran.append(pending[index])
+        else:
             waiting.append(missing)
         pending = pending[index + 1 :]
 
