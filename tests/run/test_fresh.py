@@ -73,15 +73,13 @@ def test_a_database_that_looks_empty_but_is_not_new_takes_the_usual_path(
     assert full_plan(empty_url, SHOP, monkeypatch)[0] == 0
 
 
-def test_rows_in_the_files_take_the_usual_path(
-    empty_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_rows_in_the_files_are_refused_before_anything_runs(empty_url: str) -> None:
     schema = PROJECTS / "fresh_rows" / "schema"
+    before = catalog_snapshot(empty_url)
     code, _, err = apply(empty_url, schema)
-    assert code == 0, err
-    # A plan creates the table; it never copies rows, whatever the live database holds.
-    assert query(empty_url, "SELECT count(*) FROM shop.sizes") == [(0,)]
-    assert full_plan(empty_url, schema, monkeypatch)[0] == 0
+    assert code == 1
+    assert "shop.sql:4" in err and "canon does not manage" in err
+    assert catalog_snapshot(empty_url) == before
 
 
 def test_privileges_in_the_files_still_need_authz_allowed(empty_url: str) -> None:

@@ -164,7 +164,9 @@ def apply_plan(
                     tenants=tuple(outcomes),
                     residuals=()
                     if stop.requested
-                    else _converged(lock, live_url, ws, warn, None, record=not _any_failed(outcomes)),
+                    else _converged(
+                        lock, live_url, ws, warn, None, record=not _any_failed(outcomes)
+                    ),
                     interrupted_by=stop.received,
                     steps=len(plan.steps),
                 )
@@ -177,9 +179,7 @@ def apply_plan(
             )
             journal = Journal(lock, record, plan.steps)
             _run(live_url, plan, settings, journal, stop, warn, report)
-            residuals = _after_every_step(
-                lock, live_url, ws, warn, stop, journal, len(plan.steps)
-            )
+            residuals = _after_every_step(lock, live_url, ws, warn, stop, journal, len(plan.steps))
         return ApplyResult(
             plan,
             applied=True,

@@ -32,3 +32,4 @@ CREATE POLICY items_visible ON app.items USING (qty > 0);
 CREATE PUBLICATION app_items FOR TABLE app.items;
 GRANT SELECT ON app.items TO PUBLIC;
 COMMENT ON TABLE app.items IS 'Items on sale';
+ALTER TABLE app.other OWNER TO CURRENT_USER;  -- a declared owner, which drift then guards
