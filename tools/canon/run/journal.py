@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.applies (
     finished_at timestamptz,
     outcome text NOT NULL DEFAULT 'running'
         CHECK (outcome IN ('running', 'applied', 'failed')),
-    error text
+    error text,
+    run_id text
 );
 CREATE TABLE IF NOT EXISTS {SCHEMA}.apply_steps (
     apply_id bigint NOT NULL REFERENCES {SCHEMA}.applies (id) ON DELETE CASCADE,
@@ -51,6 +52,8 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.apply_steps (
     cleanup text,
     PRIMARY KEY (apply_id, step)
 );
+-- Journals made before fleets lack the run a fleet apply gives all its databases.
+ALTER TABLE {SCHEMA}.applies ADD COLUMN IF NOT EXISTS run_id text;
 """
 
 
@@ -61,17 +64,27 @@ class ApplyRecord:
     schema_digest: str
     live_fingerprint: str
     plan_file: str | None
+    run_id: str | None = None  # the fleet run this apply is part of
 
 
 def ensure_schema(conn: psycopg.Connection) -> None:
     """Create canon's schema and tables if missing (the caller holds the apply lock)."""
-    if not exists(conn):
+    if not exists(conn) or not has_run_ids(conn):
         with conn.transaction():
             conn.execute(DDL.encode())
 
 
 def exists(conn: psycopg.Connection) -> bool:
     row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (f"{SCHEMA}.apply_steps",)).fetchone()
+    return bool(row and row[0])
+
+
+def has_run_ids(conn: psycopg.Connection) -> bool:
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(%s) "
+        "AND attname = 'run_id' AND NOT attisdropped)",
+        (f"{SCHEMA}.applies",),
+    ).fetchone()
     return bool(row and row[0])
 
 
@@ -86,8 +99,8 @@ class Journal:
         with conn.transaction():
             row = conn.execute(
                 f"INSERT INTO {SCHEMA}.applies (plan_hash, plan_sql, schema_digest, "
-                "live_fingerprint, plan_file, canon_version) VALUES (%s, %s, %s, %s, %s, %s) "
-                "RETURNING id",
+                "live_fingerprint, plan_file, canon_version, run_id) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
                 (
                     record.plan_hash,
                     record.plan_sql,
@@ -95,6 +108,7 @@ class Journal:
                     record.live_fingerprint,
                     record.plan_file,
                     __version__,
+                    record.run_id,
                 ),
             ).fetchone()
             assert row is not None
