@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from canon.diff import catalog
 from canon.errors import Warn
 from canon.files import seeds as seeding
+from canon.files.sources import SchemaSource
 from canon.files.tenancy import group_by_tenant
 from canon.files.tenants import Tenant
 from canon.managed import EXCLUDED_SCHEMAS
@@ -30,6 +32,7 @@ class DriftReport:
     # Differences no planner handles, found in the catalogs when the plan is empty.
     residuals: tuple[catalog.Residual, ...] = ()
     tenants: tuple[Tenant, ...] = ()
+    name: str = ""  # the database's short name in a fleet
 
     def tenant_matrix(self) -> list[tuple[str, int]]:
         """Per tenant, how many statements it needs to match the files (0: no drift)."""
@@ -77,6 +80,7 @@ class DriftReport:
     def to_json(self) -> str:
         document = {
             "format_version": FORMAT_VERSION,
+            **({"name": self.name} if self.name else {}),
             "database": self.database,
             "schema_dir": self.schema_dir,
             "drift": self.drifted,
@@ -100,19 +104,22 @@ class DriftReport:
         return "\n".join(lines) + "\n"
 
     def to_github(self) -> str:
+        of = f" ({self.name})" if self.name else ""
         if not self.drifted:
             notes = [
-                f"::warning title=canon residual::{_escape(r.describe())}" for r in self.residuals
+                f"::warning title=canon residual{of}::{_escape(r.describe())}"
+                for r in self.residuals
             ]
             return (
-                "\n".join([f"::notice title=canon drift::no drift in {self.database}", *notes])
+                "\n".join([f"::notice title=canon drift{of}::no drift in {self.database}", *notes])
                 + "\n"
             )
         lines = [
-            f"::error title=canon drift::{_escape(_one_line(s.sql))}" for s in self.plan.statements
+            f"::error title=canon drift{of}::{_escape(_one_line(s.sql))}"
+            for s in self.plan.statements
         ]
         lines += [
-            f"::error file={d.path},line={d.line},title=canon seed drift::"
+            f"::error file={d.path},line={d.line},title=canon seed drift{of}::"
             f"{_escape(f'{d.table} ({d.key}) {d.problem}')}"
             for d in self.seed_differences
         ]
@@ -132,24 +139,42 @@ def check_drift(
         plan = make_plan(
             live_url, live_conn, target_conn, ws.source, PlanOptions(), warn, ws.prefetched
         )
-        # Residuals are what stays different once the plan has nothing left to do.
-        residuals = (
-            catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS) if plan.empty else []
-        )
+        want = catalog.signatures(target_conn, EXCLUDED_SCHEMAS) if plan.empty else {}
+    return report_for(live_url, plan, want, ws.source, schema_dir, seeds)
+
+
+def report_for(
+    live_url: DatabaseUrl,
+    plan: Plan,
+    want: catalog.Signatures,
+    source: SchemaSource,
+    schema_dir: Path,
+    seeds: Sequence[seeding.SeedStatement],
+    name: str = "",
+) -> DriftReport:
+    """The report of a database whose plan is ``plan``; ``want``: the files' signatures.
+
+    A fleet plans once for all its databases of one fingerprint and reports each with this.
+    """
+    residuals: list[catalog.Residual] = []
     seed_differences: list[seeding.SeedDifference] = []
-    if seeds and plan.empty:
-        # Reference rows are only comparable once the tables have the planned shape.
+    if plan.empty:
         with db.connect(live_url) as conn:
-            seed_differences = seeding.differences(conn, seeds)
-    chosen = ws.source.only_tenant
-    residuals = [r for r in residuals if ws.source.owns_schema(r.schema)]
+            # Residuals are what stays different once the plan has nothing left to do.
+            have = catalog.signatures(conn, EXCLUDED_SCHEMAS)
+            residuals = [r for r in catalog.differing(have, want) if source.owns_schema(r.schema)]
+            # Reference rows are only comparable once the tables have the planned shape.
+            if seeds:
+                seed_differences = seeding.differences(conn, seeds)
+    chosen = source.only_tenant
     return DriftReport(
         live_url.masked(),
         str(schema_dir),
         plan,
         tuple(seed_differences),
         tuple(residuals),
-        (chosen,) if chosen else ws.source.tenants,
+        (chosen,) if chosen else source.tenants,
+        name,
     )
 
 

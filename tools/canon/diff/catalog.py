@@ -69,7 +69,11 @@ def signatures(conn: Connection, excluded: Iterable[str]) -> Signatures:
 def residuals(live: Connection, target: Connection, excluded: Iterable[str]) -> list[Residual]:
     """Objects whose catalog definition differs between ``live`` and ``target``, by name."""
     excluded = frozenset(excluded)
-    have, want = signatures(live, excluded), signatures(target, excluded)
+    return differing(signatures(live, excluded), signatures(target, excluded))
+
+
+def differing(have: Signatures, want: Signatures) -> list[Residual]:
+    """Objects whose signatures differ: ``have`` read on live, ``want`` on the target."""
     found = [Residual(kind, name, "missing") for kind, name in want.keys() - have.keys()]
     found += [Residual(kind, name, "unexpected") for kind, name in have.keys() - want.keys()]
     found += [

@@ -49,6 +49,12 @@ def render(plan: Plan) -> str:
         f"-- planned: {' '.join(statement_hash(s.sql) for s in plan.statements)}",
         "",
     ]
+    return "\n".join(lines + body_lines(plan))
+
+
+def body_lines(plan: Plan) -> list[str]:
+    """The statements step by step, each after its hazard and at-stake comments."""
+    lines: list[str] = []
     by_sql = iter(plan.statements)
     all_steps = plan.steps
     section: Tenant | None = None
@@ -67,7 +73,7 @@ def render(plan: Plan) -> str:
                 lines.append(_comment(f"at stake: {stake}"))
             lines.append(terminated(statement.sql))
             lines.append("")
-    return "\n".join(lines)
+    return lines
 
 
 def _comment(text: str) -> str:

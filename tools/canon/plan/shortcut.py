@@ -79,6 +79,11 @@ def record(before: Probe, project: Project, live_fingerprint: str) -> bool:
         return False
 
 
+def project_inputs(project: Project) -> str:
+    """``inputs_digest`` of the project's files, settings and tenants."""
+    return inputs_digest(project.schema_dir, _tenant_ids(project))
+
+
 def _tenant_ids(project: Project) -> list[str]:
     """The tenant list shapes the rendered files, and may come from live data."""
     return [f"{t.id}={t.schema}" for t in project.tenants]
@@ -98,7 +103,12 @@ def probe(live_url: DatabaseUrl, schema_dir: Path, tenants: Sequence[str] = ()) 
     """Hash the inputs, fingerprint the live schema, and look both up."""
     inputs = inputs_digest(schema_dir, tenants)
     with db.connect(live_url, autocommit=True) as conn:
-        identity, fingerprint = _identity_and_fingerprint(conn, live_url)
+        return lookup(conn, live_url, inputs)
+
+
+def lookup(conn: psycopg.Connection, live_url: DatabaseUrl, inputs: str) -> Probe:
+    """Fingerprint the live schema on ``conn`` and look it up with ``inputs`` (``inputs_digest``)."""
+    identity, fingerprint = _identity_and_fingerprint(conn, live_url)
     entry = _read_entries().get(identity)
     hit = entry == {"inputs": inputs, "fingerprint": fingerprint}
     return Probe(identity, inputs, fingerprint, hit)

@@ -45,18 +45,21 @@ def workspace(
     warn: Warn,
     read_only: bool = False,
     ref: str | None = None,
+    scratch_host: DatabaseUrl | None = None,
 ) -> Iterator[Workspace]:
     """The project's files (tenants rendered; just its chosen one when set) and their scratch database.
 
     ``ref`` reads the files, and the settings beside them, as committed at that git
     revision. ``read_only`` commands (plan, drift, verify) have live inspected ahead.
+    ``scratch_host`` is where the scratch database goes when the caller chose (a fleet's
+    databases share one), else the server that suits live.
     """
     with contextlib.ExitStack() as stack:
         commit = None
         if ref is not None:
             revision = stack.enter_context(gitref.schema_at(ref, project.schema_dir))
             tenant = project.only_tenant.id if project.only_tenant else None
-            project = resolve_project(revision.schema_dir, live_url, tenant)
+            project = resolve_project(revision.schema_dir, live_url, tenant, project.environment)
             commit = revision.commit
         source = read_schema(
             project.schema_dir, project.config, project.tenants, project.only_tenant
@@ -68,6 +71,8 @@ def workspace(
             live_ahead = stack.enter_context(
                 inspection(live_url, EXCLUDED_SCHEMAS, fingerprinter=live_fingerprint)
             )
-        target_url = stack.enter_context(scratch_database(live_url, source.statements, warn))
+        target_url = stack.enter_context(
+            scratch_database(live_url, source.statements, warn, host=scratch_host)
+        )
         target_ahead = stack.enter_context(inspection(target_url, EXCLUDED_SCHEMAS))
         yield Workspace(source, target_url, Prefetched(live_ahead, target_ahead), commit)

@@ -62,6 +62,7 @@ class Settings:
     backup_to: Path | None = None
     ref: str | None = None
     fan_out: FanOut = field(default_factory=FanOut)
+    run_id: str | None = None  # the fleet run the apply is part of, recorded in the journal
 
 
 @dataclass(frozen=True)
@@ -107,42 +108,81 @@ def apply_plan(
         rehearse(live_url, plan.steps, ws.target_url, warn, ws.source.in_scope)
         if settings.dry_run:
             return ApplyResult(plan, applied=True, dry_run=True)
-        _check_unchanged(live_url, plan)
-        taken = backup(live_url, settings.backup_to) if settings.backup_to else None
-        if plan.tenants:
-            outcomes = apply_by_tenant(
-                live_url,
-                [s.sql for s in plan.statements],
-                plan.tenants,
-                settings.timeouts,
-                settings.fan_out,
-                _TenantJournals(lock, plan, plan_file),
-            )
-            return ApplyResult(
-                plan,
-                applied=True,
-                dry_run=False,
-                backup=taken,
-                tenants=tuple(outcomes),
-                residuals=_residuals(live_url, ws.target_url, ws.source),
-            )
-        record = ApplyRecord(
-            plan.plan_hash,
-            plan.recorded_sql,
-            plan.schema_digest,
-            plan.live_fingerprint,
-            str(plan_file) if plan_file else None,
+        return _execute(live_url, lock, plan, settings, plan_file, ws.target_url, ws.source)
+
+
+def apply_rehearsed(
+    live_url: DatabaseUrl,
+    plan: Plan,
+    settings: Settings,
+    target_url: DatabaseUrl,
+    source: SchemaSource,
+    plan_file: Path | None = None,
+) -> ApplyResult:
+    """Apply ``plan``, made and rehearsed on a database with live's fingerprint, to live.
+
+    A fleet plans and rehearses once for all its databases of one fingerprint; each of
+    them still gets its own apply lock, what is at stake measured on its own rows, the
+    check that its schema is the one planned for, and its own journal.
+    """
+    with apply_lock(live_url, settings.apply_lock_wait) as lock:
+        check_timeouts(lock, settings.timeouts)
+        unmeasured = tuple(replace(s, at_stake=()) for s in plan.statements)
+        with db.reading(live_url) as live_conn:
+            plan = with_stakes(replace(plan, statements=unmeasured), live_conn)
+        _refuse_certain_failures(plan)
+        if settings.dry_run:
+            return ApplyResult(plan, applied=True, dry_run=True)
+        return _execute(live_url, lock, plan, settings, plan_file, target_url, source)
+
+
+def _execute(
+    live_url: DatabaseUrl,
+    lock: psycopg.Connection,
+    plan: Plan,
+    settings: Settings,
+    plan_file: Path | None,
+    target_url: DatabaseUrl,
+    source: SchemaSource,
+) -> ApplyResult:
+    """Run a plan that passed its checks and its rehearsal on live, holding ``lock``, journaled."""
+    _check_unchanged(live_url, plan)
+    taken = backup(live_url, settings.backup_to) if settings.backup_to else None
+    if plan.tenants:
+        outcomes = apply_by_tenant(
+            live_url,
+            [s.sql for s in plan.statements],
+            plan.tenants,
+            settings.timeouts,
+            settings.fan_out,
+            _TenantJournals(lock, plan, plan_file, settings.run_id),
         )
-        journal = Journal(lock, record, plan.steps)
-        _run(live_url, plan, settings, journal)
         return ApplyResult(
             plan,
             applied=True,
             dry_run=False,
-            apply_id=journal.apply_id,
             backup=taken,
-            residuals=_residuals(live_url, ws.target_url, ws.source),
+            tenants=tuple(outcomes),
+            residuals=_residuals(live_url, target_url, source),
         )
+    record = ApplyRecord(
+        plan.plan_hash,
+        plan.recorded_sql,
+        plan.schema_digest,
+        plan.live_fingerprint,
+        str(plan_file) if plan_file else None,
+        settings.run_id,
+    )
+    journal = Journal(lock, record, plan.steps)
+    _run(live_url, plan, settings, journal)
+    return ApplyResult(
+        plan,
+        applied=True,
+        dry_run=False,
+        apply_id=journal.apply_id,
+        backup=taken,
+        residuals=_residuals(live_url, target_url, source),
+    )
 
 
 def _residuals(
@@ -265,8 +305,10 @@ def _run(live_url: DatabaseUrl, plan: Plan, settings: Settings, journal: Journal
 class _TenantJournals:
     """Each tenant's part of the plan is journaled as an apply of its own."""
 
-    def __init__(self, lock: psycopg.Connection, plan: Plan, plan_file: Path | None) -> None:
-        self.lock, self.plan, self.plan_file = lock, plan, plan_file
+    def __init__(
+        self, lock: psycopg.Connection, plan: Plan, plan_file: Path | None, run_id: str | None
+    ) -> None:
+        self.lock, self.plan, self.plan_file, self.run_id = lock, plan, plan_file, run_id
 
     def open(
         self, tenant: Tenant | None, statements: Sequence[str], steps: Sequence[Step]
@@ -279,6 +321,7 @@ class _TenantJournals:
             self.plan.schema_digest,
             self.plan.live_fingerprint,
             str(self.plan_file) if self.plan_file else None,
+            self.run_id,
         )
         return Journal(self.lock, record, steps)
 

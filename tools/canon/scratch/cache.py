@@ -56,15 +56,20 @@ CACHE_ENV = "CANON_SCRATCH_CACHE"
 
 @contextlib.contextmanager
 def scratch_database(
-    live: DatabaseUrl, statements: Sequence[Statement], warn: Warn = ignore
+    live: DatabaseUrl,
+    statements: Sequence[Statement],
+    warn: Warn = ignore,
+    *,
+    host: DatabaseUrl | None = None,
 ) -> Iterator[DatabaseUrl]:
     """A database holding ``statements``, for reading only, on the scratch server.
 
     It is the cached database built from exactly these statements (see the module's
     docstring), unless ``CANON_SCRATCH_CACHE=off`` asks for a fresh build, which is
-    dropped on success, error and Ctrl-C.
+    dropped on success, error and Ctrl-C. ``host`` is the scratch server when the caller
+    chose it (a fleet shares one), else the one that suits ``live``.
     """
-    host = template_host(live, warn)
+    host = host or template_host(live, warn)
     if not cache_enabled():
         with empty_database(host) as url:
             with db.connect(url) as conn:
