@@ -13,6 +13,9 @@ from typing import Any, TextIO, TypeVar
 import click
 
 from canon import __version__
+from canon.errors import ConfigError
+from canon.files.config import load_config
+from canon.files.environments import Environment, resolve_environment
 from canon.pg.cluster import DEV_DATABASE, dev_cluster
 from canon.pg.dburl import DatabaseUrl
 
@@ -39,15 +42,75 @@ class Console:
         self.note(f"warning: {text}")
 
 
+# Where --env and --db are kept in the click context (any command with --database-url has them).
+_ENV, _DATABASES, _RESOLVED = "canon.env", "canon.databases", "canon.environment"
+
+
 def resolve_live_url(database_url: str | None) -> DatabaseUrl:
-    """The URL given, else the embedded cluster's development database (started on demand)."""
+    """The database of ``--env``, else the URL given, else the embedded cluster's development
+    database (started on demand)."""
+    environment = chosen_environment()
+    if environment is not None:
+        return environment.single().url
     if database_url:
         return DatabaseUrl.parse(database_url)
     server = dev_cluster().ensure_started()
     return DatabaseUrl.parse(server.url(DEV_DATABASE))
 
 
+def chosen_environment() -> Environment | None:
+    """The environment ``--env`` names (its databases resolved once per command), or None.
+
+    canon.toml is the one beside the command's ``--schema-dir`` (``schema/`` by default).
+    """
+    ctx = click.get_current_context()
+    name = ctx.meta.get(_ENV)
+    if name is None:
+        if ctx.meta.get(_DATABASES):
+            raise ConfigError("--db names a database of an environment: give --env too")
+        return None
+    if _RESOLVED not in ctx.meta:
+        source = ctx.get_parameter_source("database_url")
+        if source is click.core.ParameterSource.COMMANDLINE:
+            raise ConfigError("--env and --database-url both name a database: give one of them")
+        config = load_config(ctx.params.get("schema_dir") or Path("schema"))
+        ctx.meta[_RESOLVED] = resolve_environment(config, name, ctx.meta.get(_DATABASES, ()))
+    found: Environment = ctx.meta[_RESOLVED]
+    return found
+
+
+def environment_name() -> str | None:
+    """``--env``'s name, once its databases are resolved; None without --env."""
+    environment = chosen_environment()
+    return environment.name if environment else None
+
+
+def _kept(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def keep(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        ctx.meta[key] = value
+        return value
+
+    return keep
+
+
 def database_url_option(func: Command) -> Command:
+    """--database-url, and --env and --db to name databases declared in canon.toml instead."""
+    func = click.option(
+        "--db",
+        metavar="NAME",
+        multiple=True,
+        expose_value=False,
+        callback=_kept(_DATABASES),
+        help="With --env naming a fleet: only this database (repeatable).",
+    )(func)
+    func = click.option(
+        "--env",
+        metavar="NAME",
+        default=None,
+        expose_value=False,
+        callback=_kept(_ENV),
+        help="An environment of canon.toml ([env.NAME]): its database or fleet, and its settings.",
+    )(func)
     return click.option(
         "--database-url",
         envvar="DATABASE_URL",
@@ -76,6 +139,21 @@ def tenant_option(func: Command) -> Command:
         default=None,
         help="Only this tenant's schema (tenants are configured in canon.toml).",
     )(func)
+
+
+def concurrency_option(what: str) -> Callable[[Command], Command]:
+    """--concurrency, saying what runs at once."""
+
+    def decorate(func: Command) -> Command:
+        return click.option(
+            "--concurrency",
+            default=4,
+            show_default=True,
+            type=click.IntRange(1, 64),
+            help=what,
+        )(func)
+
+    return decorate
 
 
 def seeds_option(func: Command) -> Command:

@@ -10,8 +10,11 @@ from canon.cli.app import (
     EXIT_CHANGES,
     EXIT_ERROR,
     EXIT_OK,
+    chosen_environment,
     cli,
+    concurrency_option,
     console,
+    environment_name,
     resolve_live_url,
     schema_options,
     seeds_dir_for,
@@ -35,6 +38,7 @@ from canon.files.project import resolve_project
     "--strict", is_flag=True, help="Also exit 2 for residual differences canon cannot plan."
 )
 @tenant_option
+@concurrency_option("Databases of a fleet checked at once.")
 def drift_command(
     database_url: str | None,
     schema_dir: Path,
@@ -42,16 +46,40 @@ def drift_command(
     fmt: str,
     strict: bool,
     tenant: str | None,
+    concurrency: int,
 ) -> int:
     """Fail (exit 2) when the live database differs from the files (schema and seeds).
 
-    With tenants configured, a per-tenant drift matrix follows the differences.
+    With tenants configured, a per-tenant drift matrix follows the differences. With
+    --env naming a fleet, every database is checked and a matrix of databases ends the
+    report; exit 1 if any database could not be checked.
     """
     from canon.plan.workspace import workspace
 
     shown = console()
+    environment = chosen_environment()
+    if environment is not None and environment.is_fleet:
+        from canon.fleet.cohorts import Projects
+        from canon.fleet.drift import drift_fleet
+
+        fleet = drift_fleet(
+            environment,
+            Projects(schema_dir, tenant, environment.name),
+            schema_dir,
+            seeds_dir_for(seeds_dir, schema_dir),
+            concurrency,
+            shown.warn,
+        )
+        show = {"text": fleet.to_text, "json": fleet.to_json, "github": fleet.to_github}[fmt]
+        shown.result(show())
+        for failure in fleet.failed:
+            shown.note(f"error: {failure.name}: {failure.problem}")
+        shown.note(fleet.summary())
+        if fleet.failed:
+            return EXIT_ERROR
+        return EXIT_CHANGES if fleet.drifted or (strict and fleet.residuals) else EXIT_OK
     live_url = resolve_live_url(database_url)
-    project = resolve_project(schema_dir, live_url, tenant)
+    project = resolve_project(schema_dir, live_url, tenant, environment_name())
     # The workspace comes first: the diff engine loads in the background meanwhile.
     with workspace(live_url, project, shown.warn, read_only=True) as ws:
         from canon.checks.drift import check_drift
@@ -78,7 +106,7 @@ def verify_command(
 
     shown = console()
     live_url = resolve_live_url(database_url)
-    project = resolve_project(schema_dir, live_url)
+    project = resolve_project(schema_dir, live_url, environment=environment_name())
     with workspace(live_url, project, shown.warn, read_only=True) as ws:
         from canon.checks.verify import verify_database
         from canon.plan.model import PlanOptions

@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from canon.cli.app import (
     EXIT_CHANGES,
+    EXIT_ERROR,
     EXIT_OK,
+    chosen_environment,
     cli,
+    concurrency_option,
     console,
+    environment_name,
     resolve_live_url,
     schema_options,
     tenant_option,
 )
+from canon.files.environments import Environment
 from canon.files.project import resolve_project
 from canon.plan import shortcut
+
+if TYPE_CHECKING:
+    from canon.fleet.cohorts import Projects
+    from canon.plan.model import PlanOptions
 
 
 @cli.command("plan")
@@ -43,6 +53,7 @@ from canon.plan import shortcut
     "of CONCURRENTLY.",
 )
 @tenant_option
+@concurrency_option("Databases of a fleet reached and planned at once.")
 def plan_command(
     database_url: str | None,
     schema_dir: Path,
@@ -51,15 +62,25 @@ def plan_command(
     ref: str | None,
     no_concurrently: bool,
     tenant: str | None,
+    concurrency: int,
 ) -> int:
     """Print the migration that brings the live database to the files.
 
     Each statement is shown with its hazards and, measured on the live database, what
-    it puts at stake (rows of a dropped table, rows a new CHECK would reject...).
+    it puts at stake (rows of a dropped table, rows a new CHECK would reject...). With
+    --env naming a fleet, one plan per group of databases that need the same statements.
     """
     shown = console()
+    environment = chosen_environment()
+    if environment is not None and environment.is_fleet:
+        from canon.fleet.cohorts import Projects
+        from canon.plan.model import PlanOptions
+
+        projects = Projects(schema_dir, tenant, environment.name)
+        options = PlanOptions(concurrently=not no_concurrently, measure=True)
+        return _plan_fleet(environment, projects, options, out, fmt, ref, concurrency)
     live_url = resolve_live_url(database_url)
-    project = resolve_project(schema_dir, live_url, tenant)
+    project = resolve_project(schema_dir, live_url, tenant, environment_name())
     # Files and live schema unchanged since a plan that found nothing: nothing to plan.
     use_shortcut = ref is None and tenant is None and fmt == "text"
     probe = shortcut.check(live_url, project) if use_shortcut else None
@@ -101,3 +122,38 @@ def plan_command(
         f"hazards: {hazards}"
     )
     return EXIT_CHANGES
+
+
+def _plan_fleet(
+    environment: Environment,
+    projects: Projects,
+    options: PlanOptions,
+    out: Path | None,
+    fmt: str,
+    ref: str | None,
+    concurrency: int,
+) -> int:
+    from canon.fleet import planfile
+    from canon.fleet.plan import plan_fleet, to_json
+
+    shown = console()
+    # Without a plan file to write, each database may answer from its no-change shortcut.
+    use_shortcut = ref is None and fmt == "text" and out is None
+    fleet = plan_fleet(environment, projects, options, concurrency, shown.warn, ref, use_shortcut)
+    for note in fleet.notes:
+        shown.warn(note)
+    text = planfile.render(fleet)
+    if out is not None and fleet.groups:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text)
+        shown.note(f"plan written to {out}")
+    if fmt == "json":
+        shown.result(to_json(fleet))
+    elif fleet.groups:
+        shown.result(text)
+    for failure in fleet.failed:
+        shown.note(f"error: {failure.name}: {failure.problem}")
+    shown.note(fleet.summary())
+    if fleet.failed:
+        return EXIT_ERROR
+    return EXIT_CHANGES if fleet.groups else EXIT_OK
