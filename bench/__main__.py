@@ -8,7 +8,9 @@ process and as the median of several runs:
 - raw migra between two ready databases (the live one and one loaded with a 5% change);
 - ``canon plan`` cold (files never planned before), warm (files and live unchanged since
   the last plan), warm with the no-change shortcut off (template clone and full diff),
-  and after a 5% change of the files; and the peak memory of any ``canon plan`` run.
+  and after a 5% change of the files; and the peak memory of any ``canon plan`` run;
+- a project with tenants, planned and applied (``tenants``), and a fleet of databases
+  over two servers, drifted and applied (``fleet``).
 
 It starts its own PostgreSQL (canon's embedded-cluster settings) in a temporary folder
 and prints a Markdown table.
@@ -28,7 +30,7 @@ from pathlib import Path
 
 from canon.pg.cluster import Cluster, destroy_with_scratch, memory_cluster
 
-from . import generate, seeds, tenants
+from . import fleet, generate, seeds, tenants
 from .measure import REPO, Bench, Subject
 
 PLAN_CACHE_OFF = {"CANON_PLAN_CACHE": "off"}
@@ -183,9 +185,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, no 2,000-table schema")
     parser.add_argument("--runs", type=int, help="runs per figure (default 5, --quick 3)")
-    parser.add_argument("--sizes", help="comma-separated table counts (default 60,500,2000)")
+    parser.add_argument(
+        "--sizes", help="comma-separated table counts (default 60,500,2000; 0: none)"
+    )
     parser.add_argument("--no-seeds", action="store_true", help="skip the project's schema/")
     parser.add_argument("--tenants", help="comma-separated tenant counts (default 50,200; 0: none)")
+    parser.add_argument(
+        "--fleet", type=int, help="databases in the fleet row (default 50, --quick 20; 0: none)"
+    )
     args = parser.parse_args(argv)
     runs = args.runs or (3 if args.quick else 5)
     sizes = (
@@ -203,10 +210,15 @@ def main(argv: list[str] | None = None) -> int:
         if int(n) > 0
     ]
     subjects = [] if args.no_seeds else [seeds.subject(REPO / "schema")]
-    subjects += [generated(n) for n in sizes]
+    subjects += [generated(n) for n in sizes if n > 0]
+    fleet_size = args.fleet if args.fleet is not None else (20 if args.quick else 50)
     rows = []
     tenant_rows = []
+    fleet_rows = []
     with started_server() as (bench, _):
+        if fleet_size > 0:
+            fleet_rows.append(fleet.measure(bench, fleet_size, runs, progress))
+            progress("\n" + fleet.render(fleet_rows).splitlines()[2])
         for count in tenant_counts:
             tenant_rows.append(tenants.measure(bench, count, runs, progress))
         for subject in subjects:
@@ -215,17 +227,21 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(measure_subject(bench, subject, count, progress))
             # Each finished row goes to stderr at once, so a long run that is cut short still reports.
             progress("\n" + render(rows[-1:], f"{count} runs").splitlines()[2])
-    print(
-        render(
-            rows,
-            f"{runs} runs (3 at 2,000 tables)"
-            if any(r.tables >= 2000 for r in rows)
-            else f"{runs} runs",
+    if rows:
+        print(
+            render(
+                rows,
+                f"{runs} runs (3 at 2,000 tables)"
+                if any(r.tables >= 2000 for r in rows)
+                else f"{runs} runs",
+            )
         )
-    )
     if tenant_rows:
         print()
         print(tenants.render(tenant_rows))
+    if fleet_rows:
+        print()
+        print(fleet.render(fleet_rows))
     return 0
 
 

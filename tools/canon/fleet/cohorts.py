@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from canon.diff.fingerprint import fingerprint
-from canon.errors import Warn
+from canon.errors import DatabaseError, SourceError, Warn
 from canon.files.config import load_config
 from canon.files.environments import Environment, Target
 from canon.files.project import Project, resolve_project
@@ -92,7 +92,10 @@ def probe_all(
 
     def probe(target: Target) -> Probe:
         with reach(target.url, timeout) as conn:
-            project = projects.of(target)
+            try:
+                project = projects.of(target)
+            except SourceError as exc:  # its tenant query: this database's rows, not the files
+                raise DatabaseError(str(exc)) from None
             found = (
                 shortcut.lookup(conn, target.url, projects.inputs(project))
                 if with_shortcut
