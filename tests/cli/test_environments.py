@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import TESTS, canon, run_sql_file
-
-SHOP = TESTS / "fleet" / "shop"
+from tests.fleet.states import SHOP, load_state
+from tests.helpers import TESTS, canon
 
 
 @pytest.fixture
@@ -17,7 +16,7 @@ def staging(empty_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     """The shop's files with staging's canon.toml; staging is a database of the last release."""
     shutil.copytree(SHOP / "schema", tmp_path / "schema")
     shutil.copy(TESTS / "cli" / "staging" / "canon.toml", tmp_path / "canon.toml")
-    run_sql_file(empty_url, SHOP / "states" / "v1.sql")
+    load_state(empty_url, "v1")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CANON_CACHE_DIR", str(tmp_path / "cache"))
     return empty_url

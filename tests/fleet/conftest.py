@@ -22,9 +22,9 @@ from pytest_postgresql.executors.noop import NoopExecutor
 from canon.diff.fingerprint import fingerprint
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg.cluster import Cluster, Server, destroy_with_scratch
-from tests.helpers import canon, run_sql_file
+from tests.helpers import canon
 
-SHOP = Path(__file__).resolve().parent / "shop"
+from .states import SHOP, layout, load_state, states
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +39,11 @@ def second_server() -> Iterator[Server]:
 
 
 def made_from(server: str, state: str, database: str) -> str:
-    """A new database on ``server`` (a URL without database) made from ``states/<state>.sql``."""
+    """A new database on ``server`` (a URL without database) in ``state`` (``shop/states.txt``)."""
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{database}"')
     url = f"{server}/{database}"
-    run_sql_file(url, SHOP / "states" / f"{state}.sql")
+    load_state(url, state)
     return url
 
 
@@ -65,10 +65,7 @@ class Oracle:
 def oracle(pg_server: NoopExecutor) -> Iterator[Oracle]:
     server = f"postgresql://{pg_server.user}@{pg_server.host}:{pg_server.port}"
     token = secrets.token_hex(3)
-    urls = {
-        state.stem: made_from(server, state.stem, f"oracle_{token}_{state.stem}")
-        for state in sorted((SHOP / "states").glob("*.sql"))
-    }
+    urls = {state: made_from(server, state, f"oracle_{token}_{state}") for state in states()}
     try:
         needs = {}
         for state, url in urls.items():
@@ -111,15 +108,6 @@ class Fleet:
             fleet_file.write(f"{name}  {url}\n")
 
 
-def layout() -> list[tuple[str, str, str]]:
-    rows = []
-    for line in (SHOP / "layout.txt").read_text().splitlines():
-        text = line.split("#", 1)[0].split()
-        if text:
-            rows.append((text[0], text[1], text[2]))
-    return rows
-
-
 @pytest.fixture
 def fleet(
     pg_server: NoopExecutor,
@@ -129,7 +117,7 @@ def fleet(
 ) -> Iterator[Fleet]:
     """The shop project in a folder of its own (the working directory), its fleet built."""
     project = tmp_path / "shop"
-    shutil.copytree(SHOP, project, ignore=shutil.ignore_patterns("layout.txt", "states"))
+    shutil.copytree(SHOP, project, ignore=shutil.ignore_patterns("*.txt", "states"))
     servers = {
         "first": f"postgresql://{pg_server.user}@{pg_server.host}:{pg_server.port}",
         "second": f"postgresql://{second_server.user}@{second_server.host}:{second_server.port}",

@@ -16,7 +16,7 @@ import contextlib
 import secrets
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -114,49 +114,77 @@ def apply_fleet(
         _check_saved(saved, environment, warn)
     run_id = new_run_id()
     each_settings = replace(settings.apply, run_id=run_id)
-    probes, failures = probe_all(environment, projects, settings.concurrency)
-    outcomes = {f.name: DatabaseOutcome(f.name, FAILED, f.problem) for f in failures}
-    if saved is not None:
-        for probe in probes:
-            problem = _stale(saved, probe)
-            if problem:
-                outcomes[probe.target.name] = DatabaseOutcome(probe.target.name, FAILED, problem)
-    fresh = [p for p in probes if p.target.name not in outcomes]
+    fresh, outcomes = _reached(environment, projects, saved, settings.concurrency)
     by_name = {p.target.name: p for p in fresh}
     with contextlib.ExitStack() as stack:
         ready = _prepare_all(stack, fresh, saved, each_settings, warn, outcomes)
         pending = [name for name in order if name in ready]
         canary = settings.canary if settings.canary in pending else next(iter(pending), None)
-        stop = threading.Event()
-        if any(o.status == FAILED for o in outcomes.values()) and not settings.continue_on_error:
-            stop.set()
-
-        def run(name: str) -> DatabaseOutcome:
-            if stop.is_set():
-                return DatabaseOutcome(name, SKIPPED, "stopped by an earlier failure")
-            outcome = _apply_one(
+        failed_already = any(o.status == FAILED for o in outcomes.values())
+        outcomes |= _canary_then_rest(
+            pending,
+            canary,
+            settings,
+            failed_already,
+            lambda name: _apply_one(
                 by_name[name], ready[name], each_settings, settings, plan_path, warn
-            )
-            if outcome.status == FAILED and not settings.continue_on_error:
-                stop.set()
-            return outcome
-
-        try:
-            if canary is not None:
-                outcomes[canary] = run(canary)
-            rest = [name for name in pending if name != canary]
-            with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
-                for outcome in pool.map(run, rest):
-                    outcomes[outcome.name] = outcome
-        except BaseException:
-            stop.set()  # Ctrl-C: databases not yet started stay as they are
-            raise
+            ),
+        )
     return FleetApply(
         environment.name,
         run_id,
         tuple(outcomes[name] for name in order if name in outcomes),
         canary,
     )
+
+
+def _reached(
+    environment: Environment,
+    projects: Projects,
+    saved: SavedFleetPlan | None,
+    concurrency: int,
+) -> tuple[list[Probe], dict[str, DatabaseOutcome]]:
+    """The databases that may go ahead; those that may not (unreachable, stale) as failures."""
+    probes, failures = probe_all(environment, projects, concurrency)
+    outcomes = {f.name: DatabaseOutcome(f.name, FAILED, f.problem) for f in failures}
+    for probe in probes:
+        problem = _stale(saved, probe) if saved is not None else None
+        if problem:
+            outcomes[probe.target.name] = DatabaseOutcome(probe.target.name, FAILED, problem)
+    return [p for p in probes if p.target.name not in outcomes], outcomes
+
+
+def _canary_then_rest(
+    names: Sequence[str],
+    canary: str | None,
+    settings: FleetSettings,
+    failed_already: bool,
+    apply_one: Callable[[str], DatabaseOutcome],
+) -> dict[str, DatabaseOutcome]:
+    """The canary alone, then the others a few at a time, none started after a failure."""
+    stop = threading.Event()
+    if failed_already and not settings.continue_on_error:
+        stop.set()
+
+    def run(name: str) -> DatabaseOutcome:
+        if stop.is_set():
+            return DatabaseOutcome(name, SKIPPED, "stopped by an earlier failure")
+        outcome = apply_one(name)
+        if outcome.status == FAILED and not settings.continue_on_error:
+            stop.set()
+        return outcome
+
+    done: dict[str, DatabaseOutcome] = {}
+    try:
+        if canary is not None:
+            done[canary] = run(canary)
+        with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
+            for outcome in pool.map(run, [name for name in names if name != canary]):
+                done[outcome.name] = outcome
+    except BaseException:
+        stop.set()  # Ctrl-C: databases not yet started stay as they are
+        raise
+    return done
 
 
 def _check_saved(saved: SavedFleetPlan, environment: Environment, warn: Warn) -> None:

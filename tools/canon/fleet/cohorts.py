@@ -14,17 +14,20 @@ import threading
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from canon.diff.fingerprint import fingerprint
 from canon.errors import DatabaseError, SourceError, Warn
 from canon.files.config import load_config
 from canon.files.environments import Environment, Target
 from canon.files.project import Project, resolve_project
-from canon.fleet.targets import Failure, each_target, reach
+from canon.fleet.targets import Failure, each, each_target, reach
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg.dburl import DatabaseUrl
 from canon.plan import shortcut
 from canon.scratch.host import template_host
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,42 @@ def cohorts(
         )
         grouped.setdefault(key, []).append(probe)
     return [Cohort(tuple(members)) for members in grouped.values()]
+
+
+def each_cohort(
+    found: Sequence[Cohort],
+    concurrency: int,
+    work: Callable[[Cohort], list[T]],
+    failed: list[Failure],
+) -> list[T]:
+    """``work``'s results for every cohort; one that fails adds a failure per database."""
+    results: list[T] = []
+    for outcome in each(found, concurrency, work):
+        if outcome.value is None:
+            failed.extend(
+                Failure(p.target.name, p.target.url.scrub(outcome.problem or "failed"))
+                for p in outcome.item.members
+            )
+        else:
+            results.extend(outcome.value)
+    return results
+
+
+def each_member(
+    members: Sequence[Probe],
+    concurrency: int,
+    work: Callable[[Target], T],
+    failed: list[Failure],
+) -> list[tuple[Probe, T]]:
+    """``work`` on each database; one that fails is added to ``failed`` instead."""
+    results: list[tuple[Probe, T]] = []
+    outcomes = each_target([p.target for p in members], concurrency, work)
+    for probe, outcome in zip(members, outcomes, strict=True):
+        if outcome.value is None:
+            failed.append(Failure(probe.target.name, outcome.problem or "failed"))
+        else:
+            results.append((probe, outcome.value))
+    return results
 
 
 def scratch_host(probes: Sequence[Probe], warn: Warn) -> DatabaseUrl | None:

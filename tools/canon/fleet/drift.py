@@ -18,8 +18,16 @@ from canon.diff import catalog
 from canon.errors import Warn
 from canon.files import seeds as seeding
 from canon.files.environments import Environment
-from canon.fleet.cohorts import Cohort, Projects, cohorts, probe_all, scratch_host
-from canon.fleet.targets import Failure, each, each_target
+from canon.fleet.cohorts import (
+    Cohort,
+    Projects,
+    cohorts,
+    each_cohort,
+    each_member,
+    probe_all,
+    scratch_host,
+)
+from canon.fleet.targets import Failure
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
 from canon.plan.model import PlanOptions
@@ -136,28 +144,15 @@ def drift_fleet(
                     ws.prefetched,
                 )
                 want = catalog.signatures(target_conn, EXCLUDED_SCHEMAS) if plan.empty else {}
-        checked = each_target(
-            [p.target for p in cohort.members],
+        checked = each_member(
+            cohort.members,
             concurrency,
             lambda t: report_for(t.url, plan, want, ws.source, schema_dir, seeds, t.name),
+            failed,
         )
-        reports = []
-        for outcome in checked:
-            if outcome.value is None:
-                failed.append(Failure(outcome.item.name, outcome.problem or "failed"))
-            else:
-                reports.append(outcome.value)
-        return reports
+        return [report for _, report in checked]
 
-    reports: list[DriftReport] = []
-    for outcome in each(cohorts(probes), concurrency, check_cohort):
-        if outcome.value is None:
-            failed.extend(
-                Failure(p.target.name, p.target.url.scrub(outcome.problem or "failed"))
-                for p in outcome.item.members
-            )
-        else:
-            reports.extend(outcome.value)
+    reports = each_cohort(cohorts(probes), concurrency, check_cohort, failed)
     order = tuple(t.name for t in environment.targets)
     return FleetDrift(
         environment.name,

@@ -15,8 +15,17 @@ from dataclasses import dataclass, replace
 
 from canon.errors import Warn
 from canon.files.environments import Environment, Target
-from canon.fleet.cohorts import Cohort, Probe, Projects, cohorts, probe_all, scratch_host
-from canon.fleet.targets import Failure, each, each_target
+from canon.fleet.cohorts import (
+    Cohort,
+    Probe,
+    Projects,
+    cohorts,
+    each_cohort,
+    each_member,
+    probe_all,
+    scratch_host,
+)
+from canon.fleet.targets import Failure
 from canon.pg import db
 from canon.pg.dburl import DatabaseUrl
 from canon.plan import shortcut
@@ -132,30 +141,17 @@ def plan_fleet(
             plan = plan_workspace(rep.target.url, ws, replace(options, measure=False), warn)
         notes.extend(n for n in plan.notes if n not in notes)
         if plan.empty or not options.measure:
-            return [
-                Member(p.target, plan.live_fingerprint, p.server_version, plan)
-                for p in cohort.members
-            ]
-        measured = each_target(
-            [p.target for p in cohort.members], concurrency, lambda t: _measured(t.url, plan)
-        )
-        members = []
-        for probe, outcome in zip(cohort.members, measured, strict=True):
-            if outcome.value is None:
-                failed.append(Failure(probe.target.name, outcome.problem or "failed"))
-            else:
-                members.append(
-                    Member(probe.target, plan.live_fingerprint, probe.server_version, outcome.value)
-                )
-        return members
-
-    for outcome in each(cohorts(todo), concurrency, plan_cohort):
-        if outcome.value is None:
-            failed.extend(
-                Failure(p.target.name, _scrubbed(p, outcome.problem)) for p in outcome.item.members
-            )
+            measured = [(p, plan) for p in cohort.members]
         else:
-            planned.update((m.target.name, m) for m in outcome.value)
+            measured = each_member(
+                cohort.members, concurrency, lambda t: _measured(t.url, plan), failed
+            )
+        return [
+            Member(p.target, plan.live_fingerprint, p.server_version, own) for p, own in measured
+        ]
+
+    for member in each_cohort(cohorts(todo), concurrency, plan_cohort, failed):
+        planned[member.target.name] = member
     if use_shortcut:
         _remember_clean(todo, planned)
     order = [t.name for t in environment.targets]
@@ -170,10 +166,6 @@ def plan_fleet(
 def _measured(url: DatabaseUrl, plan: Plan) -> Plan:
     with db.reading(url) as conn:
         return with_stakes(plan, conn)
-
-
-def _scrubbed(probe: Probe, problem: str | None) -> str:
-    return probe.target.url.scrub(problem or "failed")
 
 
 def _remember_clean(probes: Sequence[Probe], planned: dict[str, Member]) -> None:

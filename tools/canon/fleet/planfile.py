@@ -28,7 +28,7 @@ from canon.errors import SourceError
 from canon.files.sources import split_statements
 from canon.fleet.plan import FleetPlan, group_plan
 from canon.plan.model import Plan, PlannedStatement
-from canon.plan.planfile import body_lines, statement_hash
+from canon.plan.planfile import body_lines, read_text, statement_hash
 
 MAGIC = "-- canon fleet plan"
 FORMAT_VERSION = "1"
@@ -117,13 +117,8 @@ def is_fleet_plan(path: Path) -> bool:
 def read(path: Path) -> SavedFleetPlan:
     """Parse a fleet plan file (possibly edited by hand); refuse one that is malformed."""
     display = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(display, None, f"cannot read plan file: {exc}") from None
+    text = read_text(path, MAGIC, "fleet plan file")
     lines = text.splitlines()
-    if not lines or lines[0].strip() != MAGIC:
-        raise SourceError(display, 1, f"not a fleet plan file (it must start with {MAGIC!r})")
     fields: dict[str, str] = {}
     databases: dict[str, SavedDatabase] = {}
     planned: dict[int, set[str]] = {}

@@ -84,13 +84,8 @@ def _comment(text: str) -> str:
 def read_plan_file(path: Path) -> Plan:
     """Parse a plan file written by ``canon plan --out`` (possibly edited by hand)."""
     display = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(display, None, f"cannot read plan file: {exc}") from None
+    text = read_text(path, MAGIC, "canon plan file")
     lines = text.splitlines()
-    if not lines or lines[0].strip() != MAGIC:
-        raise SourceError(display, 1, f"not a canon plan file (it must start with {MAGIC!r})")
     header = _read_header(lines)
     for key in ("format", "schema-digest", "live-fingerprint", "server-version"):
         if key not in header:
@@ -115,6 +110,17 @@ def read_plan_file(path: Path) -> Plan:
         header=header,
         schema_ref=header.get("schema-ref") or None,
     )
+
+
+def read_text(path: Path, magic: str, what: str) -> str:
+    """A plan file's text; refused unless its first line is ``magic``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(str(path), None, f"cannot read plan file: {exc}") from None
+    if text.split("\n", 1)[0].strip() != magic:
+        raise SourceError(str(path), 1, f"not a {what} (it must start with {magic!r})")
+    return text
 
 
 def statement_hash(sql: str) -> str:

@@ -1,4 +1,4 @@
--- Two releases before: no orders yet.
+-- Two releases before: no orders yet, no sku, no check on prices.
 CREATE SCHEMA shop;
 
 CREATE TABLE shop.items (
