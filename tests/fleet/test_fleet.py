@@ -243,3 +243,12 @@ def test_the_environment_allows_hazards_unless_the_command_line_says_otherwise(
     else:
         assert code == 1
         assert "hazards that were not allowed: index-build" in out
+
+
+def test_a_dry_run_rehearses_every_group_and_changes_nothing(fleet: Fleet, oracle: Oracle) -> None:
+    before = fingerprints(fleet)
+    code, out, err = canon("apply", "--env", "prod", "--dry-run", "--continue-on-error")
+    assert code == 1  # the broken database is still refused on its rows
+    rehearsed = set(re.findall(r"^(\S+?)(?: \(canary\))?: rehearsed", out, re.MULTILINE))
+    assert rehearsed == needing(fleet, oracle) - set(fleet.named("broken"))
+    assert fingerprints(fleet) == before

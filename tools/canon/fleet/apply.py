@@ -16,7 +16,7 @@ import contextlib
 import secrets
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,11 +26,10 @@ import psycopg
 from canon import __version__
 from canon.errors import CanonError, ConfigError, HazardRefused, StalePlan, Warn
 from canon.files.environments import Environment
-from canon.fleet.cohorts import Cohort, Probe, Projects, cohorts, probe_all, scratch_host
+from canon.fleet.cohorts import Probe, Projects, cohorts, files_key, probe_all, scratch_host
 from canon.fleet.planfile import SavedFleetPlan
 from canon.pg import db
 from canon.pg.backup import default_path
-from canon.pg.dburl import DatabaseUrl
 from canon.plan.model import Plan, PlanOptions
 from canon.plan.pipeline import classified, make_plan
 from canon.plan.workspace import Workspace, workspace
@@ -221,13 +220,26 @@ def _prepare_all(
     warn: Warn,
     outcomes: dict[str, DatabaseOutcome],
 ) -> dict[str, _Ready]:
-    """Plan and rehearse each cohort; record those that need nothing or cannot go ahead."""
+    """Plan and rehearse each cohort; record those that need nothing or cannot go ahead.
+
+    Cohorts with the same files share one workspace, held open until every database is
+    applied: a second one would wait for the scratch database the first one is building,
+    which is published only once the first workspace closes.
+    """
     host = scratch_host(probes, warn)
+    ref = settings.ref or (saved.schema_ref if saved else None)
     group = (lambda p: saved.databases[p.target.name].group) if saved else (lambda p: None)
+    workspaces: dict[Hashable, Workspace] = {}
     ready: dict[str, _Ready] = {}
     for cohort in cohorts(probes, group):
+        rep = cohort.representative
         try:
-            prepared = _prepare(stack, cohort, host, saved, settings, warn)
+            key = files_key(rep.project)
+            if key not in workspaces:
+                workspaces[key] = stack.enter_context(
+                    workspace(rep.target.url, rep.project, warn, ref=ref, scratch_host=host)
+                )
+            prepared = _prepare(rep, workspaces[key], saved, settings, warn)
         except (CanonError, psycopg.Error) as exc:
             for p in cohort.members:
                 detail = p.target.url.scrub(
@@ -244,18 +256,9 @@ def _prepare_all(
 
 
 def _prepare(
-    stack: contextlib.ExitStack,
-    cohort: Cohort,
-    host: DatabaseUrl | None,
-    saved: SavedFleetPlan | None,
-    settings: Settings,
-    warn: Warn,
+    rep: Probe, ws: Workspace, saved: SavedFleetPlan | None, settings: Settings, warn: Warn
 ) -> _Ready:
-    rep = cohort.representative
-    ref = settings.ref or (saved.schema_ref if saved else None)
-    ws = stack.enter_context(
-        workspace(rep.target.url, rep.project, warn, ref=ref, scratch_host=host)
-    )
+    """A cohort's plan, made (or read from ``saved``) on ``rep``, refused or rehearsed."""
     with db.reading(rep.target.url) as live_conn, db.reading(ws.target_url) as target_conn:
         if saved is None:
             options = PlanOptions(concurrently=settings.concurrently, schema_ref=ws.commit)

@@ -168,7 +168,8 @@ def _rows(count: int) -> str:
 
 def _table(rows: list[tuple[str, ...]]) -> str:
     """Columns padded to their widest cell; a row of one problem spans the rest."""
-    widths = [max(len(row[i]) for row in rows if len(row) > i) for i in range(len(rows[0]))]
+    full = [row for row in rows if len(row) == len(rows[0])]
+    widths = [max(len(row[i]) for row in (rows if i == 0 else full)) for i in range(len(full[0]))]
     lines = []
     for row in rows:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])] + [row[-1]]

@@ -1,0 +1,35 @@
+"""Fleet runs in the journal: an apply records its run, and journals made before runs still read."""
+
+from __future__ import annotations
+
+import psycopg
+
+from canon.pg.dburl import DatabaseUrl
+from canon.run import history, journal
+from tests.fleet.states import SHOP
+from tests.helpers import canon
+
+
+def test_a_journal_made_before_fleet_runs_still_reads_and_gains_the_column(empty_url: str) -> None:
+    code, _, err = canon(
+        "apply",
+        "--database-url",
+        empty_url,
+        "--schema-dir",
+        str(SHOP / "schema"),
+        "--allow-hazards",
+        "all",
+    )
+    assert code == 0, err
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE canon.applies DROP COLUMN run_id")
+        assert not journal.has_run_ids(conn)
+    url = DatabaseUrl.parse(empty_url)
+    (entry,) = history.read(url)
+    assert entry.outcome == "applied" and entry.run_id is None
+    assert history.read(url, run_id="20260101T000000Z-abcdef") == ()
+    with psycopg.connect(empty_url, autocommit=True) as conn:
+        journal.ensure_schema(conn)
+        assert journal.has_run_ids(conn)
+        conn.execute("UPDATE canon.applies SET run_id = 'r1'")
+    assert [e.id for e in history.read(url, run_id="r1")] == [entry.id]
