@@ -44,6 +44,7 @@ class FleetDrift:
     reports: tuple[DriftReport, ...]  # one per database checked, named
     failed: tuple[Failure, ...] = ()
     order: tuple[str, ...] = ()  # the environment's databases, for the matrix
+    seeds_checked: bool = True  # False: the project has no seeds/ to compare
 
     @property
     def drifted(self) -> bool:
@@ -63,7 +64,9 @@ class FleetDrift:
             rows[report.name] = (
                 report.name,
                 f"{statements} statement{'s' * (statements != 1)}" if statements else "ok",
-                "-" if statements else (_rows(len(report.seed_differences)) or "ok"),
+                "-"
+                if statements or not self.seeds_checked
+                else (_rows(len(report.seed_differences)) or "ok"),
                 f"{drifted_tenants} of {len(tenants)}" if tenants else "-",
             )
         for failure in self.failed:
@@ -159,6 +162,7 @@ def drift_fleet(
         tuple(sorted(reports, key=lambda r: order.index(r.name))),
         tuple(sorted(failed, key=lambda f: order.index(f.name))),
         order,
+        bool(seeds),
     )
 
 
