@@ -53,6 +53,12 @@ def drift_command(
     With tenants configured, a per-tenant drift matrix follows the differences. With
     --env naming a fleet, every database is checked and a matrix of databases ends the
     report; exit 1 if any database could not be checked.
+
+    \b
+    Examples:
+      canon drift --strict
+      canon drift --format github --database-url "$STAGING_URL"
+      canon drift --env production --concurrency 8
     """
     from canon.plan.workspace import workspace
 
@@ -101,7 +107,12 @@ def drift_command(
 def verify_command(
     database_url: str | None, schema_dir: Path, seeds_dir: Path | None, fmt: str
 ) -> int:
-    """Report what each schema holds; exit 1 if the database does not match the files."""
+    """Report what each schema holds; exit 1 if the database does not match the files.
+
+    \b
+    Example:
+      canon verify --format json
+    """
     from canon.plan.workspace import workspace
 
     shown = console()

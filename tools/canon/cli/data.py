@@ -18,13 +18,19 @@ from canon.cli.app import (
     seeds_dir_for,
     seeds_option,
 )
+from canon.words import counted
 
 
 @cli.command("seed")
 @database_url_option
 @seeds_option
 def seed_command(database_url: str | None, seeds_dir: Path | None) -> int:
-    """Load the reference data in seeds/ (idempotent: a second run changes nothing)."""
+    """Load the reference data in seeds/ (idempotent: a second run changes nothing).
+
+    \b
+    Example:
+      canon seed --seeds-dir seeds
+    """
     from canon.files.seeds import load, read_seeds
     from canon.pg import db
 
@@ -35,7 +41,8 @@ def seed_command(database_url: str | None, seeds_dir: Path | None) -> int:
         results = load(conn, statements)
         conn.commit()
     for result in results:
-        shown.result(f"{result.table}: {result.rows} rows in seeds, {result.changed} changed\n")
+        rows = counted(result.rows, "row")
+        shown.result(f"{result.table}: {rows} in seeds, {result.changed} changed\n")
     return EXIT_OK
 
 
@@ -55,6 +62,11 @@ def history_command(
     """List recorded applies, newest first, with their outcome and steps.
 
     With --env naming a fleet, each database's; --run ID shows one fleet run across them.
+
+    \b
+    Examples:
+      canon history --limit 5
+      canon history --env production --run RUN_ID
     """
     environment = chosen_environment()
     if environment is not None and environment.is_fleet:
@@ -80,7 +92,12 @@ def history_command(
     help="Archive to write (default: backups/<database>-<UTC time>.dump).",
 )
 def backup_command(database_url: str | None, out: Path | None) -> int:
-    """Dump the whole database with pg_dump -Fc."""
+    """Dump the whole database with pg_dump -Fc.
+
+    \b
+    Example:
+      canon backup --out backups/before-release.dump
+    """
     from canon.pg.backup import backup, default_path
 
     live_url = resolve_live_url(database_url)
@@ -93,7 +110,12 @@ def backup_command(database_url: str | None, out: Path | None) -> int:
 @database_url_option
 @click.argument("archive", type=click.Path(path_type=Path, dir_okay=False))
 def restore_command(database_url: str | None, archive: Path) -> int:
-    """Restore a backup with pg_restore --clean, in one transaction."""
+    """Restore a backup with pg_restore --clean, in one transaction.
+
+    \b
+    Example:
+      canon restore backups/before-release.dump
+    """
     from canon.pg.backup import restore
 
     live_url = resolve_live_url(database_url)

@@ -9,6 +9,9 @@ schema = "user_{id}"        # the PostgreSQL schema of a tenant
 file = "tenants.txt"        # tenant ids, one per line ('#' starts a comment)
 # query = "SELECT id FROM public.tenants ORDER BY id"   # or read them from the live database
 
+[lint]                      # canon lint's rules, switched one by one (all are on by default)
+char-column = false
+
 [env.staging]               # --env staging: one database, its address from the environment
 url_env = "STAGING_DATABASE_URL"        # or service = "<libpq service>", or url = "<no password>"
 lock_timeout = "2s"                     # optional settings of this environment
@@ -144,6 +147,7 @@ class ProjectConfig:
     variables: dict[str, Any] = field(default_factory=dict)
     tenants: TenantSettings | None = None
     environments: dict[str, EnvironmentSettings] = field(default_factory=dict)
+    lint: dict[str, bool] = field(default_factory=dict)  # rule id: on or off
 
     def environment(self, name: str) -> EnvironmentSettings:
         """The settings of ``--env NAME``; refused when canon.toml does not declare it."""
@@ -182,7 +186,9 @@ def load_config(schema_dir: Path) -> ProjectConfig:
         name: _environment(path, name, table, raw.get("tenants"), lines)
         for name, table in raw.get("env", {}).items()
     }
-    return ProjectConfig(path, dict(raw.get("vars", {})), tenants, environments)
+    # Which rule ids exist is lint's to check; the schema has made each value a boolean.
+    lint = dict(raw.get("lint", {}))
+    return ProjectConfig(path, dict(raw.get("vars", {})), tenants, environments, lint)
 
 
 def _tenant_settings(path: Path, raw: Any, line: int | None) -> TenantSettings | None:

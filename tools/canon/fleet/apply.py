@@ -35,6 +35,7 @@ from canon.plan.pipeline import classified, make_plan
 from canon.plan.workspace import Workspace, workspace
 from canon.run.apply import Settings, apply_rehearsed
 from canon.run.fanout import APPLIED, FAILED, SKIPPED, UNCHANGED
+from canon.run.progress import Report
 from canon.run.rehearsal import rehearse
 
 REHEARSED = "rehearsed"  # a dry run's outcome: it would be applied
@@ -292,6 +293,11 @@ def _saved_part(saved: SavedFleetPlan, rep: Probe, ws: Workspace, live_conn: db.
     return replace(recorded, statements=statements, tenants=tenants)
 
 
+def _named(name: str, report: Report) -> Report:
+    """Progress lines of one database among several running at once, each naming it."""
+    return lambda line: report(f"{name}: {line}")
+
+
 def _apply_one(
     probe: Probe,
     ready: _Ready,
@@ -304,6 +310,8 @@ def _apply_one(
     if fleet.backup:
         path = default_path(url)
         settings = replace(settings, backup_to=path.with_name(f"{name}-{path.name}"))
+    if settings.progress is not None:
+        settings = replace(settings, progress=_named(name, settings.progress))
     try:
         result = apply_rehearsed(
             url, ready.plan, settings, ready.ws.target_url, ready.ws.source, plan_path

@@ -142,7 +142,7 @@ def drift_fleet(
                     live_conn,
                     target_conn,
                     ws.source,
-                    PlanOptions(),
+                    PlanOptions(locate=True),
                     warn,
                     ws.prefetched,
                 )
