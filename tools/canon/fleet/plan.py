@@ -105,7 +105,7 @@ def group_plan(group: Sequence[Member]) -> Plan:
             for stake in plan.statements[index].at_stake:
                 alike.setdefault(str(stake), (stake, []))[1].append(member.target.name)
         merged = tuple(
-            DatabaseStake(s.what, s.count, s.blocks, s.estimate, ", ".join(names))
+            DatabaseStake(**vars(s), databases=", ".join(names))  # every field of the stake
             for s, names in alike.values()
         )
         statements.append(replace(statement, at_stake=merged))
