@@ -67,6 +67,12 @@ def test_plan_prints_one_plan_per_group_of_databases_needing_the_same_statements
     for name, state in fleet.states.items():
         where = "group" if oracle.needs[state] else "unchanged"
         assert re.search(rf"^-- database {name}: {where}", out, re.MULTILINE), name
+    # Each group opens with its summary; each statement names the file and line declaring it.
+    summaries = re.findall(
+        r"^-- group \d+ of \d+: .*\n-- (\d+) statements? in \d+ steps?;", out, re.M
+    )
+    assert len(summaries) == len(groups) and all(int(n) > 0 for n in summaries)
+    assert re.search(r"^-- .+: schema/shop\.sql:\d+$", out, re.MULTILINE)
     # Measured on each database: the row that breaks the new CHECK is named with its database.
     for name in fleet.named("broken"):
         assert re.search(rf"^-- at stake: {name}: 1 rows? in shop.items violate", out, re.MULTILINE)
@@ -74,6 +80,24 @@ def test_plan_prints_one_plan_per_group_of_databases_needing_the_same_statements
     # Unchanged databases answer from their no-change shortcut the second time.
     code, again, _ = canon("plan", "--env", "prod")
     assert code == 2 and GROUP_LINE.findall(again) == GROUP_LINE.findall(out)
+
+
+def test_markdown_and_annotations_of_a_fleet_plan_name_each_groups_databases(
+    fleet: Fleet, oracle: Oracle
+) -> None:
+    code, text, _ = canon("plan", "--env", "prod")
+    assert code == 2
+    groups = GROUP_LINE.findall(text)
+    code, markdown, _ = canon("plan", "--env", "prod", "--format", "markdown")
+    assert code == 2
+    assert re.findall(r"^## prod: (.*)$", markdown, re.MULTILINE) == groups
+    assert markdown.count("### canon plan: ") == len(groups)
+    code, annotations, _ = canon("plan", "--env", "prod", "--format", "github")
+    assert code == 2
+    titled = set(re.findall(r"title=canon plan \(([^)]*)\)", annotations))
+    # A comma would end the title property: members are spaced in it, never comma-separated.
+    assert titled == {members.replace(", ", " ") for members in groups}
+    assert needing(fleet, oracle) == {name for members in groups for name in members.split(", ")}
 
 
 def test_a_failing_canary_stops_the_fleet_and_changes_nothing(fleet: Fleet, oracle: Oracle) -> None:

@@ -9,6 +9,8 @@
     -- group 1: hazards none, planned <statement hashes>
 
     -- group 1 of 1: eu1
+    -- 1 statement in 1 step; no hazards; 0 rows at stake
+    -- relation shop.items: schema/shop.sql:3
     ALTER TABLE ...;
 
 Each database's line records what its part was planned against, so ``canon apply``
@@ -102,6 +104,8 @@ def render(fleet: FleetPlan) -> str:
     for number, (group, plan) in enumerate(zip(groups, shared, strict=True), 1):
         names = ", ".join(m.target.name for m in group)
         lines.append(f"-- group {number} of {len(groups)}: {names}")
+        # As in a plan file of one database, the group's summary comes before its statements.
+        lines.append(f"-- {plan.summary}")
         lines += body_lines(plan)
     return "\n".join(lines) + "\n"
 
