@@ -12,6 +12,8 @@ process and as the median of several runs:
 - ``canon apply`` into an empty database with nothing cached, the first ``canon plan``
   after it, and ``canon drift`` on a fresh checkout (``fresh``);
 - the peak memory of any of those runs.
+- a project with tenants, planned and applied (``tenants``), and a fleet of databases
+  over two servers, drifted and applied (``fleet``).
 
 It starts its own PostgreSQL (canon's embedded-cluster settings) in a temporary folder
 and prints Markdown tables; with ``--readme`` it also writes them into that file,
@@ -33,7 +35,7 @@ from pathlib import Path
 
 from canon.pg.cluster import Cluster, destroy_with_scratch, memory_cluster
 
-from . import daily, fresh, generate, readme, seeds, tenants
+from . import daily, fleet, fresh, generate, readme, seeds, tenants
 from .measure import REPO, Bench, Subject, compile_canon
 
 PLAN_CACHE_OFF = {"CANON_PLAN_CACHE": "off"}
@@ -227,7 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, no 2,000-table schema")
     parser.add_argument("--runs", type=int, help="runs per figure (default 5, --quick 3)")
-    parser.add_argument("--sizes", help="comma-separated table counts (default 60,500,2000)")
+    parser.add_argument(
+        "--sizes", help="comma-separated table counts (default 60,500,2000; 0: none)"
+    )
     parser.add_argument("--no-seeds", action="store_true", help="skip the project's schema/")
     parser.add_argument("--tenants", help="comma-separated tenant counts (default 50,200; 0: none)")
     parser.add_argument(
@@ -236,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", help="with --daily: comma-separated parts of edit names")
     parser.add_argument(
         "--readme", type=Path, help="also write the tables into this file, between its markers"
+    )
+    parser.add_argument(
+        "--fleet", type=int, help="databases in the fleet row (default 50, --quick 20; 0: none)"
     )
     args = parser.parse_args(argv)
     if args.readme is not None:
@@ -262,13 +269,18 @@ def main(argv: list[str] | None = None) -> int:
         if int(n) > 0
     ]
     subjects = [] if args.no_seeds else [seeds.subject(REPO / "schema")]
-    subjects += [generated(n) for n in sizes]
+    subjects += [generated(n) for n in sizes if n > 0]
+    fleet_size = args.fleet if args.fleet is not None else (20 if args.quick else 50)
     rows = []
     tenant_rows = []
+    fleet_rows = []
     compile_canon()
     machine = readme.Machine.now()
     with started_server() as (bench, _):
         server_version = bench.server_version()
+        if fleet_size > 0:
+            fleet_rows.append(fleet.measure(bench, fleet_size, runs, progress))
+            progress("\n" + fleet.render(fleet_rows).splitlines()[2])
         for count in tenant_counts:
             tenant_rows.append(tenants.measure(bench, count, runs, progress))
         for subject in subjects:
@@ -278,14 +290,19 @@ def main(argv: list[str] | None = None) -> int:
             # Each finished row goes to stderr at once, so a long run that is cut short still reports.
             finished = render(rows[-1:], f"{count} runs").splitlines()
             progress("\n" + finished[2] + "\n" + finished[6])
-    report = render(
-        rows,
-        f"{runs} runs (3 at 2,000 tables)"
-        if any(r.tables >= 2000 for r in rows)
-        else f"{runs} runs",
-    )
+    tables = []
+    if rows:
+        runs_said = (
+            f"{runs} runs (3 at 2,000 tables)"
+            if any(r.tables >= 2000 for r in rows)
+            else f"{runs} runs"
+        )
+        tables.append(render(rows, runs_said))
     if tenant_rows:
-        report += "\n\n" + tenants.render(tenant_rows)
+        tables.append(tenants.render(tenant_rows))
+    if fleet_rows:
+        tables.append(fleet.render(fleet_rows))
+    report = "\n\n".join(tables)
     report += "\n\n" + machine.describe(sys.argv[1:] if argv is None else argv, server_version)
     print(report)
     if args.readme is not None:

@@ -9,9 +9,13 @@ import click
 
 from canon.cli.app import (
     EXIT_CHANGES,
+    EXIT_ERROR,
     EXIT_OK,
+    chosen_environment,
     cli,
+    concurrency_option,
     console,
+    environment_name,
     resolve_live_url,
     schema_options,
     seeds_dir_for,
@@ -39,6 +43,7 @@ if TYPE_CHECKING:
     "--strict", is_flag=True, help="Also exit 2 for residual differences canon cannot plan."
 )
 @tenant_option
+@concurrency_option("Databases of a fleet checked at once.")
 def drift_command(
     database_url: str | None,
     schema_dir: Path,
@@ -46,19 +51,44 @@ def drift_command(
     fmt: str,
     strict: bool,
     tenant: str | None,
+    concurrency: int,
 ) -> int:
     """Fail (exit 2) when the live database differs from the files (schema and seeds).
 
-    With tenants configured, a per-tenant drift matrix follows the differences.
+    With tenants configured, a per-tenant drift matrix follows the differences. With
+    --env naming a fleet, every database is checked and a matrix of databases ends the
+    report; exit 1 if any database could not be checked.
 
     \b
     Examples:
       canon drift --strict
       canon drift --format github --database-url "$STAGING_URL"
+      canon drift --env production --concurrency 8
     """
     shown = console()
+    environment = chosen_environment()
+    if environment is not None and environment.is_fleet:
+        from canon.fleet.cohorts import Projects
+        from canon.fleet.drift import drift_fleet
+
+        fleet = drift_fleet(
+            environment,
+            Projects(schema_dir, tenant, environment.name),
+            schema_dir,
+            seeds_dir_for(seeds_dir, schema_dir),
+            concurrency,
+            shown.warn,
+        )
+        show = {"text": fleet.to_text, "json": fleet.to_json, "github": fleet.to_github}[fmt]
+        shown.result(show())
+        for failure in fleet.failed:
+            shown.note(f"error: {failure.name}: {failure.problem}")
+        shown.note(fleet.summary())
+        if fleet.failed:
+            return EXIT_ERROR
+        return EXIT_CHANGES if fleet.drifted or (strict and fleet.residuals) else EXIT_OK
     live_url = resolve_live_url(database_url)
-    project = resolve_project(schema_dir, live_url, tenant)
+    project = resolve_project(schema_dir, live_url, tenant, environment_name())
     seeds = seeds_dir_for(seeds_dir, schema_dir)
     report = _recorded_drift(live_url, project, schema_dir, seeds) if tenant is None else None
     if report is None:
@@ -107,7 +137,7 @@ def verify_command(
 
     shown = console()
     live_url = resolve_live_url(database_url)
-    project = resolve_project(schema_dir, live_url)
+    project = resolve_project(schema_dir, live_url, environment=environment_name())
     with workspace(live_url, project, shown.warn, read_only=True) as ws:
         from canon.checks.verify import verify_database
         from canon.plan.model import PlanOptions

@@ -20,13 +20,20 @@ class Project:
     config: ProjectConfig
     tenants: tuple[Tenant, ...] = ()
     only_tenant: Tenant | None = None  # --tenant: plans touch that tenant's schema alone
+    environment: str | None = None  # --env: whose settings (tenants) apply
 
 
 def resolve_project(
-    schema_dir: Path, live_url: DatabaseUrl | None, tenant: str | None = None
+    schema_dir: Path,
+    live_url: DatabaseUrl | None,
+    tenant: str | None = None,
+    environment: str | None = None,
 ) -> Project:
-    """The settings beside ``schema_dir`` and its tenants (``tenant`` alone, when given)."""
-    config = load_config(schema_dir)
+    """The settings beside ``schema_dir`` and its tenants (``tenant`` alone, when given).
+
+    With ``environment`` (``--env``), its own tenant list, if it has one, replaces the project's.
+    """
+    config = load_config(schema_dir).for_environment(environment)
     tenants = tuple(resolve(config, live_url))
     only = choose(config, tenants, tenant) if tenant is not None else None
-    return Project(schema_dir, config, tenants, only)
+    return Project(schema_dir, config, tenants, only, environment)

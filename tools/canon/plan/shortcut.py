@@ -91,6 +91,11 @@ def record(before: Probe, project: Project, live_fingerprint: str) -> bool:
         return False
 
 
+def project_inputs(project: Project) -> str:
+    """``inputs_digest`` of the project's files, settings and tenants."""
+    return inputs_digest(project.schema_dir, tenant_ids(project.tenants))
+
+
 def tenant_ids(tenants: Sequence[Tenant]) -> list[str]:
     """The tenant list shapes the rendered files, and may come from live data."""
     return [f"{t.id}={t.schema}" for t in tenants]
@@ -112,11 +117,19 @@ def probe(
     """Hash the inputs, fingerprint the live schema, and look both up: locally, then on live."""
     inputs = inputs_digest(schema_dir, tenants)
     with db.connect(live_url, autocommit=True) as conn:
-        identity, fingerprint = _identity_and_fingerprint(conn, live_url)
-        entry = _read_entries().get(identity) if local else None
-        if entry == {"inputs": inputs, "fingerprint": fingerprint}:
-            return Probe(identity, inputs, fingerprint, hit=True)
-        found = converged.lookup(conn, inputs, fingerprint)
+        return lookup(conn, live_url, inputs, local)
+
+
+def lookup(
+    conn: psycopg.Connection, live_url: DatabaseUrl, inputs: str, local: bool = True
+) -> Probe:
+    """Fingerprint the live schema on ``conn`` and look it up with ``inputs`` (``inputs_digest``):
+    in the local cache (unless not ``local``), then in the convergence record on live."""
+    identity, fingerprint = _identity_and_fingerprint(conn, live_url)
+    entry = _read_entries().get(identity) if local else None
+    if entry == {"inputs": inputs, "fingerprint": fingerprint}:
+        return Probe(identity, inputs, fingerprint, hit=True)
+    found = converged.lookup(conn, inputs, fingerprint)
     return Probe(identity, inputs, fingerprint, hit=found is not None, record=found)
 
 

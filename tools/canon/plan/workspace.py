@@ -63,7 +63,7 @@ def schema_files(
         if ref is not None:
             revision = stack.enter_context(gitref.schema_at(ref, project.schema_dir))
             tenant = project.only_tenant.id if project.only_tenant else None
-            project = resolve_project(revision.schema_dir, live_url, tenant)
+            project = resolve_project(revision.schema_dir, live_url, tenant, project.environment)
             commit = revision.commit
         inputs = inputs_digest(project.schema_dir, tenant_ids(project.tenants))
         source = read_schema(
@@ -79,10 +79,13 @@ def workspace(
     warn: Warn,
     read_only: bool = False,
     ref: str | None = None,
+    scratch_host: DatabaseUrl | None = None,
 ) -> Iterator[Workspace]:
     """The project's files (see ``schema_files``) and their scratch database.
 
     ``read_only`` commands (plan, drift, verify) have live inspected ahead.
+    ``scratch_host`` is where the scratch database goes when the caller chose (a fleet's
+    databases share one), else the server that suits live.
     """
     with contextlib.ExitStack() as stack:
         files = stack.enter_context(schema_files(live_url, project, ref))
@@ -94,7 +97,13 @@ def workspace(
                 inspection(live_url, EXCLUDED_SCHEMAS, fingerprinter=live_fingerprint)
             )
         target_url = stack.enter_context(
-            scratch_database(live_url, files.source.statements, warn, project.config.default_owner)
+            scratch_database(
+                live_url,
+                files.source.statements,
+                warn,
+                project.config.default_owner,
+                host=scratch_host,
+            )
         )
         target_ahead = stack.enter_context(inspection(target_url, EXCLUDED_SCHEMAS))
         yield Workspace(

@@ -90,6 +90,7 @@ class Settings:
     backup_to: Path | None = None
     ref: str | None = None
     fan_out: FanOut = field(default_factory=FanOut)
+    run_id: str | None = None  # the fleet run the apply is part of, recorded in the journal
     progress: Report | None = None  # told when a step runs long (see run.progress)
 
 
@@ -151,50 +152,108 @@ def apply_plan(
         )
         if settings.dry_run:
             return ApplyResult(plan, applied=True, dry_run=True)
-        _check_unchanged(live_url, plan)
-        taken = backup(live_url, settings.backup_to) if settings.backup_to else None
-        with interrupts.catching() as stop:
-            if plan.tenants:
-                outcomes = _fan_out(live_url, plan, plan_file, settings, lock, stop, report)
-                return ApplyResult(
-                    plan,
-                    applied=True,
-                    dry_run=False,
-                    backup=taken,
-                    tenants=tuple(outcomes),
-                    residuals=()
-                    if stop.requested
-                    else _converged(
-                        lock, live_url, ws, warn, None, record=not _any_failed(outcomes)
-                    ),
-                    interrupted_by=stop.received,
-                    steps=len(plan.steps),
-                )
-            record = ApplyRecord(
-                plan.plan_hash,
-                plan.recorded_sql,
-                plan.schema_digest,
-                plan.live_fingerprint,
-                str(plan_file) if plan_file else None,
+        return _execute(live_url, lock, plan, settings, plan_file, _Target.of(ws), warn, report)
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The scratch database a plan was made for, the files it holds, their inputs digest."""
+
+    url: DatabaseUrl
+    source: SchemaSource
+    inputs: str | None  # None: no convergence record is made (a fleet's shared plan)
+
+    @staticmethod
+    def of(ws: Workspace) -> _Target:
+        return _Target(ws.target_url, ws.source, ws.inputs)
+
+
+def apply_rehearsed(
+    live_url: DatabaseUrl,
+    plan: Plan,
+    settings: Settings,
+    target_url: DatabaseUrl,
+    source: SchemaSource,
+    plan_file: Path | None = None,
+    warn: Warn = ignore,
+    report: Warn = ignore,
+) -> ApplyResult:
+    """Apply ``plan``, made and rehearsed on a database with live's fingerprint, to live.
+
+    A fleet plans and rehearses once for all its databases of one fingerprint; each of
+    them still gets its own apply lock, what is at stake measured on its own rows, the
+    check that its schema is the one planned for, and its own journal.
+    """
+    check_timeouts(settings.timeouts)
+    lock_wait = seconds("--apply-lock-wait", settings.apply_lock_wait)
+    with apply_lock(live_url, lock_wait, report) as lock:
+        for settled in recovery.settle_abandoned(lock):
+            warn(f"apply #{settled.apply_id} was {settled.summary}")
+        unmeasured = tuple(replace(s, at_stake=()) for s in plan.statements)
+        with db.reading(live_url) as live_conn:
+            plan = with_stakes(replace(plan, statements=unmeasured), live_conn)
+        _refuse_certain_failures(plan)
+        if settings.dry_run:
+            return ApplyResult(plan, applied=True, dry_run=True)
+        target = _Target(target_url, source, None)
+        return _execute(live_url, lock, plan, settings, plan_file, target, warn, report)
+
+
+def _execute(
+    live_url: DatabaseUrl,
+    lock: psycopg.Connection,
+    plan: Plan,
+    settings: Settings,
+    plan_file: Path | None,
+    target: _Target,
+    warn: Warn,
+    report: Warn,
+) -> ApplyResult:
+    """Run a plan that passed its checks and its rehearsal on live, holding ``lock``, journaled."""
+    _check_unchanged(live_url, plan)
+    taken = backup(live_url, settings.backup_to) if settings.backup_to else None
+    with interrupts.catching() as stop:
+        if plan.tenants:
+            outcomes = _fan_out(live_url, plan, plan_file, settings, lock, stop, report)
+            converged = not _any_failed(outcomes)
+            return ApplyResult(
+                plan,
+                applied=True,
+                dry_run=False,
+                backup=taken,
+                tenants=tuple(outcomes),
+                residuals=()
+                if stop.requested
+                else _converged(lock, live_url, target, warn, None, record=converged),
+                interrupted_by=stop.received,
+                steps=len(plan.steps),
             )
-            journal = Journal(lock, record, plan.steps)
-            _run(live_url, plan, settings, journal, stop, warn, report)
-            residuals = _after_every_step(lock, live_url, ws, warn, stop, journal, len(plan.steps))
-        return ApplyResult(
-            plan,
-            applied=True,
-            dry_run=False,
-            apply_id=journal.apply_id,
-            backup=taken,
-            residuals=residuals,
-            steps=len(plan.steps),
+        record = ApplyRecord(
+            plan.plan_hash,
+            plan.recorded_sql,
+            plan.schema_digest,
+            plan.live_fingerprint,
+            str(plan_file) if plan_file else None,
+            settings.run_id,
         )
+        journal = Journal(lock, record, plan.steps)
+        _run(live_url, plan, settings, journal, stop, warn, report)
+        residuals = _after_every_step(lock, live_url, target, warn, stop, journal, len(plan.steps))
+    return ApplyResult(
+        plan,
+        applied=True,
+        dry_run=False,
+        apply_id=journal.apply_id,
+        backup=taken,
+        residuals=residuals,
+        steps=len(plan.steps),
+    )
 
 
 def _after_every_step(
     lock: psycopg.Connection,
     live_url: DatabaseUrl,
-    ws: Workspace,
+    target: _Target,
     warn: Warn,
     stop: Interrupts,
     journal: Journal,
@@ -202,7 +261,9 @@ def _after_every_step(
 ) -> tuple[catalog.Residual, ...]:
     """Residual differences; a stop asked for by now must not read as "nothing was changed"."""
     try:
-        residuals = () if stop.requested else _converged(lock, live_url, ws, warn, journal.apply_id)
+        residuals = (
+            () if stop.requested else _converged(lock, live_url, target, warn, journal.apply_id)
+        )
     except KeyboardInterrupt:
         pass
     else:
@@ -232,7 +293,7 @@ def _fan_out(
             plan.tenants,
             settings.timeouts,
             settings.fan_out,
-            _TenantJournals(lock, plan, plan_file),
+            _TenantJournals(lock, plan, plan_file, settings.run_id),
             stop,
             report,
         )
@@ -247,7 +308,7 @@ def _fan_out(
 def _converged(
     lock: psycopg.Connection,
     live_url: DatabaseUrl,
-    ws: Workspace,
+    target: _Target,
     warn: Warn,
     apply_id: int | None,
     record: bool = True,
@@ -257,7 +318,7 @@ def _converged(
     When nothing does and live provably matches the files, that is recorded on live.
     """
     try:
-        outcome = convergence.after_apply(live_url, ws.target_url, ws.source, ws.inputs)
+        outcome = convergence.after_apply(live_url, target.url, target.source, target.inputs)
         if record and outcome.record is not None:
             convergence.remember(lock, outcome.record, apply_id)
     except (psycopg.Error, DatabaseError) as exc:
@@ -479,8 +540,10 @@ def _hurried_message(journal: Journal, total: int) -> str:
 class _TenantJournals:
     """Each tenant's part of the plan is journaled as an apply of its own."""
 
-    def __init__(self, lock: psycopg.Connection, plan: Plan, plan_file: Path | None) -> None:
-        self.lock, self.plan, self.plan_file = lock, plan, plan_file
+    def __init__(
+        self, lock: psycopg.Connection, plan: Plan, plan_file: Path | None, run_id: str | None
+    ) -> None:
+        self.lock, self.plan, self.plan_file, self.run_id = lock, plan, plan_file, run_id
 
     def open(
         self, tenant: Tenant | None, statements: Sequence[str], steps: Sequence[Step]
@@ -493,6 +556,7 @@ class _TenantJournals:
             self.plan.schema_digest,
             self.plan.live_fingerprint,
             str(self.plan_file) if self.plan_file else None,
+            self.run_id,
         )
         return Journal(self.lock, record, steps)
 

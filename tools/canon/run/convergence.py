@@ -54,12 +54,12 @@ class Outcome:
 
 
 def after_apply(
-    live_url: DatabaseUrl, target_url: DatabaseUrl, source: SchemaSource, inputs: str
+    live_url: DatabaseUrl, target_url: DatabaseUrl, source: SchemaSource, inputs: str | None
 ) -> Outcome:
     """Compare live with the scratch database once the plan ran (within --tenant's scope).
 
     ``inputs`` is the files' inputs digest taken before they were read: no record is
-    made if the files changed since.
+    made if the files changed since, nor without ``inputs``.
     """
     with db.reading(live_url) as live_conn, db.reading(target_url) as target_conn:
         live, target = state_of(live_conn), state_of(target_conn)
@@ -71,7 +71,7 @@ def after_apply(
             live_url, live_conn, target_conn, source
         ):
             return Outcome(residuals, None)
-    if not unchanged_files(source, inputs):
+    if inputs is None or not unchanged_files(source, inputs):
         return Outcome(residuals, None)
     return Outcome(residuals, record_of(inputs, live, target, target_url))
 

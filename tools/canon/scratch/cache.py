@@ -60,15 +60,18 @@ def scratch_database(
     statements: Sequence[Statement],
     warn: Warn = ignore,
     default_owner: str | None = None,
+    *,
+    host: DatabaseUrl | None = None,
 ) -> Iterator[DatabaseUrl]:
     """A database holding ``statements``, for reading only, on the scratch server.
 
     It is the cached database built from exactly these statements (see the module's
     docstring), unless ``CANON_SCRATCH_CACHE=off`` asks for a fresh build, which is
     dropped on success, error and Ctrl-C. ``default_owner`` owns whatever the files
-    give no owner (see ``owners``).
+    give no owner (see ``owners``). ``host`` is the scratch server when the caller chose
+    it (a fleet shares one), else the one that suits ``live``.
     """
-    host = template_host(live, warn)
+    host = host or template_host(live, warn)
     if not cache_enabled():
         with empty_database(host) as url:
             with db.connect(url) as conn:
