@@ -136,7 +136,8 @@ def apply_command(
       canon apply --dry-run --allow-hazards index-build
     """
     from canon.pg.backup import default_path
-    from canon.run.apply import Settings, apply_plan, exit_code
+    from canon.run.apply import Settings, apply_plan
+    from canon.run.execution import exit_code
     from canon.run.fanout import FanOut
     from canon.run.runner import Timeouts
 

@@ -17,8 +17,6 @@ instead (``fresh``).
 
 from __future__ import annotations
 
-import contextlib
-import signal
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,7 +27,6 @@ from canon import __version__
 from canon.diff import catalog
 from canon.diff.fingerprint import fingerprint
 from canon.errors import (
-    ApplyFailed,
     ApplyInterrupted,
     DatabaseError,
     HazardRefused,
@@ -40,7 +37,6 @@ from canon.errors import (
 )
 from canon.files.project import Project
 from canon.files.sources import SchemaSource
-from canon.files.tenants import Tenant
 from canon.inspection.prefetch import Prefetched
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
@@ -51,33 +47,19 @@ from canon.pg.durations import seconds
 from canon.plan.model import Plan, PlanOptions
 from canon.plan.pipeline import classified, make_plan, with_stakes
 from canon.plan.planfile import read_plan_file
-from canon.plan.steps import Step
 from canon.plan.workspace import Workspace, workspace
 from canon.run import convergence, fresh, interrupts, recovery
+from canon.run.execution import TenantJournals, exit_code, one_line, run_journaled
 from canon.run.fanout import FAILED, INTERRUPTED, FanOut, TenantOutcome, apply_by_tenant
 from canon.run.interrupts import Interrupts
 from canon.run.journal import ApplyRecord, Journal, step_summary
 from canon.run.lock import apply_lock
-from canon.run.progress import Report, Watched
+from canon.run.progress import Report
 from canon.run.rehearsal import rehearse
 from canon.run.runner import (
-    COMMITTED,
-    INCOMPLETE,
-    NOT_STARTED,
-    ROLLED_BACK,
-    UNKNOWN,
-    Halt,
-    Halted,
-    Listener,
-    StepError,
-    StepFailed,
     Timeouts,
     check_timeouts,
-    run_steps,
 )
-
-# Exit codes of an apply stopped by a signal: 128 + the signal's number, as shells report.
-SIGNAL_EXIT: dict[int, int] = {signal.SIGINT.value: 130, signal.SIGTERM.value: 143}
 
 
 @dataclass(frozen=True)
@@ -237,7 +219,9 @@ def _execute(
             settings.run_id,
         )
         journal = Journal(lock, record, plan.steps)
-        _run(live_url, plan, settings, journal, stop, warn, report)
+        run_journaled(
+            live_url, plan, settings.timeouts, settings.progress, journal, stop, warn, report
+        )
         residuals = _after_every_step(lock, live_url, target, warn, stop, journal, len(plan.steps))
     return ApplyResult(
         plan,
@@ -293,7 +277,7 @@ def _fan_out(
             plan.tenants,
             settings.timeouts,
             settings.fan_out,
-            _TenantJournals(lock, plan, plan_file, settings.run_id),
+            TenantJournals(lock, plan, plan_file, settings.run_id),
             stop,
             report,
         )
@@ -435,190 +419,8 @@ def _refuse_certain_failures(plan: Plan) -> None:
     if failing:
         statement, stake = failing[0]
         raise PlanRefused(
-            _one_line(statement.sql),
+            one_line(statement.sql),
             str(stake),
             "the statement would fail on the live data, or change it; fix the data (or the "
             "files) and plan again",
         )
-
-
-def _run(
-    live_url: DatabaseUrl,
-    plan: Plan,
-    settings: Settings,
-    journal: Journal,
-    stop: Interrupts,
-    warn: Warn,
-    report: Warn,
-) -> None:
-    total = len(plan.steps)
-    try:
-        _run_steps(live_url, plan, settings, journal, stop, report)
-    except StepFailed as failed:
-        message = failure_message(failed.failure, total, journal.apply_id)
-        _finish(live_url, journal, message, "failed", warn)
-        raise ApplyFailed(message, failed.failure.sqlstate, journal.apply_id) from None
-    except Halted as halted:
-        message = halt_message(halted.halt, total, journal.apply_id)
-        _finish(live_url, journal, message, "interrupted", warn, halted.halt)
-        code = exit_code(halted.halt.signal)
-        raise ApplyInterrupted(message, code, journal.apply_id) from None
-    except KeyboardInterrupt:  # a second signal: no time to settle anything
-        code = exit_code(stop.received)
-        raise ApplyInterrupted(_hurried_message(journal, total), code, journal.apply_id) from None
-    _finish(live_url, journal, None, "applied", warn)
-
-
-def _run_steps(
-    live_url: DatabaseUrl,
-    plan: Plan,
-    settings: Settings,
-    journal: Journal,
-    stop: Interrupts,
-    report: Warn,
-) -> None:
-    """``run_steps`` with the journal as listener, watched for slow steps when asked."""
-    if settings.progress is None:
-        run_steps(live_url, plan.steps, settings.timeouts, journal, stop, report)
-        return
-    watched = Watched(journal, settings.progress, len(plan.steps))
-    try:
-        run_steps(live_url, plan.steps, settings.timeouts, watched, stop, report)
-    finally:
-        # However the run ends, no progress line may follow its outcome.
-        watched.close()
-
-
-def exit_code(signum: int | None) -> int:
-    """The exit code of an apply stopped by ``signum`` (1 when no signal stopped it)."""
-    return SIGNAL_EXIT.get(signum or 0, 1)
-
-
-def _finish(
-    live_url: DatabaseUrl,
-    journal: Journal,
-    message: str | None,
-    outcome: str,
-    warn: Warn,
-    halt: Halt | None = None,
-) -> None:
-    """Record the outcome (and the halted step), on a new connection if the journal's was lost."""
-    try:
-        _record(journal, message, outcome, halt)
-        return
-    except psycopg.Error:
-        pass
-    try:
-        with db.connect(live_url, autocommit=True) as conn:
-            _record(journal.reattach(conn), message, outcome, halt)
-    except (psycopg.Error, DatabaseError) as exc:
-        reason = db.failure(exc) if isinstance(exc, psycopg.Error) else exc
-        warn(
-            f"the journal could not record how apply #{journal.apply_id} ended ({reason}); "
-            "the next canon command settles its record from the catalog"
-        )
-
-
-def _record(journal: Journal, message: str | None, outcome: str, halt: Halt | None) -> None:
-    if halt is not None:
-        journal.step_halted(halt)
-    journal.finish(message, outcome)
-
-
-def _hurried_message(journal: Journal, total: int) -> str:
-    try:
-        statuses = [status for _, status in journal.step_statuses()]
-    except psycopg.Error:
-        statuses = []
-    known = f": {step_summary(statuses)}" if statuses else ""
-    return (
-        f"apply #{journal.apply_id} interrupted twice and stopped at once{known}; "
-        "the next canon command settles its record from the catalog (canon history)"
-    )
-
-
-class _TenantJournals:
-    """Each tenant's part of the plan is journaled as an apply of its own."""
-
-    def __init__(
-        self, lock: psycopg.Connection, plan: Plan, plan_file: Path | None, run_id: str | None
-    ) -> None:
-        self.lock, self.plan, self.plan_file, self.run_id = lock, plan, plan_file, run_id
-
-    def open(
-        self, tenant: Tenant | None, statements: Sequence[str], steps: Sequence[Step]
-    ) -> Journal:
-        part = f"-- tenant {tenant.id}\n" if tenant else "-- shared objects\n"
-        sql = part + "".join(" ".join(s.split()) + ";\n" for s in statements)
-        record = ApplyRecord(
-            self.plan.plan_hash,
-            sql,
-            self.plan.schema_digest,
-            self.plan.live_fingerprint,
-            str(self.plan_file) if self.plan_file else None,
-            self.run_id,
-        )
-        return Journal(self.lock, record, steps)
-
-    def close(
-        self, listener: Listener, ended: StepFailed | Halted | None, total: int
-    ) -> str | None:
-        assert isinstance(listener, Journal)
-        if isinstance(ended, Halted):
-            message = halt_message(ended.halt, total, listener.apply_id)
-            with contextlib.suppress(psycopg.Error):
-                listener.finish(message, "interrupted")
-            return message
-        failed = failure_message(ended.failure, total, listener.apply_id) if ended else None
-        listener.finish(failed)
-        return failed
-
-
-def failure_message(failure: StepError, total: int, apply_id: int) -> str:
-    """Exactly what ran and what did not, from the failing step's place in the plan."""
-    n = failure.step.number
-    tries = f" after {failure.attempts} attempts" if failure.attempts > 1 else ""
-    kept = f"steps 1-{n - 1} committed" if n > 2 else ("step 1 committed" if n == 2 else "")
-    undone = "rolled back" if failure.step.transactional else "did not complete"
-    parts = [
-        f"apply #{apply_id} failed at step {n} of {total}{tries} "
-        f"({_one_line(failure.statement)}): {failure.message}",
-        kept,
-        f"step {n} {undone}",
-        failure.cleanup or "",
-        f"steps {n + 1}-{total} did not run" if n < total else "",
-        "see canon history",
-    ]
-    return "; ".join(p for p in parts if p)
-
-
-# What a halted step's state says of it, in a message.
-_HALTED = {
-    ROLLED_BACK: "rolled back",
-    INCOMPLETE: "incomplete",
-    UNKNOWN: "running",
-    NOT_STARTED: "pending",
-    COMMITTED: "done",
-}
-
-
-def halt_message(halt: Halt, total: int, apply_id: int) -> str:
-    """Where a stopped apply left the database, step by step, as far as canon knows."""
-    n = halt.step.number
-    where = {NOT_STARTED: "before", COMMITTED: "after"}.get(halt.state, "during")
-    statuses = ["done"] * (n - 1) + [_HALTED[halt.state]] + ["pending"] * (total - n)
-    parts = [
-        f"apply #{apply_id} {halt.cause} {where} step {n} of {total} "
-        f"({_one_line(halt.step.statements[0])})",
-        step_summary(statuses),
-        halt.cleanup or "",
-        "canon history shows the record, and canon apply finishes the plan"
-        if halt.state != UNKNOWN
-        else "the next canon command settles the record from the catalog (canon history)",
-    ]
-    return "; ".join(p for p in parts if p)
-
-
-def _one_line(sql: str) -> str:
-    text = " ".join(sql.split()).rstrip(";")
-    return text if len(text) <= 120 else text[:117] + "..."
