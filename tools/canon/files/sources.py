@@ -14,6 +14,7 @@ template rendered once per tenant (see ``tenants``).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -143,8 +144,26 @@ def split_statements(text: str, display: str) -> list[Statement]:
         reason = FORBIDDEN_STATEMENTS.get(kind)
         if reason:
             raise SourceError(display, line, reason)
-        statements.append(Statement(chunk.decode(), display, line))
+        sql = chunk.decode()
+        if kind == "IndexStmt" and raw["stmt"][kind].get("concurrent"):
+            sql = without_concurrently(sql)
+        statements.append(Statement(sql, display, line))
     return statements
+
+
+def without_concurrently(sql: str) -> str:
+    """``CREATE INDEX CONCURRENTLY`` as the index it declares: the keyword blanked out.
+
+    Files declare what exists; how an index is built is canon's choice when it applies
+    (concurrently on existing tables). The keyword cannot run inside the transaction
+    that loads the files. Spaces keep every position, so errors still point at the
+    right line and column.
+    """
+    tokens = parser.scan(sql)
+    for previous, token in itertools.pairwise(tokens):
+        if previous.name == "INDEX" and token.name == "CONCURRENTLY":
+            return sql[: token.start] + " " * (token.end + 1 - token.start) + sql[token.end + 1 :]
+    return sql
 
 
 def digest_files(files: list[SourceFile], extra: str = "") -> str:
