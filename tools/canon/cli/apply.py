@@ -9,6 +9,7 @@ import click
 from canon.cli.app import (
     EXIT_ERROR,
     EXIT_OK,
+    allow_empty_option,
     cli,
     console,
     resolve_live_url,
@@ -83,6 +84,7 @@ from canon.files.project import resolve_project
     help="Use the schema files as committed at git revision REV.",
 )
 @tenant_option
+@allow_empty_option
 @click.option(
     "--concurrency",
     default=4,
@@ -114,6 +116,7 @@ def apply_command(
     take_backup: bool,
     ref: str | None,
     tenant: str | None,
+    allow_empty: bool,
     concurrency: int,
     canary: str | None,
     continue_on_error: bool,
@@ -143,7 +146,7 @@ def apply_command(
         ref=ref,
         fan_out=FanOut(concurrency, canary, continue_on_error),
     )
-    project = resolve_project(schema_dir, live_url, tenant)
+    project = resolve_project(schema_dir, live_url, tenant, allow_empty)
     result = apply_plan(live_url, project, plan_file, settings, shown.warn)
     for residual in result.residuals:
         shown.warn(f"after the apply, {residual.describe()} (canon cannot plan this)")

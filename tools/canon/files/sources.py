@@ -179,18 +179,23 @@ def read_schema(
     config: ProjectConfig | None = None,
     tenants: Sequence[Tenant] = (),
     only_tenant: Tenant | None = None,
+    allow_empty: bool = False,
 ) -> SchemaSource:
     """Read, render and split every schema file under ``root``.
 
     Folders whose name starts with ``_`` hold templates and are not loaded as they are;
     the tenant template folder is rendered once per tenant. ``*.sql.j2`` files elsewhere
-    are rendered once with the project's variables.
+    are rendered once with the project's variables. A folder with no statements is
+    refused (a wrong path would otherwise plan to drop everything) unless ``allow_empty``.
     """
     root = Path(root)
     config = config or ProjectConfig()
     paths = find_files(root, (SQL_SUFFIX, TEMPLATE_SUFFIX))
-    if not paths:
-        raise ConfigError(f"schema directory {root} holds no {SQL_SUFFIX} files")
+    if not paths and not allow_empty:
+        raise ConfigError(
+            f"schema directory {root} holds no {SQL_SUFFIX} files; "
+            "pass --allow-empty to plan the removal of everything it manages"
+        )
     files = read_files(root, [p for p in paths if not _in_template_folder(root, p)])
     rendered = [
         _rendered(f, {**config.variables, "tenants": [t.id for t in tenants]}) for f in files
@@ -209,8 +214,11 @@ def read_schema(
     statements: list[Statement] = []
     for f in rendered:
         statements.extend(split_statements(f.text, f.display))
-    if not statements:
-        raise ConfigError(f"schema directory {root} holds no SQL statements")
+    if not statements and not allow_empty:
+        raise ConfigError(
+            f"schema directory {root} holds no SQL statements; "
+            "pass --allow-empty to plan the removal of everything it manages"
+        )
     return SchemaSource(
         root,
         tuple(rendered),
