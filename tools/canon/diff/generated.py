@@ -19,22 +19,21 @@ def prepare(live: DatabaseModel, target: DatabaseModel) -> list[str]:
     for key, name, column, new in column_pairs(live, target):
         if new is None or not (column.is_generated or new.is_generated):
             continue
-        if column.is_generated and new.is_generated and column.default != new.default:
-            statements.append(_regenerate(key, name, new))
-        elif column.is_generated and not new.is_generated:
+        if column.is_generated and not new.is_generated:
             statements.append(f"ALTER TABLE {key} ALTER COLUMN {ident(name)} DROP EXPRESSION;")
-        elif new.is_generated and not column.is_generated:
+            _adopt(column, new)
+        elif not column.is_generated or column.default != new.default:
             statements.append(_regenerate(key, name, new))
-        else:
-            continue
-        _adopt(column, new)
+            _adopt_whole(column, new)
     return statements
 
 
 def _regenerate(table: str, name: str, column: ColumnModel) -> str:
+    collate = f" COLLATE {ident(column.collation)}" if column.collation else ""
+    not_null = " NOT NULL" if column.not_null else ""
     return (
         f"ALTER TABLE {table} DROP COLUMN {ident(name)}, ADD COLUMN {ident(name)} "
-        f"{column.dbtypestr} GENERATED ALWAYS AS ({column.default}) STORED;"
+        f"{column.dbtypestr}{collate} GENERATED ALWAYS AS ({column.default}) STORED{not_null};"
     )
 
 
@@ -42,3 +41,13 @@ def _adopt(column: ColumnModel, new: ColumnModel) -> None:
     """Make migra's copy of the live column look like the planned result."""
     column.default = new.default
     column.is_generated = new.is_generated
+
+
+def _adopt_whole(column: ColumnModel, new: ColumnModel) -> None:
+    """A column added again is the files' column: type, NOT NULL and identity included."""
+    _adopt(column, new)
+    column.dbtypestr = new.dbtypestr
+    column.not_null = new.not_null
+    column.collation = new.collation
+    column.is_identity = new.is_identity
+    column.is_identity_always = new.is_identity_always

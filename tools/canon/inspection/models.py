@@ -25,9 +25,13 @@ class EnumModel(Protocol):
 class ColumnModel(Protocol):
     name: str
     dbtypestr: str
+    collation: str | None
     default: str | None
+    not_null: bool
     is_enum: bool
     is_generated: bool
+    is_identity: bool
+    is_identity_always: bool
     is_inherited: bool
     enum: EnumModel | None
 

@@ -6,7 +6,7 @@ numbering, since the new counter would restart below the existing values.
 
 from __future__ import annotations
 
-from canon.diff import generated
+from canon.diff import columnorder, generated
 from canon.diff.fragments import acl_items
 from canon.diff.kind import Kind, Pair, Placed
 from canon.errors import PlanRefused
@@ -28,7 +28,8 @@ NUMBERED_QUERY = query(
 
 
 def prepare(pair: Pair) -> Placed:
-    """Refuse numbering switches; plan generated-column changes the engine gets wrong."""
+    """Refuse numbering switches; plan generated-column changes the engine gets wrong, and
+    order the engine's column alterations (``diff.columnorder``)."""
     params = {"excluded": sorted(pair.excluded)}
     have = dict(pair.live_conn.execute(NUMBERED_QUERY, params).fetchall())
     want = dict(pair.target_conn.execute(NUMBERED_QUERY, params).fetchall())
@@ -41,6 +42,7 @@ def prepare(pair: Pair) -> Placed:
                 "switch it by hand (drop the default or identity, then add the new one with "
                 "START WITH above the highest value), then plan again",
             )
+    columnorder.order_alterations(pair.target_model)
     return Placed(pre=tuple(generated.prepare(pair.live_model, pair.target_model)))
 
 
