@@ -82,20 +82,24 @@ def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Sequence]:
 
 
 def changes(pair: Pair) -> Placed:
-    """ALTER statements for options and ownership; run them after the engine's statements."""
+    """ALTER statements for options and ownership; run them after the engine's statements.
+
+    A sequence that changes owner is released first: dropping its old table or column
+    would drop the sequence with it, before the plan gives it the new owner.
+    """
     have, want = read(pair.live_conn, pair.excluded), read(pair.target_conn, pair.excluded)
-    statements = []
+    released, statements = [], []
     for name, wanted in sorted(want.items()):
         current = have.get(name) or wanted.defaults()
         if current.options != wanted.options:
             statements.append(_alter_options(wanted, restart=current.fresh))
-        if (
-            wanted.identity_of is None
-            and current.owned_by != wanted.owned_by
-            and (name in have or wanted.owned_by is not None)
-        ):
-            statements.append(f"ALTER SEQUENCE {name} OWNED BY {wanted.owned_by or 'NONE'};")
-    return Placed(late=tuple(statements))
+        if wanted.identity_of is not None or current.owned_by == wanted.owned_by:
+            continue
+        if current.owned_by is not None:
+            released.append(f"ALTER SEQUENCE {name} OWNED BY NONE;")
+        if wanted.owned_by is not None:
+            statements.append(f"ALTER SEQUENCE {name} OWNED BY {wanted.owned_by};")
+    return Placed(pre=tuple(released), late=tuple(statements))
 
 
 def _alter_options(seq: Sequence, restart: bool) -> str:
