@@ -3,29 +3,52 @@
 migra emits ``SET DEFAULT <expression>`` for a changed generation expression, which
 PostgreSQL rejects. PostgreSQL 15 cannot change a generation expression in place, but
 a stored generated column holds nothing that cannot be computed again, so canon drops
-and re-adds it in one statement. A column that stops being generated keeps its values
-with ``DROP EXPRESSION``.
+and re-adds it in one statement, once the functions and domains its expression may use
+exist; what rests on the column (indexes, constraints, views) goes first and comes back
+after (``diff.dependents``). A column that stops being generated keeps its values with
+``DROP EXPRESSION``.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from canon.inspection.models import ColumnModel, DatabaseModel, column_pairs
 from canon.pg.quoting import ident
 
 
-def prepare(live: DatabaseModel, target: DatabaseModel) -> list[str]:
+@dataclass(frozen=True)
+class Regeneration:
+    kept: list[str]  # DROP EXPRESSION: the column stays, with its values
+    added_again: list[str]  # DROP COLUMN, ADD COLUMN … GENERATED
+
+
+def added_again(live: DatabaseModel, target: DatabaseModel) -> list[tuple[str, str]]:
+    """(table key, column) of the columns the plan drops and adds again as generated."""
+    return [
+        (key, name)
+        for key, name, column, new in column_pairs(live, target)
+        if new is not None and _adds_again(column, new)
+    ]
+
+
+def prepare(live: DatabaseModel, target: DatabaseModel) -> Regeneration:
     """Statements for generated-column changes; hides those changes from migra."""
-    statements = []
+    kept, again = [], []
     for key, name, column, new in column_pairs(live, target):
-        if new is None or not (column.is_generated or new.is_generated):
+        if new is None:
             continue
         if column.is_generated and not new.is_generated:
-            statements.append(f"ALTER TABLE {key} ALTER COLUMN {ident(name)} DROP EXPRESSION;")
+            kept.append(f"ALTER TABLE {key} ALTER COLUMN {ident(name)} DROP EXPRESSION;")
             _adopt(column, new)
-        elif not column.is_generated or column.default != new.default:
-            statements.append(_regenerate(key, name, new))
+        elif _adds_again(column, new):
+            again.append(_regenerate(key, name, new))
             _adopt_whole(column, new)
-    return statements
+    return Regeneration(kept, again)
+
+
+def _adds_again(column: ColumnModel, new: ColumnModel) -> bool:
+    return new.is_generated and (not column.is_generated or column.default != new.default)
 
 
 def _regenerate(table: str, name: str, column: ColumnModel) -> str:

@@ -6,9 +6,11 @@ dropping a function a column default still calls. canon reorders migra's stateme
 
 1. schemas, extensions and collations migra creates first stay first, followed by
    canon's ``pre`` statements (enum additions, drops of what blocks a change);
-2. new types, then new or replaced functions, then canon's domain statements follow
-   (function bodies are checked when called, not now, so their tables may come later;
-   a domain's CHECK may call one of the functions);
+2. new types, then drops of functions created again under the same name (with new
+   arguments), then new or replaced functions, those a SQL-standard body calls first,
+   then canon's ``early`` statements follow (function bodies are checked when called,
+   not now, so their tables may come later; a domain's CHECK or a generated column may
+   call one of the functions);
 3. migra's other statements keep their order;
 4. canon's late statements (domain drops, sequence options, recasts of enum arrays…),
    then function, procedure and type drops, then schema drops end it.
@@ -48,15 +50,20 @@ def arrange(
     created = [*(n for _, n in parsed), *map(_node, early)]
     relations = {name for node in created if (name := _created_relation(node)) is not None}
     renamed = {name for _, node in parsed if (name := _renamed_type(node)) is not None}
-    # A type or function both dropped and created (recreated) keeps migra's order.
-    recreated = {n for _, node in parsed for n in _dropped_names(node)} & {
-        n for _, node in parsed if (n := _defined_name(node)) is not None
-    }
-    first, types, functions, middle, drops, schema_drops = [], [], [], [], [], []
+    defined = {n for _, node in parsed if (n := _defined_name(node)) is not None}
+    # A type both dropped and created (recreated) keeps migra's order. A function dropped
+    # and created under one name (new arguments) goes just before the creations: whatever
+    # used it was released first, and two overloads side by side could make calls ambiguous.
+    recreated = {n for _, node in parsed for n in _dropped_names(node)} & defined
+    first, types, replaced, functions, middle, drops, schema_drops = [], [], [], [], [], [], []
     for sql, node in parsed:
         if isinstance(node, FIRST) or _is_collation(node):
             first.append(sql)
-        elif _defined_name(node) in recreated or set(_dropped_names(node)) & recreated:
+        elif _is_function_drop(node) and set(_dropped_names(node)) & recreated:
+            replaced.append(sql)
+        elif (
+            _defined_name(node) in recreated and not isinstance(node, ast.CreateFunctionStmt)
+        ) or (set(_dropped_names(node)) & recreated):
             middle.append(sql)
         elif isinstance(node, TYPE_CREATIONS) and _type_name(node) not in renamed:
             types.append(sql)
@@ -68,13 +75,62 @@ def arrange(
             drops.append(sql)
         else:
             middle.append(sql)
+    functions = _in_call_order(functions)
     defer = [DEFER_BODY_CHECKS] if any(_is_sql_function(_node(f)) for f in functions) else []
-    return [*first, *pre, *types, *defer, *functions, *early, *middle, *late, *drops, *schema_drops]
+    return [
+        *first,
+        *pre,
+        *types,
+        *replaced,
+        *defer,
+        *functions,
+        *early,
+        *middle,
+        *late,
+        *drops,
+        *schema_drops,
+    ]
 
 
 def _node(sql: str) -> ast.Node | None:
     nodes = parsing.parse(sql)
     return nodes[0] if len(nodes) == 1 else None
+
+
+def _in_call_order(functions: list[str]) -> list[str]:
+    """Function creations with those a body calls first: a SQL-standard body (``BEGIN
+    ATOMIC`` or ``RETURN``) is parsed when created, so what it calls must exist.
+
+    Calls are matched by name; in a cycle the creations keep their order.
+    """
+    by_name: dict[str, list[int]] = {}
+    for index, sql in enumerate(functions):
+        name = (_defined_name(_node(sql)) or "").rsplit(".", 1)[-1]
+        by_name.setdefault(name, []).append(index)
+    calls = [parsing.function_names(node) if (node := _node(sql)) else set() for sql in functions]
+    ordered: list[str] = []
+    placed: set[int] = set()
+
+    def place(index: int, visiting: set[int]) -> None:
+        if index in placed or index in visiting:
+            return
+        visiting.add(index)
+        for name in sorted(calls[index]):
+            for other in by_name.get(name, ()):
+                place(other, visiting)
+        placed.add(index)
+        ordered.append(functions[index])
+
+    for index in range(len(functions)):
+        place(index, set())
+    return ordered
+
+
+def _is_function_drop(node: ast.Node | None) -> bool:
+    return isinstance(node, ast.DropStmt) and node.removeType in (
+        ObjectType.OBJECT_FUNCTION,
+        ObjectType.OBJECT_PROCEDURE,
+    )
 
 
 def _is_collation(node: ast.Node | None) -> bool:

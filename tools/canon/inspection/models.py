@@ -43,6 +43,7 @@ class TableModel(Protocol):
     parent_table: str | None
     partition_def: str | None
     relationtype: str
+    rowsecurity: bool
 
 
 class IndexModel(Protocol):

@@ -6,7 +6,7 @@ numbering, since the new counter would restart below the existing values.
 
 from __future__ import annotations
 
-from canon.diff import columnorder, generated
+from canon.diff import columnorder, dependents, generated
 from canon.diff.fragments import acl_items
 from canon.diff.kind import Kind, Pair, Placed
 from canon.errors import PlanRefused
@@ -43,7 +43,15 @@ def prepare(pair: Pair) -> Placed:
                 "START WITH above the highest value), then plan again",
             )
     columnorder.order_alterations(pair.target_model)
-    return Placed(pre=tuple(generated.prepare(pair.live_model, pair.target_model)))
+    # What rests on a column added again goes first, and is created again after it.
+    again = generated.added_again(pair.live_model, pair.target_model)
+    found = dependents.find(pair.live_conn, columns=again)
+    released = dependents.release(
+        pair.live_model, found, f"column {', '.join(f'{t}.{c}' for t, c in again)}"
+    )
+    regeneration = generated.prepare(pair.live_model, pair.target_model)
+    # Added again once the functions and domains its expression may use exist.
+    return Placed(pre=(*released, *regeneration.kept), early=tuple(regeneration.added_again))
 
 
 FINGERPRINT = """

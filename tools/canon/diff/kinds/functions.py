@@ -1,30 +1,37 @@
-"""Functions whose result type changes: dropped first, since CREATE OR REPLACE cannot do it.
+"""Functions the plan drops: what uses them changes first, and replacements are dropped first.
 
 migra replaces a changed function with ``CREATE OR REPLACE FUNCTION``, which PostgreSQL
-rejects when the result type (or the names of OUT columns) changes. canon drops the
-function first and lets migra create it as new. Objects that use the function (views,
-defaults, triggers) would go with a cascading drop, so the drop does not cascade: if
-something still uses the function, PostgreSQL stops the plan and nothing changes.
+rejects when the result type (or the names of OUT columns) changes, or when a function
+becomes a procedure; canon drops such a function first and lets migra create it as
+new. Whatever uses a function the plan drops (replaced, removed, or with new
+arguments), a default, a CHECK, an index, a view, a policy, a trigger or another
+function, would stop the drop: canon drops those first and has migra create them again
+after the function (``diff.dependents``). No drop cascades.
 """
 
 from __future__ import annotations
 
+from canon.diff import dependents
 from canon.diff.fragments import acl_items
 from canon.diff.kind import Kind, Pair, Placed
 
 
 def prepare(pair: Pair) -> Placed:
-    """DROP statements for functions whose result changes; mutates the live model to match."""
+    """Release what uses the functions the plan drops; drop those it must replace.
+
+    Mutates the live model: released objects and replaced functions leave it, so migra
+    creates them from the files.
+    """
     live, target = pair.live_model, pair.target_model
-    statements = []
-    for key, wanted in target.functions.items():
+    dropped = dependents.dropped_functions(live, target)
+    found = dependents.find(pair.live_conn, functions=dropped)
+    statements = dependents.release(live, found, f"function {', '.join(sorted(dropped))}")
+    for key in dropped:
         current = live.functions.get(key)
-        if current is None or current.result_string == wanted.result_string:
-            continue
-        kind = "PROCEDURE" if getattr(current, "kind", "f") == "p" else "FUNCTION"
-        statements.append(f"DROP {kind} {key};")
-        del live.functions[key]
-        live.selectables.pop(key, None)
+        if key in target.functions and current is not None:  # not released as a user
+            statements.append(f"DROP {'PROCEDURE' if current.kind == 'p' else 'FUNCTION'} {key};")
+            del live.functions[key]
+            live.selectables.pop(key, None)
     return Placed(pre=tuple(statements))
 
 

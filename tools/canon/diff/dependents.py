@@ -1,0 +1,280 @@
+"""What rests on a function or column the plan drops: dropped first, recreated by the engine.
+
+PostgreSQL refuses to drop a function that a default, a CHECK, an index, a view, a
+policy, a trigger or another function (with a SQL-standard body) still uses, and
+dropping a column takes its indexes and constraints with it. migra drops and recreates
+such objects in an order of its own. canon walks live's pg_depend from what the plan
+drops (functions whose result changes or that go away, generated columns it adds
+again), drops every object found, deepest first, before anything else, and removes it
+from migra's picture of the live database, so that migra creates it again, as the
+files define it, once what it uses exists. Objects canon cannot recreate this way (a
+domain's CHECK, an operator, a partition key...) are refused before anything runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from canon.errors import PlanRefused
+from canon.inspection.models import ColumnModel, DatabaseModel, FunctionModel
+from canon.pg.db import Connection, query
+from canon.pg.quoting import ident
+
+QUOTED = """format('"%s"."%s"', replace({0}, '"', '""'), replace({1}, '"', '""'))"""
+
+# Every object that depends on the given functions (engine keys) or columns, and on those
+# in turn: a view stands for its rewrite rule, a generated column for its expression.
+DEPENDENTS_QUERY = query(
+    f"""
+    WITH RECURSIVE walk(classid, objid, objsubid, depth) AS (
+        SELECT CAST('pg_proc' AS regclass), p.oid, 0, 0
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE {QUOTED.format("n.nspname", "p.proname")}
+              || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+              = ANY(CAST(:functions AS text[]))
+        UNION
+        SELECT CAST('pg_class' AS regclass), a.attrelid, a.attnum, 0
+        FROM unnest(CAST(:tables AS text[]), CAST(:columns AS text[])) AS x(tab, col)
+        JOIN pg_attribute a ON a.attrelid = to_regclass(x.tab) AND a.attname = x.col
+        UNION
+        SELECT step.classid, step.objid, step.objsubid, w.depth + 1
+        FROM walk w
+        LEFT JOIN pg_class wc ON w.classid = 'pg_class'::regclass AND wc.oid = w.objid
+        JOIN pg_depend d ON d.refclassid = w.classid AND d.refobjid = w.objid
+                        AND (w.objsubid = 0 OR d.refobjsubid = w.objsubid)
+                        AND d.deptype IN ('n', 'a')
+        LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
+        LEFT JOIN pg_attrdef ad ON d.classid = 'pg_attrdef'::regclass AND ad.oid = d.objid
+        LEFT JOIN pg_attribute g ON g.attrelid = ad.adrelid AND g.attnum = ad.adnum
+                                AND g.attgenerated <> ''
+        CROSS JOIN LATERAL (SELECT
+            CASE WHEN r.oid IS NOT NULL OR g.attnum IS NOT NULL
+                 THEN CAST('pg_class' AS regclass) ELSE d.classid END,
+            coalesce(r.ev_class, g.attrelid, d.objid),
+            CASE WHEN r.oid IS NOT NULL THEN 0 ELSE coalesce(g.attnum, d.objsubid) END
+        ) AS step(classid, objid, objsubid)
+        -- Only what is dropped whole passes the walk on: functions, views, indexes and
+        -- columns, not a domain whose default goes, nor a table.
+        WHERE w.depth < 50 AND w.classid <> 'pg_type'::regclass
+          AND (wc.oid IS NULL OR wc.relkind IN ('v', 'm', 'i', 'I') OR w.objsubid > 0)
+          AND (step.classid, step.objid, step.objsubid) <> (w.classid, w.objid, w.objsubid)
+          AND (r.oid IS NULL OR r.ev_class <> d.refobjid)
+    ),
+    found AS (
+        SELECT classid, objid, objsubid, max(depth) AS depth FROM walk WHERE depth > 0
+        GROUP BY 1, 2, 3
+    )
+    SELECT CASE
+             WHEN f.classid = 'pg_class'::regclass AND c.relkind IN ('v', 'm') THEN 'view'
+             WHEN f.classid = 'pg_class'::regclass AND c.relkind IN ('i', 'I') THEN
+               CASE WHEN EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid
+                                 AND k.contype IN ('p', 'u', 'x'))
+                    THEN 'constraint index' ELSE 'index' END
+             WHEN f.classid = 'pg_class'::regclass AND f.objsubid > 0
+                  AND c.relkind IN ('r', 'p') AND ga.attgenerated <> '' THEN 'generated'
+             WHEN f.classid = 'pg_attrdef'::regclass THEN 'default'
+             WHEN f.classid = 'pg_constraint'::regclass AND co.conrelid <> 0 THEN 'constraint'
+             WHEN f.classid = 'pg_constraint'::regclass AND co.contypid <> 0
+               THEN 'domain constraint'
+             WHEN f.classid = 'pg_type'::regclass AND ty.typtype = 'd' THEN 'domain default'
+             WHEN f.classid = 'pg_policy'::regclass THEN 'policy'
+             WHEN f.classid = 'pg_trigger'::regclass THEN
+               CASE WHEN tg.tgisinternal THEN 'internal trigger' ELSE 'trigger' END
+             WHEN f.classid = 'pg_proc'::regclass THEN
+               CASE WHEN p.prokind = 'p' THEN 'procedure' ELSE 'function' END
+             ELSE 'other'
+           END,
+           CASE
+             WHEN f.classid = 'pg_class'::regclass AND f.objsubid = 0
+               THEN {QUOTED.format("cn.nspname", "c.relname")}
+             WHEN f.classid = 'pg_proc'::regclass
+               THEN {QUOTED.format("pn.nspname", "p.proname")}
+                    || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+             -- Domains by canon's own name for them (diff.kinds.domains).
+             WHEN coalesce(co.contypid, ty.oid) IS NOT NULL
+               THEN (SELECT format('%I.%I', dn.nspname, d.typname)
+                     FROM pg_type d JOIN pg_namespace dn ON dn.oid = d.typnamespace
+                     WHERE d.oid = coalesce(nullif(co.contypid, 0), ty.oid))
+           END,
+           (SELECT {QUOTED.format("tn.nspname", "t.relname")}
+            FROM pg_class t JOIN pg_namespace tn ON tn.oid = t.relnamespace
+            WHERE t.oid = coalesce(ad.adrelid, co.conrelid, pol.polrelid, tg.tgrelid,
+                                   CASE WHEN f.objsubid > 0 THEN c.oid END)),
+           coalesce(co.conname, pol.polname, tg.tgname, aa.attname, ga.attname),
+           f.depth,
+           (SELECT i.type || ' ' || i.identity
+            FROM pg_identify_object(f.classid, f.objid, f.objsubid) i)
+    FROM found f
+    LEFT JOIN pg_class c ON f.classid = 'pg_class'::regclass AND c.oid = f.objid
+    LEFT JOIN pg_namespace cn ON cn.oid = c.relnamespace
+    LEFT JOIN pg_attribute ga ON ga.attrelid = c.oid AND ga.attnum = f.objsubid
+    LEFT JOIN pg_attrdef ad ON f.classid = 'pg_attrdef'::regclass AND ad.oid = f.objid
+    LEFT JOIN pg_attribute aa ON aa.attrelid = ad.adrelid AND aa.attnum = ad.adnum
+    LEFT JOIN pg_constraint co ON f.classid = 'pg_constraint'::regclass AND co.oid = f.objid
+    LEFT JOIN pg_policy pol ON f.classid = 'pg_policy'::regclass AND pol.oid = f.objid
+    LEFT JOIN pg_trigger tg ON f.classid = 'pg_trigger'::regclass AND tg.oid = f.objid
+    LEFT JOIN pg_type ty ON f.classid = 'pg_type'::regclass AND ty.oid = f.objid
+    LEFT JOIN pg_proc p ON f.classid = 'pg_proc'::regclass AND p.oid = f.objid
+    LEFT JOIN pg_namespace pn ON pn.oid = p.pronamespace
+    ORDER BY f.depth DESC, 6
+    """
+)
+
+
+def dropped_functions(live: DatabaseModel, target: DatabaseModel) -> list[str]:
+    """Engine keys of the live functions the plan drops: gone from the files, or changed in
+    a way CREATE OR REPLACE cannot make (result type, function or procedure)."""
+    return [
+        key
+        for key, current in live.functions.items()
+        if (wanted := target.functions.get(key)) is None or not replaceable(current, wanted)
+    ]
+
+
+def replaceable(current: FunctionModel, wanted: FunctionModel) -> bool:
+    """Whether CREATE OR REPLACE can turn ``current`` into ``wanted``."""
+    return current.result_string == wanted.result_string and current.kind == wanted.kind
+
+
+@dataclass(frozen=True)
+class Dependent:
+    kind: str  # view, index, constraint, default, generated, policy, trigger, function...
+    key: str | None  # the engine's key of a view, index or function; a domain's name
+    table: str | None  # the engine's key of the table a column or constraint is on
+    name: str | None  # the column, constraint, policy or trigger name
+    depth: int
+    description: str  # as PostgreSQL identifies it: kind and qualified name
+
+
+def find(
+    conn: Connection, functions: Iterable[str] = (), columns: Iterable[tuple[str, str]] = ()
+) -> list[Dependent]:
+    """What depends on ``functions`` (engine keys) or ``columns`` ((table key, name) pairs),
+    deepest first."""
+    functions, columns = sorted(set(functions)), sorted(set(columns))
+    if not functions and not columns:
+        return []
+    params = {
+        "functions": functions,
+        "tables": [table for table, _ in columns],
+        "columns": [column for _, column in columns],
+    }
+    return [Dependent(*row) for row in conn.execute(DEPENDENTS_QUERY, params)]
+
+
+def release(live: DatabaseModel, found: Iterable[Dependent], cause: str) -> list[str]:
+    """DROP statements for ``found`` (those still in the engine's picture of live); each
+    is removed from that picture. ``cause`` says what the plan drops, for refusals."""
+    found = list(found)
+    blocking = [d for d in found if d.kind == "other"]
+    if blocking:
+        nearest = min(blocking, key=lambda d: d.depth)
+        raise PlanRefused(
+            nearest.description,
+            f"it uses {cause}, which the plan drops or replaces, and canon cannot "
+            "recreate it around that change",
+            "remove that use by hand (or drop the object), apply the plan, then restore it "
+            "as the files define it",
+        )
+    statements = []
+    for dependent in found:
+        statement = _RELEASERS.get(dependent.kind, _keep)(live, dependent)
+        if statement is not None:
+            statements.append(statement)
+    return statements
+
+
+def _keep(live: DatabaseModel, dependent: Dependent) -> str | None:
+    # A constraint's index and internal triggers go and come back with their constraint;
+    # domains are canon's own (``diff.kinds.domains`` releases what they use).
+    return None
+
+
+def _release_view(live: DatabaseModel, dependent: Dependent) -> str | None:
+    view = live.selectables.get(dependent.key or "")
+    if view is None:
+        return None
+    for attribute in ("selectables", "views", "materialized_views", "relations"):
+        getattr(live, attribute, {}).pop(dependent.key, None)
+    for pool in (live.indexes, live.triggers):
+        for key in [k for k, v in pool.items() if _table_of(v) == dependent.key]:
+            pool.pop(key)
+    keyword = "MATERIALIZED VIEW" if view.relationtype == "m" else "VIEW"
+    return f"DROP {keyword} {dependent.key};"
+
+
+def _release_index(live: DatabaseModel, dependent: Dependent) -> str | None:
+    if live.indexes.pop(dependent.key or "", None) is None:
+        return None
+    return f"DROP INDEX {dependent.key};"
+
+
+def _release_constraint(live: DatabaseModel, dependent: Dependent) -> str | None:
+    key = f"{dependent.table}.{ident(dependent.name or '')}"
+    constraint = live.constraints.pop(key, None)
+    if constraint is None:
+        return None
+    if constraint.index is not None:
+        live.indexes.pop(constraint.index.quoted_full_name, None)
+    return f"ALTER TABLE {dependent.table} DROP CONSTRAINT {ident(dependent.name or '')};"
+
+
+def _release_default(live: DatabaseModel, dependent: Dependent) -> str | None:
+    column = _live_column(live, dependent)
+    if column is None or column.default is None or column.is_generated:
+        return None
+    column.default = None
+    return f"ALTER TABLE {dependent.table} ALTER COLUMN {ident(column.name)} DROP DEFAULT;"
+
+
+def _release_generated(live: DatabaseModel, dependent: Dependent) -> str | None:
+    """The column keeps its values as a plain column; ``diff.generated`` adds it again."""
+    column = _live_column(live, dependent)
+    if column is None or not column.is_generated:
+        return None
+    column.is_generated, column.default = False, None
+    return f"ALTER TABLE {dependent.table} ALTER COLUMN {ident(column.name)} DROP EXPRESSION;"
+
+
+def _release_policy(live: DatabaseModel, dependent: Dependent) -> str | None:
+    key = f"{dependent.table}.{ident(dependent.name or '')}"
+    if live.rlspolicies.pop(key, None) is None:
+        return None
+    return f"DROP POLICY {ident(dependent.name or '')} ON {dependent.table};"
+
+
+def _release_trigger(live: DatabaseModel, dependent: Dependent) -> str | None:
+    key = f"{dependent.table}.{ident(dependent.name or '')}"
+    if live.triggers.pop(key, None) is None:
+        return None
+    return f"DROP TRIGGER {ident(dependent.name or '')} ON {dependent.table};"
+
+
+def _release_function(live: DatabaseModel, dependent: Dependent) -> str | None:
+    if live.functions.pop(dependent.key or "", None) is None:
+        return None
+    live.selectables.pop(dependent.key or "", None)
+    return f"DROP {dependent.kind.upper()} {dependent.key};"
+
+
+def _live_column(live: DatabaseModel, dependent: Dependent) -> ColumnModel | None:
+    table = live.tables.get(dependent.table or "")
+    return None if table is None else table.columns.get(dependent.name or "")
+
+
+def _table_of(obj: object) -> str | None:
+    return getattr(obj, "quoted_full_table_name", None)
+
+
+_RELEASERS = {
+    "view": _release_view,
+    "index": _release_index,
+    "constraint": _release_constraint,
+    "default": _release_default,
+    "generated": _release_generated,
+    "policy": _release_policy,
+    "trigger": _release_trigger,
+    "function": _release_function,
+    "procedure": _release_function,
+}
