@@ -76,6 +76,7 @@ def arrange(
         else:
             middle.append(sql)
     functions = _in_call_order(functions)
+    middle = _parents_first(middle)
     defer = [DEFER_BODY_CHECKS] if any(_is_sql_function(_node(f)) for f in functions) else []
     return [
         *first,
@@ -95,6 +96,52 @@ def arrange(
 def _node(sql: str) -> ast.Node | None:
     nodes = parsing.parse(sql)
     return nodes[0] if len(nodes) == 1 else None
+
+
+def _parents_first(statements: list[str]) -> list[str]:
+    """Tables created after the tables they inherit from or are partitions of.
+
+    migra creates new tables in name order, so a partition or child named before its
+    parent comes first. Such a creation, and the statements on its table that follow it,
+    wait until the parent has been created.
+    """
+    later = {name for sql in statements if (name := _created_relation(_node(sql)))}
+    waiting: dict[str, list[str]] = {}  # parent -> what waits for it
+    held: dict[str, str] = {}  # a waiting table -> the parent it waits for
+    result: list[str] = []
+
+    def emit(sql: str) -> None:
+        result.append(sql)
+        created = _created_relation(_node(sql))
+        if created is not None:
+            later.discard(created)
+            for follower in waiting.pop(created, []):
+                emit(follower)
+
+    for sql in statements:
+        node = _node(sql)
+        table = _created_relation(node) or parsing.table_of(node) if node else None
+        parent = held.get(table or "") or next(
+            (p for p in _parents(node) if p in later and p != table), None
+        )
+        if parent is not None:
+            if table is not None:
+                held[table] = parent
+            waiting.setdefault(parent, []).append(sql)
+        else:
+            emit(sql)
+    return result + [sql for followers in waiting.values() for sql in followers]
+
+
+def _parents(node: ast.Node | None) -> list[str]:
+    """The tables a CREATE TABLE inherits from or is a partition of."""
+    if not isinstance(node, ast.CreateStmt):
+        return []
+    return [
+        name
+        for parent in node.inhRelations or ()
+        if isinstance(parent, ast.RangeVar) and (name := parsing.qualified(parent))
+    ]
 
 
 def _in_call_order(functions: list[str]) -> list[str]:

@@ -44,6 +44,7 @@ class TableModel(Protocol):
     partition_def: str | None
     relationtype: str
     rowsecurity: bool
+    persistence: str
 
 
 class IndexModel(Protocol):
