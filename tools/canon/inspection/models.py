@@ -41,6 +41,7 @@ class TableModel(Protocol):
     name: str
     columns: dict[str, ColumnModel]
     parent_table: str | None
+    parent_tables: tuple[str, ...]  # every parent, in order (canon's engine sets it)
     partition_def: str | None
     relationtype: str
     rowsecurity: bool
