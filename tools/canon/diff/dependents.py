@@ -60,6 +60,12 @@ DEPENDENTS_QUERY = query(
           AND (wc.oid IS NULL OR wc.relkind IN ('v', 'm', 'i', 'I') OR w.objsubid > 0)
           AND (step.classid, step.objid, step.objsubid) <> (w.classid, w.objid, w.objsubid)
           AND (r.oid IS NULL OR r.ev_class <> d.refobjid)
+          -- Of a column that changes type, only what PostgreSQL will not carry along:
+          -- its indexes and constraints follow the new type by themselves.
+          AND (w.depth > 0 OR NOT :blocking_only
+               OR d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass,
+                                'pg_trigger'::regclass, 'pg_proc'::regclass)
+               OR g.attnum IS NOT NULL)
     ),
     found AS (
         SELECT classid, objid, objsubid, max(depth) AS depth FROM walk WHERE depth > 0
@@ -148,10 +154,14 @@ class Dependent:
 
 
 def find(
-    conn: Connection, functions: Iterable[str] = (), columns: Iterable[tuple[str, str]] = ()
+    conn: Connection,
+    functions: Iterable[str] = (),
+    columns: Iterable[tuple[str, str]] = (),
+    blocking_only: bool = False,
 ) -> list[Dependent]:
     """What depends on ``functions`` (engine keys) or ``columns`` ((table key, name) pairs),
-    deepest first."""
+    deepest first; with ``blocking_only``, only what stops a column's type change (views,
+    policies, triggers, functions, generated columns) and what depends on those."""
     functions, columns = sorted(set(functions)), sorted(set(columns))
     if not functions and not columns:
         return []
@@ -159,8 +169,42 @@ def find(
         "functions": functions,
         "tables": [table for table, _ in columns],
         "columns": [column for _, column in columns],
+        "blocking_only": blocking_only,
     }
     return [Dependent(*row) for row in conn.execute(DEPENDENTS_QUERY, params)]
+
+
+# Foreign keys whose referencing and referenced columns both change type: in between,
+# the two types may not be comparable, so the key is dropped first and added again after.
+KEYS_BETWEEN_QUERY = query(
+    f"""
+    WITH changed AS (
+        SELECT a.attrelid, a.attnum
+        FROM unnest(CAST(:tables AS text[]), CAST(:columns AS text[])) AS x(tab, col)
+        JOIN pg_attribute a ON a.attrelid = to_regclass(x.tab) AND a.attname = x.col
+    )
+    SELECT {QUOTED.format("n.nspname", "t.relname")}, co.conname
+    FROM pg_constraint co JOIN pg_class t ON t.oid = co.conrelid
+    JOIN pg_namespace n ON n.oid = t.relnamespace
+    WHERE co.contype = 'f' AND co.conparentid = 0
+      AND EXISTS (SELECT 1 FROM changed WHERE attrelid = co.conrelid
+                  AND attnum = ANY(co.conkey))
+      AND EXISTS (SELECT 1 FROM changed WHERE attrelid = co.confrelid
+                  AND attnum = ANY(co.confkey))
+    """
+)
+
+
+def keys_between(conn: Connection, columns: Iterable[tuple[str, str]]) -> list[Dependent]:
+    """Foreign keys from one of ``columns`` to another, as dependents to release."""
+    columns = sorted(set(columns))
+    if not columns:
+        return []
+    params = {"tables": [t for t, _ in columns], "columns": [c for _, c in columns]}
+    return [
+        Dependent("constraint", None, table, name, 1, f"constraint {name} on {table}")
+        for table, name in conn.execute(KEYS_BETWEEN_QUERY, params)
+    ]
 
 
 def release(live: DatabaseModel, found: Iterable[Dependent], cause: str) -> list[str]:

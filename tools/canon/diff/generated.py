@@ -51,12 +51,33 @@ def _adds_again(column: ColumnModel, new: ColumnModel) -> bool:
     return new.is_generated and (not column.is_generated or column.default != new.default)
 
 
+def retype_under_readers(
+    live: DatabaseModel, target: DatabaseModel, table: str, retyped: list[str], readers: list[str]
+) -> str:
+    """One ALTER TABLE that drops the generated columns ``readers``, changes the columns
+    ``retyped`` they read, then adds the readers again: PostgreSQL refuses to change a
+    column a generated column reads. Mutates ``live`` to the result."""
+    have, want = live.tables[table], target.tables[table]
+    clauses = [f"DROP COLUMN {ident(name)}" for name in readers]
+    for name in retyped:
+        clauses += want.columns[name].alter_clauses(have.columns[name])
+        _adopt_whole(have.columns[name], want.columns[name])
+    for name in readers:
+        clauses.append(f"ADD COLUMN {_definition(name, want.columns[name])}")
+        _adopt_whole(have.columns[name], want.columns[name])
+    return f"ALTER TABLE {table} {', '.join(clauses)};"
+
+
 def _regenerate(table: str, name: str, column: ColumnModel) -> str:
+    return f"ALTER TABLE {table} DROP COLUMN {ident(name)}, ADD COLUMN {_definition(name, column)};"
+
+
+def _definition(name: str, column: ColumnModel) -> str:
     collate = f" COLLATE {ident(column.collation)}" if column.collation else ""
     not_null = " NOT NULL" if column.not_null else ""
     return (
-        f"ALTER TABLE {table} DROP COLUMN {ident(name)}, ADD COLUMN {ident(name)} "
-        f"{column.dbtypestr}{collate} GENERATED ALWAYS AS ({column.default}) STORED{not_null};"
+        f"{ident(name)} {column.dbtypestr}{collate} "
+        f"GENERATED ALWAYS AS ({column.default}) STORED{not_null}"
     )
 
 
@@ -67,9 +88,10 @@ def _adopt(column: ColumnModel, new: ColumnModel) -> None:
 
 
 def _adopt_whole(column: ColumnModel, new: ColumnModel) -> None:
-    """A column added again is the files' column: type, NOT NULL and identity included."""
+    """A column added or changed by canon is the files' column in migra's view of live."""
     _adopt(column, new)
-    column.dbtypestr = new.dbtypestr
+    column.dbtype, column.dbtypestr = new.dbtype, new.dbtypestr
+    column.is_enum, column.enum = new.is_enum, new.enum
     column.not_null = new.not_null
     column.collation = new.collation
     column.is_identity = new.is_identity

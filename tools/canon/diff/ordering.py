@@ -16,7 +16,8 @@ dropping a function a column default still calls. canon reorders migra's stateme
    then function, procedure and type drops, then schema drops end it.
 
 A function whose arguments or result use the row type of a relation, or a domain, the
-plan creates cannot move ahead of it, so it keeps its place; so does a type migra
+plan creates cannot move ahead of it, so it keeps its place; so does one whose
+SQL-standard body reads a relation the plan creates or alters, and a type migra
 creates in place of one it renamed away (its enum recreation).
 """
 
@@ -26,6 +27,7 @@ from collections.abc import Sequence
 
 from pglast import ast
 from pglast.enums import ObjectType
+from pglast.visitors import Visitor
 
 from canon.pg import parsing
 
@@ -49,6 +51,11 @@ def arrange(
     parsed = [(sql, _node(sql)) for sql in migra]
     created = [*(n for _, n in parsed), *map(_node, early)]
     relations = {name for node in created if (name := _created_relation(node)) is not None}
+    altered = {
+        name
+        for _, node in parsed
+        if isinstance(node, ast.AlterTableStmt) and (name := parsing.table_of(node))
+    }
     renamed = {name for _, node in parsed if (name := _renamed_type(node)) is not None}
     defined = {n for _, node in parsed if (n := _defined_name(node)) is not None}
     # A type both dropped and created (recreated) keeps migra's order. A function dropped
@@ -67,7 +74,11 @@ def arrange(
             middle.append(sql)
         elif isinstance(node, TYPE_CREATIONS) and _type_name(node) not in renamed:
             types.append(sql)
-        elif isinstance(node, ast.CreateFunctionStmt) and not _uses_rowtypes(node, relations):
+        elif (
+            isinstance(node, ast.CreateFunctionStmt)
+            and not _uses_rowtypes(node, relations)
+            and not _body_reads(node) & (relations | altered)
+        ):
             functions.append(sql)
         elif isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_SCHEMA:
             schema_drops.append(sql)
@@ -260,6 +271,22 @@ def _created_relation(node: ast.Node | None) -> str | None:
     if rangevar is None:
         return None
     return f"{rangevar.schemaname or 'public'}.{rangevar.relname}"
+
+
+def _body_reads(node: ast.CreateFunctionStmt) -> set[str]:
+    """The relations a SQL-standard body reads: PostgreSQL resolves them at creation, so
+    such a function waits for the relations the plan creates or alters."""
+    if node.sql_body is None:
+        return set()
+    found: set[str] = set()
+
+    class Collect(Visitor):
+        def visit_RangeVar(self, ancestors: object, rangevar: ast.RangeVar) -> None:
+            if name := parsing.qualified(rangevar):
+                found.add(name)
+
+    Collect()(node.sql_body)
+    return found
 
 
 def _uses_rowtypes(node: ast.CreateFunctionStmt, relations: set[str]) -> bool:

@@ -24,6 +24,7 @@ class EnumModel(Protocol):
 
 class ColumnModel(Protocol):
     name: str
+    dbtype: str
     dbtypestr: str
     collation: str | None
     default: str | None
@@ -34,6 +35,8 @@ class ColumnModel(Protocol):
     is_identity_always: bool
     is_inherited: bool
     enum: EnumModel | None
+
+    def alter_clauses(self, other: ColumnModel) -> list[str]: ...
 
 
 class TableModel(Protocol):

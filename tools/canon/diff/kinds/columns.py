@@ -6,10 +6,11 @@ numbering, since the new counter would restart below the existing values.
 
 from __future__ import annotations
 
-from canon.diff import columnorder, dependents, generated
+from canon.diff import columnorder, dependencies, dependents, generated
 from canon.diff.fragments import acl_items
 from canon.diff.kind import Kind, Pair, Placed
 from canon.errors import PlanRefused
+from canon.inspection.models import DatabaseModel
 from canon.pg.db import query
 
 # Columns numbered by an identity or by a sequence default (serial).
@@ -43,15 +44,65 @@ def prepare(pair: Pair) -> Placed:
                 "START WITH above the highest value), then plan again",
             )
     columnorder.order_alterations(pair.target_model)
+    released, retyped_with_readers = _release_blockers(pair)
     # What rests on a column added again goes first, and is created again after it.
     again = generated.added_again(pair.live_model, pair.target_model)
     found = dependents.find(pair.live_conn, columns=again)
-    released = dependents.release(
-        pair.live_model, found, f"column {', '.join(f'{t}.{c}' for t, c in again)}"
-    )
+    released += dependents.release(pair.live_model, found, _named("column", again))
     regeneration = generated.prepare(pair.live_model, pair.target_model)
-    # Added again once the functions and domains its expression may use exist.
-    return Placed(pre=(*released, *regeneration.kept), early=tuple(regeneration.added_again))
+    # Added again once the functions, types and domains their expressions may use exist.
+    return Placed(
+        pre=(*released, *regeneration.kept),
+        early=(*retyped_with_readers, *regeneration.added_again),
+    )
+
+
+def _release_blockers(pair: Pair) -> tuple[list[str], list[str]]:
+    """What stops the plan's column type changes and drops, released before them.
+
+    Policies, triggers and functions that read such a column are dropped and created
+    again after; so are foreign keys between two columns that both change type. A
+    generated column that reads a column changing type is dropped, and added again, in
+    the very statement that changes the type (returned second).
+    """
+    live, target = pair.live_model, pair.target_model
+    blocked = dependencies.blocked_columns(live, target, dependencies.recreated_enums(live, target))
+    retyped = [(t, c) for t, c in blocked if _retyped(live, target, t, c)]
+    found = dependents.find(pair.live_conn, columns=blocked, blocking_only=True)
+    tables = {t for t, _ in retyped}
+    readers = [
+        d
+        for d in found
+        if d.kind == "generated"
+        and d.depth == 1
+        and d.table in tables
+        and _stays_generated(target, d)
+    ]
+    found = [d for d in found if d not in readers] + dependents.keys_between(
+        pair.live_conn, retyped
+    )
+    released = dependents.release(live, found, _named("column", blocked))
+    statements = []
+    for table in sorted({d.table or "" for d in readers}):
+        names = sorted({d.name or "" for d in readers if d.table == table})
+        changed = [c for t, c in retyped if t == table and c not in names]
+        statements.append(generated.retype_under_readers(live, target, table, changed, names))
+    return released, statements
+
+
+def _retyped(live: DatabaseModel, target: DatabaseModel, table: str, name: str) -> bool:
+    new = target.tables[table].columns.get(name)
+    return new is not None and new.dbtypestr != live.tables[table].columns[name].dbtypestr
+
+
+def _stays_generated(target: DatabaseModel, reader: dependents.Dependent) -> bool:
+    table = target.tables.get(reader.table or "")
+    column = None if table is None else table.columns.get(reader.name or "")
+    return column is not None and column.is_generated
+
+
+def _named(kind: str, columns: list[tuple[str, str]]) -> str:
+    return f"{kind} {', '.join(f'{t}.{c}' for t, c in columns)}"
 
 
 FINGERPRINT = """

@@ -14,6 +14,7 @@ from __future__ import annotations
 from canon.diff import dependents
 from canon.diff.fragments import acl_items
 from canon.diff.kind import Kind, Pair, Placed
+from canon.pg.db import query
 
 
 def prepare(pair: Pair) -> Placed:
@@ -26,13 +27,33 @@ def prepare(pair: Pair) -> Placed:
     dropped = dependents.dropped_functions(live, target)
     found = dependents.find(pair.live_conn, functions=dropped)
     statements = dependents.release(live, found, f"function {', '.join(sorted(dropped))}")
+    # Replaced ones go before they are created again; removed ones with SQL-standard
+    # bodies go before the relations they read (migra would drop them at the end).
+    with_bodies = _with_sql_bodies(pair, dropped)
     for key in dropped:
         current = live.functions.get(key)
-        if key in target.functions and current is not None:  # not released as a user
+        if current is not None and (key in target.functions or key in with_bodies):
             statements.append(f"DROP {'PROCEDURE' if current.kind == 'p' else 'FUNCTION'} {key};")
             del live.functions[key]
             live.selectables.pop(key, None)
     return Placed(pre=tuple(statements))
+
+
+SQL_BODIES_QUERY = query(
+    """
+    SELECT format('"%s"."%s"(%s)', replace(n.nspname, '"', '""'), replace(p.proname, '"', '""'),
+                  pg_get_function_identity_arguments(p.oid))
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE p.prosqlbody IS NOT NULL AND n.nspname <> ALL (:excluded)
+    """
+)
+
+
+def _with_sql_bodies(pair: Pair, keys: list[str]) -> set[str]:
+    if not keys:
+        return set()
+    rows = pair.live_conn.execute(SQL_BODIES_QUERY, {"excluded": sorted(pair.excluded)})
+    return {key for (key,) in rows} & set(keys)
 
 
 FINGERPRINT = """
