@@ -6,7 +6,7 @@ dropping a function a column default still calls. canon reorders migra's stateme
 
 1. schemas, extensions and collations migra creates first stay first, followed by
    canon's ``pre`` statements (enum additions, drops of what blocks a change);
-2. new types, then drops of functions created again under the same name (with new
+2. new types and sequences, then drops of functions created again under the same name (with new
    arguments), then new or replaced functions, those a SQL-standard body calls first,
    then canon's ``early`` statements follow (function bodies are checked when called,
    not now, so their tables may come later; a domain's CHECK or a generated column may
@@ -74,6 +74,8 @@ def arrange(
             middle.append(sql)
         elif isinstance(node, TYPE_CREATIONS) and _type_name(node) not in renamed:
             types.append(sql)
+        elif isinstance(node, ast.CreateSeqStmt):
+            types.append(sql)  # a function body or a default may name it
         elif (
             isinstance(node, ast.CreateFunctionStmt)
             and not _uses_rowtypes(node, relations)
