@@ -84,6 +84,7 @@ class DatabaseModel(Protocol):
     constraints: dict[str, ConstraintModel]
     functions: dict[str, FunctionModel]
     triggers: dict[str, Any]
+    sequences: dict[str, Any]
     collations: dict[str, Any]
     rlspolicies: dict[str, Any]
 
