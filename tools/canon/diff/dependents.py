@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from canon.diff.kind import Pair
 from canon.errors import PlanRefused
-from canon.inspection.models import ColumnModel, DatabaseModel, FunctionModel
+from canon.inspection.models import ColumnModel, DatabaseModel
 from canon.pg.db import Connection, query
 from canon.pg.quoting import ident
 
@@ -128,19 +129,35 @@ DEPENDENTS_QUERY = query(
 )
 
 
-def dropped_functions(live: DatabaseModel, target: DatabaseModel) -> list[str]:
+# Each function's arguments with their defaults, keyed as the engine keys functions.
+ARGUMENTS_QUERY = query(
+    f"""
+    SELECT {QUOTED.format("n.nspname", "p.proname")}
+           || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+           pg_get_function_arguments(p.oid)
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE p.prokind <> 'a' AND n.nspname <> ALL (:excluded)
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+    """
+)
+
+
+def dropped_functions(pair: Pair) -> list[str]:
     """Engine keys of the live functions the plan drops: gone from the files, or changed in
-    a way CREATE OR REPLACE cannot make (result type, function or procedure)."""
+    a way CREATE OR REPLACE cannot make (result type, function or procedure, parameter
+    defaults, which the engine does not compare)."""
+    live, target = pair.live_model, pair.target_model
+    params = {"excluded": sorted(pair.excluded)}
+    have = dict(pair.live_conn.execute(ARGUMENTS_QUERY, params).fetchall())
+    want = dict(pair.target_conn.execute(ARGUMENTS_QUERY, params).fetchall())
     return [
         key
         for key, current in live.functions.items()
-        if (wanted := target.functions.get(key)) is None or not replaceable(current, wanted)
+        if (wanted := target.functions.get(key)) is None
+        or current.result_string != wanted.result_string
+        or current.kind != wanted.kind
+        or have.get(key) != want.get(key)
     ]
-
-
-def replaceable(current: FunctionModel, wanted: FunctionModel) -> bool:
-    """Whether CREATE OR REPLACE can turn ``current`` into ``wanted``."""
-    return current.result_string == wanted.result_string and current.kind == wanted.kind
 
 
 @dataclass(frozen=True)

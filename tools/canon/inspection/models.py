@@ -72,6 +72,8 @@ class FunctionModel(Protocol):
     schema: str
     result_string: str
     kind: str
+    definition: str
+    full_definition: str
 
 
 class DatabaseModel(Protocol):

@@ -96,7 +96,7 @@ def changes(pair: Pair) -> Placed:
 def _release_function_uses(pair: Pair, have: dict[str, Domain]) -> list[str]:
     """Drop the CHECKs and defaults that call a function the plan drops; ``have`` is
     updated to match, so that the files' versions are added again with the rest."""
-    dropped = dependents.dropped_functions(pair.live_model, pair.target_model)
+    dropped = dependents.dropped_functions(pair)
     statements = []
     for use in dependents.find(pair.live_conn, functions=dropped):
         domain = have.get(use.key or "")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from canon.diff import dependents
 from canon.diff.fragments import acl_items
 from canon.diff.kind import Kind, Pair, Placed
+from canon.inspection.models import DatabaseModel
 from canon.pg.db import query
 
 
@@ -24,7 +25,8 @@ def prepare(pair: Pair) -> Placed:
     creates them from the files.
     """
     live, target = pair.live_model, pair.target_model
-    dropped = dependents.dropped_functions(live, target)
+    compare_whole_definitions(live, target)
+    dropped = dependents.dropped_functions(pair)
     found = dependents.find(pair.live_conn, functions=dropped)
     statements = dependents.release(live, found, f"function {', '.join(sorted(dropped))}")
     # Replaced ones go before they are created again; removed ones with SQL-standard
@@ -37,6 +39,15 @@ def prepare(pair: Pair) -> Placed:
             del live.functions[key]
             live.selectables.pop(key, None)
     return Placed(pre=tuple(statements))
+
+
+def compare_whole_definitions(*models: DatabaseModel) -> None:
+    """The engine compares functions by a body it reads as empty for a SQL-standard body
+    (``RETURN …``, ``BEGIN ATOMIC``), and leaves out parameter defaults: it is shown the
+    whole definition, as pg_get_functiondef writes it, instead."""
+    for model in models:
+        for function in model.functions.values():
+            function.definition = function.full_definition
 
 
 SQL_BODIES_QUERY = query(
