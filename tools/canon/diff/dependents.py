@@ -1,14 +1,15 @@
-"""What rests on a function or column the plan drops: dropped first, recreated by the engine.
+"""What rests on a function or column the plan drops or changes: dropped first, recreated after.
 
 PostgreSQL refuses to drop a function that a default, a CHECK, an index, a view, a
-policy, a trigger or another function (with a SQL-standard body) still uses, and
-dropping a column takes its indexes and constraints with it. migra drops and recreates
-such objects in an order of its own. canon walks live's pg_depend from what the plan
-drops (functions whose result changes or that go away, generated columns it adds
-again), drops every object found, deepest first, before anything else, and removes it
-from migra's picture of the live database, so that migra creates it again, as the
-files define it, once what it uses exists. Objects canon cannot recreate this way (a
-domain's CHECK, an operator, a partition key...) are refused before anything runs.
+policy, a trigger or another function (with a SQL-standard body) still uses; dropping a
+column takes its indexes and constraints with it; and a column's type cannot change
+under a view, policy, trigger, function body or generated column that reads it. migra
+drops and recreates such objects in an order of its own. canon walks live's pg_depend
+from what the plan drops or changes, drops every object found, deepest first, before
+anything else, and removes it from migra's picture of the live database, so that migra
+creates it again, as the files define it, once what it uses exists. Objects canon
+cannot recreate this way (a partition key, an operator, a cast...) are refused before
+anything runs. Domains are canon's own: ``diff.kinds.domains`` releases what they use.
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """Functions the plan drops: what uses them changes first, and replacements are dropped first.
 
 migra replaces a changed function with ``CREATE OR REPLACE FUNCTION``, which PostgreSQL
-rejects when the result type (or the names of OUT columns) changes, or when a function
-becomes a procedure; canon drops such a function first and lets migra create it as
-new. Whatever uses a function the plan drops (replaced, removed, or with new
-arguments), a default, a CHECK, an index, a view, a policy, a trigger or another
-function, would stop the drop: canon drops those first and has migra create them again
-after the function (``diff.dependents``). No drop cascades.
+rejects when the result type (or the names of OUT columns) changes, when a parameter
+default goes, or when a function becomes a procedure; canon drops such a function
+first and lets migra create it as new. Whatever uses a function the plan drops
+(replaced, removed, or with new arguments), a default, a CHECK, an index, a view, a
+policy, a trigger or another function, would stop the drop: canon drops those first and
+has migra create them again after the function (``diff.dependents``). No drop cascades.
+migra is shown whole definitions, since it reads SQL-standard bodies as empty.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def prepare(pair: Pair) -> Placed:
     creates them from the files.
     """
     live, target = pair.live_model, pair.target_model
-    compare_whole_definitions(live, target)
+    _compare_whole_definitions(live, target)
     dropped = dependents.dropped_functions(pair)
     found = dependents.find(pair.live_conn, functions=dropped)
     statements = dependents.release(live, found, f"function {', '.join(sorted(dropped))}")
@@ -41,7 +42,7 @@ def prepare(pair: Pair) -> Placed:
     return Placed(pre=tuple(statements))
 
 
-def compare_whole_definitions(*models: DatabaseModel) -> None:
+def _compare_whole_definitions(*models: DatabaseModel) -> None:
     """The engine compares functions by a body it reads as empty for a SQL-standard body
     (``RETURN …``, ``BEGIN ATOMIC``), and leaves out parameter defaults: it is shown the
     whole definition, as pg_get_functiondef writes it, instead."""
