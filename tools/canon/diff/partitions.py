@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from canon.diff.kind import Placed
 from canon.errors import PlanRefused
@@ -216,6 +217,21 @@ def _forget_partitions_of_dropped(live: DatabaseModel, target: DatabaseModel) ->
                     pool.pop(name)
 
 
+Rows = dict[str, tuple[Any, ...]]
+
+
+def _by_name(
+    sql: str, live_conn: Connection, target_conn: Connection, excluded: Iterable[str]
+) -> tuple[Rows, Rows]:
+    """A query's rows on live and on the target, keyed by their first column."""
+    params = {"excluded": sorted(excluded)}
+    live_rows, target_rows = (
+        {row[0]: tuple(row[1:]) for row in conn.execute(sql, params)}
+        for conn in (live_conn, target_conn)
+    )
+    return live_rows, target_rows
+
+
 def settings_changes(
     live_conn: Connection,
     target_conn: Connection,
@@ -229,9 +245,7 @@ def settings_changes(
     partition), and partitions that are partitioned in turn get a creation statement
     that names their key.
     """
-    params = {"excluded": sorted(excluded)}
-    have = {row[0]: row[1:] for row in live_conn.execute(SETTINGS_QUERY, params)}
-    want = {row[0]: row[1:] for row in target_conn.execute(SETTINGS_QUERY, params)}
+    have, want = _by_name(SETTINGS_QUERY, live_conn, target_conn, excluded)
     statements = []
     for name, (rls, persistence, key, model_key) in sorted(want.items()):
         wanted = target.tables.get(model_key)
@@ -299,9 +313,7 @@ def membership_changes(
 
     Mutates ``live`` so that migra sees the membership as already planned.
     """
-    params = {"excluded": sorted(excluded)}
-    have = {row[0]: row[1:] for row in live_conn.execute(BOUNDS_QUERY, params)}
-    want = {row[0]: row[1:] for row in target_conn.execute(BOUNDS_QUERY, params)}
+    have, want = _by_name(BOUNDS_QUERY, live_conn, target_conn, excluded)
     statements = []
     for name in sorted(have.keys() | want.keys()):
         before, after = have.get(name), want.get(name)
