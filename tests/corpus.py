@@ -144,6 +144,7 @@ def _show(ident: str, outcome: Outcome, verbose: bool) -> None:
 
 def _report(results: list[Result], elapsed: float) -> int:
     """Counts per direction, refusals by reason, failures by kind; 1 if any direction failed."""
+    results = [(ident, name, _named_or_failed(outcome)) for ident, name, outcome in results]
     for name in ("forward", "reverse"):
         counts = Counter(outcome.status for _, n, outcome in results if n == name)
         ran = sum(counts.values())
@@ -165,6 +166,16 @@ def _report(results: list[Result], elapsed: float) -> int:
     return 1 if failures else 0
 
 
+def _named_or_failed(outcome: Outcome) -> Outcome:
+    """A refusal counts only when it names object, reason and remedy."""
+    if outcome.status == REFUSED and _refusal(outcome.detail) is None:
+        return Outcome(FAILED, f"{UNNAMED}: {outcome.detail}")
+    return outcome
+
+
+UNNAMED = "a refusal that does not name object, reason and remedy"
+
+
 def _refusal(detail: str) -> tuple[str, str, str] | None:
     """(object, reason, remedy) of a refusal message, as PlanRefused words it."""
     if REFUSAL_MARK not in detail:
@@ -178,8 +189,7 @@ def _refusal(detail: str) -> tuple[str, str, str] | None:
 def _refusal_reason(detail: str) -> str:
     """A refusal's kind of object and reason, without names, labels or numbers."""
     found = _refusal(detail)
-    if found is None:
-        return "a refusal that does not name object, reason and remedy"
+    assert found is not None, detail  # unnamed refusals were counted as failures
     obj, reason, _ = found
     reason = re.sub(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", "…", reason)
     reason = re.sub(r"\d+", "N", reason)
@@ -189,6 +199,8 @@ def _refusal_reason(detail: str) -> str:
 
 
 def _failure_kind(detail: str) -> str:
+    if detail.startswith(UNNAMED):
+        return UNNAMED
     if "internal error" in detail:
         return "internal error"
     if _refusal(detail) is not None:
