@@ -6,12 +6,13 @@ dropping a function a column default still calls. canon reorders migra's stateme
 
 1. schemas, extensions and collations migra creates first stay first, followed by
    canon's ``pre`` statements (enum additions, drops of what blocks a change);
-2. new types and sequences, then drops of functions created again under the same name (with new
-   arguments), then new or replaced functions, those a SQL-standard body calls first,
-   then canon's ``early`` statements follow (function bodies are checked when called,
-   not now, so their tables may come later; a domain's CHECK or a generated column may
-   call one of the functions);
-3. migra's other statements keep their order;
+2. new types and sequences, then drops of functions created again under the same name
+   (with new arguments), then new or replaced functions, those a SQL-standard body
+   calls first, then canon's ``early`` statements follow (function bodies are checked
+   when called, not now, so their tables may come later; a domain's CHECK or a generated
+   column may call one of the functions);
+3. migra's other statements keep their order, but for a table created before the one
+   it inherits from or is a partition of, which waits for it;
 4. canon's late statements (domain drops, sequence options, recasts of enum arrays…),
    then function, procedure and type drops, then schema drops end it.
 
