@@ -71,7 +71,9 @@ def load_engine() -> Engine:
                 table.parent_tables = tuple(parents.get(key, ()))
                 if len(table.parent_tables) > 1:
                     inherited = {
-                        name for p in table.parent_tables for name in self.tables[p].columns
+                        name
+                        for parent in table.parent_tables
+                        for name in getattr(self.tables.get(parent), "columns", ())
                     }
                     for name, column in table.columns.items():
                         column.is_inherited = name in inherited
