@@ -17,13 +17,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import psycopg
+
 from canon.diff.kind import Pair
 from canon.errors import PlanRefused
 from canon.inspection.models import ColumnModel, DatabaseModel
 from canon.pg.db import Connection, query
-from canon.pg.quoting import ident
+from canon.pg.quoting import ident, literal
 
 QUOTED = """format('"%s"."%s"', replace({0}, '"', '""'), replace({1}, '"', '""'))"""
+
+# The comments on an object (and, for a whole relation, on its columns), as [what COMMENT
+# ON names, description, type, object names, object arguments].
+COMMENTS = """(SELECT coalesce(json_agg(json_build_array(
+                   CASE WHEN ci.type LIKE '% column' THEN 'COLUMN'
+                        WHEN ci.type = 'table constraint' THEN 'CONSTRAINT'
+                        ELSE upper(ci.type) END || ' ' || ci.identity,
+                   cd.description,
+                   -- pg_get_object_address knows any relation's column only as this
+                   CASE WHEN ca.type LIKE '% column' THEN 'table column' ELSE ca.type END,
+                   ca.object_names, ca.object_args)), '[]')
+             FROM pg_description cd,
+                  pg_identify_object(cd.classoid, cd.objoid, cd.objsubid) ci,
+                  pg_identify_object_as_address(cd.classoid, cd.objoid, cd.objsubid) ca
+             WHERE cd.classoid = {0} AND cd.objoid = {1} AND ({2} = 0 OR cd.objsubid = {2}))"""
 
 # Every object that depends on the given functions (engine keys) or columns, and on those
 # in turn: a view stands for its rewrite rule, a generated column for its expression.
@@ -112,7 +129,8 @@ DEPENDENTS_QUERY = query(
            coalesce(co.conname, pol.polname, tg.tgname, aa.attname, ga.attname),
            f.depth,
            (SELECT i.type || ' ' || i.identity
-            FROM pg_identify_object(f.classid, f.objid, f.objsubid) i)
+            FROM pg_identify_object(f.classid, f.objid, f.objsubid) i),
+           {COMMENTS.format("f.classid", "f.objid", "f.objsubid")}
     FROM found f
     LEFT JOIN pg_class c ON f.classid = 'pg_class'::regclass AND c.oid = f.objid
     LEFT JOIN pg_namespace cn ON cn.oid = c.relnamespace
@@ -169,6 +187,15 @@ class Dependent:
     name: str | None  # the column, constraint, policy or trigger name
     depth: int
     description: str  # as PostgreSQL identifies it: kind and qualified name
+    comments: tuple[Comment, ...] = ()
+
+
+@dataclass(frozen=True)
+class Released:
+    """What releasing objects takes: drops first, then (late) their comments back."""
+
+    drops: list[str]
+    comments: list[str]
 
 
 def find(
@@ -189,7 +216,14 @@ def find(
         "columns": [column for _, column in columns],
         "blocking_only": blocking_only,
     }
-    return [Dependent(*row) for row in conn.execute(DEPENDENTS_QUERY, params)]
+    found = []
+    for kind, key, table, name, depth, description, comments in conn.execute(
+        DEPENDENTS_QUERY, params
+    ):
+        found.append(
+            Dependent(kind, key, table, name, depth, description, tuple(map(tuple, comments)))
+        )
+    return found
 
 
 # Foreign keys whose referencing and referenced columns both change type: in between,
@@ -225,9 +259,12 @@ def keys_between(conn: Connection, columns: Iterable[tuple[str, str]]) -> list[D
     ]
 
 
-def release(live: DatabaseModel, found: Iterable[Dependent], cause: str) -> list[str]:
-    """DROP statements for ``found`` (those still in the engine's picture of live); each
-    is removed from that picture. ``cause`` says what the plan drops, for refusals."""
+def release(
+    live: DatabaseModel, target_conn: Connection, found: Iterable[Dependent], cause: str
+) -> Released:
+    """DROP statements for ``found`` (those still in the engine's picture of live), each
+    removed from that picture, and COMMENT statements putting back the comments of those
+    the files keep. ``cause`` says what the plan drops, for refusals."""
     found = list(found)
     blocking = [d for d in found if d.kind == "other"]
     if blocking:
@@ -239,11 +276,68 @@ def release(live: DatabaseModel, found: Iterable[Dependent], cause: str) -> list
             "remove that use by hand (or drop the object), apply the plan, then restore it "
             "as the files define it",
         )
-    statements = []
+    drops: list[str] = []
+    comments: list[Comment] = []
     for dependent in found:
         statement = _RELEASERS.get(dependent.kind, _keep)(live, dependent)
         if statement is not None:
-            statements.append(statement)
+            drops.append(statement)
+            comments.extend(dependent.comments)
+    return Released(drops, restore_comments(target_conn, comments))
+
+
+Comment = tuple[str, str, str, list[str], list[str]]
+
+# The comments on functions (engine keys) and columns the plan drops and creates again.
+ROOT_COMMENTS_QUERY = query(
+    f"""
+    SELECT {COMMENTS.format("'pg_proc'::regclass", "p.oid", "0")}
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE {QUOTED.format("n.nspname", "p.proname")}
+          || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+          = ANY(CAST(:functions AS text[]))
+    UNION ALL
+    SELECT {COMMENTS.format("'pg_class'::regclass", "a.attrelid", "a.attnum")}
+    FROM unnest(CAST(:tables AS text[]), CAST(:columns AS text[])) AS x(tab, col)
+    JOIN pg_attribute a ON a.attrelid = to_regclass(x.tab) AND a.attname = x.col
+    """
+)
+
+
+def root_comments(
+    pair: Pair, functions: Iterable[str] = (), columns: Iterable[tuple[str, str]] = ()
+) -> list[str]:
+    """COMMENT statements putting back the comments of functions and columns the plan
+    drops and creates again."""
+    functions, columns = sorted(set(functions)), sorted(set(columns))
+    if not functions and not columns:
+        return []
+    params = {
+        "functions": functions,
+        "tables": [table for table, _ in columns],
+        "columns": [column for _, column in columns],
+    }
+    rows = pair.live_conn.execute(ROOT_COMMENTS_QUERY, params).fetchall()
+    return restore_comments(pair.target_conn, [tuple(c) for (found,) in rows for c in found])
+
+
+EXISTS_QUERY = query("SELECT pg_get_object_address(:kind, :names, :args)")
+
+
+def restore_comments(target_conn: Connection, comments: Iterable[Comment]) -> list[str]:
+    """COMMENT statements for the comments of dropped objects that the files keep.
+
+    The comments kind compares live's comments with the files' before the plan runs, so
+    it cannot see one lost to a drop; one the files change it still sets afterwards.
+    """
+    statements = []
+    for target, description, kind, names, args in comments:
+        try:
+            with target_conn.transaction():
+                target_conn.execute(EXISTS_QUERY, {"kind": kind, "names": names, "args": args})
+        except psycopg.Error:
+            continue  # the files drop it for good
+        statements.append(f"COMMENT ON {target} IS {literal(description)};")
     return statements
 
 

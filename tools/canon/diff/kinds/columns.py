@@ -6,6 +6,8 @@ numbering, since the new counter would restart below the existing values.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from canon.diff import columnorder, dependencies, dependents, generated
 from canon.diff.fragments import acl_items
 from canon.diff.kind import Kind, Pair, Placed
@@ -44,20 +46,28 @@ def prepare(pair: Pair) -> Placed:
                 "START WITH above the highest value), then plan again",
             )
     columnorder.order_alterations(pair.target_model)
-    released, retyped_with_readers = _release_blockers(pair)
+    blockers, retyped_with_readers = _release_blockers(pair)
     # What rests on a column added again goes first, and is created again after it.
     again = generated.added_again(pair.live_model, pair.target_model)
     found = dependents.find(pair.live_conn, columns=again)
-    released += dependents.release(pair.live_model, found, _named("column", again))
+    released = dependents.release(pair.live_model, pair.target_conn, found, _named("column", again))
     regeneration = generated.prepare(pair.live_model, pair.target_model)
+    comments = dependents.root_comments(pair, columns=again + retyped_with_readers.columns)
     # Added again once the functions, types and domains their expressions may use exist.
     return Placed(
-        pre=(*released, *regeneration.kept),
-        early=(*retyped_with_readers, *regeneration.added_again),
+        pre=(*blockers.drops, *released.drops, *regeneration.kept),
+        early=(*retyped_with_readers.statements, *regeneration.added_again),
+        late=(*blockers.comments, *released.comments, *comments),
     )
 
 
-def _release_blockers(pair: Pair) -> tuple[list[str], list[str]]:
+@dataclass(frozen=True)
+class RetypedWithReaders:
+    statements: list[str]  # one ALTER TABLE per table
+    columns: list[tuple[str, str]]  # the generated columns dropped and added again
+
+
+def _release_blockers(pair: Pair) -> tuple[dependents.Released, RetypedWithReaders]:
     """What stops the plan's column type changes and drops, released before them.
 
     Policies, triggers and functions that read such a column are dropped and created
@@ -81,13 +91,14 @@ def _release_blockers(pair: Pair) -> tuple[list[str], list[str]]:
     found = [d for d in found if d not in readers] + dependents.keys_between(
         pair.live_conn, retyped
     )
-    released = dependents.release(live, found, _named("column", blocked))
+    released = dependents.release(live, pair.target_conn, found, _named("column", blocked))
     statements = []
     for table in sorted({d.table or "" for d in readers}):
         names = sorted({d.name or "" for d in readers if d.table == table})
         changed = [c for t, c in retyped if t == table and c not in names]
         statements.append(generated.retype_under_readers(live, target, table, changed, names))
-    return released, statements
+    columns = [(d.table or "", d.name or "") for d in readers]
+    return released, RetypedWithReaders(statements, columns)
 
 
 def _retyped(live: DatabaseModel, target: DatabaseModel, table: str, name: str) -> bool:

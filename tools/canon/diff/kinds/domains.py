@@ -79,7 +79,7 @@ def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Domain]:
 def changes(pair: Pair) -> Placed:
     """Creations and changes before the engine's statements, drops at the end."""
     have, want = read(pair.live_conn, pair.excluded), read(pair.target_conn, pair.excluded)
-    released = _release_function_uses(pair, have)
+    released, comments = _release_function_uses(pair, have)
     before: list[str] = []
     after: list[str] = []
     for name, domain in sorted(want.items()):
@@ -90,14 +90,16 @@ def changes(pair: Pair) -> Placed:
             before.extend(_alter_statements(current, domain))
     for name in sorted(have.keys() - want.keys()):
         after.append(f"DROP DOMAIN {name};")
-    return Placed(pre=tuple(released), early=tuple(before), drop=tuple(after))
+    return Placed(pre=tuple(released), early=tuple(before), late=tuple(comments), drop=tuple(after))
 
 
-def _release_function_uses(pair: Pair, have: dict[str, Domain]) -> list[str]:
+def _release_function_uses(pair: Pair, have: dict[str, Domain]) -> tuple[list[str], list[str]]:
     """Drop the CHECKs and defaults that call a function the plan drops; ``have`` is
-    updated to match, so that the files' versions are added again with the rest."""
+    updated to match, so that the files' versions are added again with the rest. Returns
+    the drops, and the comments to put back on the CHECKs once they are."""
     dropped = dependents.dropped_functions(pair)
-    statements = []
+    statements: list[str] = []
+    comments: list[dependents.Comment] = []
     for use in dependents.find(pair.live_conn, functions=dropped):
         domain = have.get(use.key or "")
         if domain is None:
@@ -120,7 +122,8 @@ def _release_function_uses(pair: Pair, have: dict[str, Domain]) -> list[str]:
                 have[domain.name] = replace(
                     domain, constraint_names=tuple(names), constraints=tuple(checks)
                 )
-    return statements
+                comments.extend(use.comments)
+    return statements, dependents.restore_comments(pair.target_conn, comments)
 
 
 def _alter_statements(have: Domain, want: Domain) -> list[str]:

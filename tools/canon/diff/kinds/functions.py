@@ -29,7 +29,10 @@ def prepare(pair: Pair) -> Placed:
     _compare_whole_definitions(live, target)
     dropped = dependents.dropped_functions(pair)
     found = dependents.find(pair.live_conn, functions=dropped)
-    statements = dependents.release(live, found, f"function {', '.join(sorted(dropped))}")
+    released = dependents.release(
+        live, pair.target_conn, found, f"function {', '.join(sorted(dropped))}"
+    )
+    statements = released.drops
     # Replaced ones go before they are created again; removed ones with SQL-standard
     # bodies go before the relations they read (migra would drop them at the end).
     with_bodies = _with_sql_bodies(pair, dropped)
@@ -39,7 +42,9 @@ def prepare(pair: Pair) -> Placed:
             statements.append(f"DROP {'PROCEDURE' if current.kind == 'p' else 'FUNCTION'} {key};")
             del live.functions[key]
             live.selectables.pop(key, None)
-    return Placed(pre=tuple(statements))
+    replaced = [key for key in dropped if key in target.functions]
+    comments = released.comments + dependents.root_comments(pair, functions=replaced)
+    return Placed(pre=tuple(statements), late=tuple(comments))
 
 
 def _compare_whole_definitions(*models: DatabaseModel) -> None:
