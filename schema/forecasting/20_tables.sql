@@ -122,7 +122,7 @@ CREATE TABLE forecasting.weekly_actuals (
     CONSTRAINT weekly_actuals_forecast_units_sold_check CHECK (forecast_units_sold >= 0)
 );
 
-CREATE INDEX idx_weekly_actuals_workflow ON forecasting.weekly_actuals (workflow_id, week_number);
+CREATE INDEX idx_weekly_actuals_workflow ON forecasting.weekly_actuals (workflow_id, week_number); -- canon: lint-ignore duplicate-index: seed 002 defines it
 CREATE INDEX idx_weekly_actuals_store ON forecasting.weekly_actuals (store_id);
 CREATE INDEX idx_weekly_actuals_date ON forecasting.weekly_actuals (week_start_date);
 CREATE INDEX idx_weekly_actuals_category ON forecasting.weekly_actuals (category_id);

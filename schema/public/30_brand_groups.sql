@@ -1,7 +1,7 @@
 -- Multi-tenant pricing: base prices per brand and product group (shared by all tenants).
 
 CREATE TABLE public.brand_groups (
-    id                    serial                   NOT NULL,
+    id                    serial                   NOT NULL, -- canon: lint-ignore serial-column: seed 001 defines id SERIAL
     brand                 varchar(100)             NOT NULL,
     group_name            varchar(50)              NOT NULL,
     base_price            numeric(10,2)            NOT NULL,
@@ -19,7 +19,7 @@ CREATE TABLE public.brand_groups (
         CHECK (condition_sensitivity >= 0.5 AND condition_sensitivity <= 1.5)
 );
 
-CREATE INDEX idx_brand_groups_brand ON public.brand_groups (brand);
+CREATE INDEX idx_brand_groups_brand ON public.brand_groups (brand); -- canon: lint-ignore duplicate-index: seed 001 defines it
 CREATE INDEX idx_brand_groups_group ON public.brand_groups (group_name);
 CREATE INDEX idx_brand_groups_created_at ON public.brand_groups (created_at DESC);
 

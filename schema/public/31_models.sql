@@ -1,7 +1,7 @@
 -- Multi-tenant pricing: coefficients per model within a brand and product group.
 
 CREATE TABLE public.models (
-    id                serial                   NOT NULL,
+    id                serial                   NOT NULL, -- canon: lint-ignore serial-column: seed 001 defines id SERIAL
     brand             varchar(100)             NOT NULL,
     group_name        varchar(50)              NOT NULL,
     model             varchar(100)             NOT NULL,
@@ -14,9 +14,9 @@ CREATE TABLE public.models (
     CONSTRAINT ck_models_coefficient CHECK (coefficient >= 0.5 AND coefficient <= 3.0)
 );
 
-CREATE INDEX idx_models_brand ON public.models (brand);
+CREATE INDEX idx_models_brand ON public.models (brand); -- canon: lint-ignore duplicate-index: seed 001 defines it
 CREATE INDEX idx_models_group ON public.models (group_name);
-CREATE INDEX idx_models_brand_group ON public.models (brand, group_name);
+CREATE INDEX idx_models_brand_group ON public.models (brand, group_name); -- canon: lint-ignore duplicate-index: seed 001 defines it
 CREATE INDEX idx_models_created_at ON public.models (created_at DESC);
 
 COMMENT ON TABLE public.models IS

@@ -48,12 +48,19 @@ def test_drift_formats(empty_url: str) -> None:
     assert code == 2
     assert document["format_version"] == 1 and document["drift"] is True
     assert any("shop" in d["sql"] for d in document["differences"])
+    # Each difference names its object and where the files declare it.
+    assert all(d["object"] and d["file"] and d["line"] for d in document["differences"])
 
     code, out, _ = canon(
         "drift", "--database-url", empty_url, "--schema-dir", str(GOOD), "--format", "github"
     )
     assert code == 2
-    assert all(line.startswith("::error title=canon drift::") for line in out.splitlines())
+    # Every object is declared in the files: each annotation points at its file and line.
+    schema_file = str((GOOD / "shop.sql").relative_to(Path.cwd()))
+    assert all(
+        line.startswith(f"::error file={schema_file},line=") and "title=canon drift::" in line
+        for line in out.splitlines()
+    ), out
 
     code, _, err = canon("apply", "--database-url", empty_url, "--schema-dir", str(GOOD))
     assert code == 0, err
@@ -237,7 +244,9 @@ def test_the_installed_command_prints_everything_and_exits_with_the_code(empty_u
         [*argv, "--schema-dir", str(GOOD)], capture_output=True, text=True, check=False
     )
     assert changes.returncode == 2, changes.stderr
-    assert changes.stdout.startswith("-- canon plan") and changes.stdout.endswith(";\n")
+    # All of it: the plan file ends with the hashes of its statements.
+    assert changes.stdout.startswith("-- canon plan")
+    assert changes.stdout.splitlines()[-1].startswith("-- planned: ")
     assert "statements" in changes.stderr
     bad = subprocess.run(
         [*argv, "--schema-dir", str(BAD / "unknown_type")],

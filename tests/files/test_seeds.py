@@ -65,7 +65,8 @@ def test_second_seed_run_changes_nothing(project_url: str) -> None:
     assert code == 0, err
     assert table_contents(project_url) == before
     assert out.splitlines() == [
-        f"{table}: {n} rows in seeds, 0 changed" for table, n in SEEDED.items()
+        f"{table}: {n} {'row' if n == 1 else 'rows'} in seeds, 0 changed"
+        for table, n in SEEDED.items()
     ]
     assert {table: len(rows) for table, rows in before.items()} == SEEDED
 

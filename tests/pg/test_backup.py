@@ -54,7 +54,9 @@ def test_apply_backup_dumps_before_changing_anything(empty_url: str, cwd_tmp: Pa
         "--backup",
     )
     assert code == 0, err
-    [archive] = list((cwd_tmp / "backups").glob("canon_empty-*.dump"))
+    # Named after the database (pytest-xdist workers add their name to it).
+    dbname = DatabaseUrl.parse(empty_url).dbname
+    [archive] = list((cwd_tmp / "backups").glob(f"{dbname}-*.dump"))
     assert f"backup written to backups/{archive.name}" in err
     # The archive holds the dropped column's values.
     listing = subprocess.run(

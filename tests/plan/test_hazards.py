@@ -136,7 +136,7 @@ def test_plan_json_and_measured_violations(empty_url: str) -> None:
         ]["count"]
         == 2
     )
-    assert stakes["1 rows in shop.orders have no match for FOREIGN KEY orders_customer_id_fkey"][
+    assert stakes["1 row in shop.orders has no match for FOREIGN KEY orders_customer_id_fkey"][
         "fails"
     ]
     assert stakes["2 rows in shop.orders violate CHECK orders_qty_positive"]["count"] == 2
@@ -214,7 +214,7 @@ def test_hostile_name_cannot_escape_a_plan_comment(empty_url: str, tmp_path: Pat
     assert code == 2, err
     comments = [line for line in out.splitlines() if line.startswith("-- at stake:")]
     assert comments == [
-        '-- at stake: 1 non-null values in shop.orders."note\\nDROP TABLE shop.orders; '
+        '-- at stake: 1 non-null value in shop.orders."note\\nDROP TABLE shop.orders; '
         '--" to be dropped'
     ]
     assert [s.sql.split()[:3] for s in read_plan_file(plan_file).statements] == [

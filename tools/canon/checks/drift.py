@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from canon.diff import catalog
 from canon.errors import Warn
 from canon.files import seeds as seeding
+from canon.files.declarations import Declaration, Declarations
+from canon.files.sources import SchemaSource
 from canon.files.tenancy import group_by_tenant
 from canon.files.tenants import Tenant
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
 from canon.pg.dburl import DatabaseUrl
-from canon.plan.model import Plan, PlanOptions
+from canon.pg.objects import ObjectName
+from canon.plan.model import Plan, PlannedStatement, PlanOptions
+from canon.plan.output import (
+    ANNOTATION_SQL,
+    annotation_place,
+    escape,
+    one_line,
+    origin_json,
+)
 from canon.plan.pipeline import make_plan
 from canon.plan.workspace import Workspace
+from canon.words import counted
 
 FORMAT_VERSION = 1
 
@@ -30,6 +42,8 @@ class DriftReport:
     # Differences no planner handles, found in the catalogs when the plan is empty.
     residuals: tuple[catalog.Residual, ...] = ()
     tenants: tuple[Tenant, ...] = ()
+    # Where the files declare the object of a residual, when they do.
+    residual_places: dict[catalog.Residual, Declaration] = field(default_factory=dict)
 
     def tenant_matrix(self) -> list[tuple[str, int]]:
         """Per tenant, how many statements it needs to match the files (0: no drift)."""
@@ -55,12 +69,13 @@ class DriftReport:
             )
         lines = [
             f"drift: {self.database} differs from {self.schema_dir} "
-            f"({len(self.plan.statements)} statements to converge, "
-            f"{len(self.seed_differences)} reference rows)"
+            f"({counted(len(self.plan.statements), 'statement')} to converge, "
+            f"{counted(len(self.seed_differences), 'reference row')})"
         ]
         for statement in self.plan.statements:
             tag = f" [{', '.join(statement.hazard_names)}]" if statement.hazards else ""
-            lines.append(f"  {_one_line(statement.sql)}{tag}")
+            origin = f"{statement.origin}: " if statement.origin else ""
+            lines.append(f"  {origin}{one_line(statement.sql)}{tag}")
         for d in self.seed_differences:
             lines.append(f"  seed {d.table} ({d.key}): {d.problem} [{d.path}:{d.line}]")
         return "\n".join(lines) + "\n" + self._matrix_text()
@@ -81,11 +96,9 @@ class DriftReport:
             "schema_dir": self.schema_dir,
             "drift": self.drifted,
             "hazards": self.plan.hazard_names,
-            "differences": [
-                {"sql": s.sql, "hazards": list(s.hazard_names)} for s in self.plan.statements
-            ],
+            "differences": [_difference(s) for s in self.plan.statements],
             "seed_differences": [d.__dict__ for d in self.seed_differences],
-            "residuals": [r.describe() for r in self.residuals],
+            "residuals": [self._described(r) for r in self.residuals],
             "tenants": {
                 tenant: {"drift": n > 0, "statements": n} for tenant, n in self.tenant_matrix()
             },
@@ -96,24 +109,32 @@ class DriftReport:
         if not self.residuals:
             return ""
         lines = [f"residual: {len(self.residuals)} differences canon cannot plan:"]
-        lines += [f"  {r.describe()}" for r in self.residuals]
+        lines += [f"  {self._described(r)}" for r in self.residuals]
         return "\n".join(lines) + "\n"
+
+    def _described(self, residual: catalog.Residual) -> str:
+        """The residual and, when the files declare its object, where."""
+        found = self.residual_places.get(residual)
+        return (
+            f"{residual.describe()} ({found.path}:{found.line})" if found else residual.describe()
+        )
+
+    def _residual_annotation(self, residual: catalog.Residual) -> str:
+        found = self.residual_places.get(residual)
+        where = annotation_place(found.path, found.line) if found else ""
+        return f"::warning {where}title=canon residual::{escape(residual.describe())}"
 
     def to_github(self) -> str:
         if not self.drifted:
-            notes = [
-                f"::warning title=canon residual::{_escape(r.describe())}" for r in self.residuals
-            ]
+            notes = [self._residual_annotation(r) for r in self.residuals]
             return (
                 "\n".join([f"::notice title=canon drift::no drift in {self.database}", *notes])
                 + "\n"
             )
-        lines = [
-            f"::error title=canon drift::{_escape(_one_line(s.sql))}" for s in self.plan.statements
-        ]
+        lines = [_annotation(s) for s in self.plan.statements]
         lines += [
-            f"::error file={d.path},line={d.line},title=canon seed drift::"
-            f"{_escape(f'{d.table} ({d.key}) {d.problem}')}"
+            f"::error {annotation_place(d.path, d.line)}title=canon seed drift::"
+            f"{escape(f'{d.table} ({d.key}) {d.problem}')}"
             for d in self.seed_differences
         ]
         return "\n".join(lines) + "\n"
@@ -129,9 +150,8 @@ def check_drift(
     """Compare the live schema with the workspace's files and, when given, the reference rows with seeds/."""
     seeds = seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
     with db.reading(live_url) as live_conn, db.reading(ws.target_url) as target_conn:
-        plan = make_plan(
-            live_url, live_conn, target_conn, ws.source, PlanOptions(), warn, ws.prefetched
-        )
+        options = PlanOptions(locate=True)
+        plan = make_plan(live_url, live_conn, target_conn, ws.source, options, warn, ws.prefetched)
         # Residuals are what stays different once the plan has nothing left to do.
         residuals = (
             catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS) if plan.empty else []
@@ -150,13 +170,68 @@ def check_drift(
         tuple(seed_differences),
         tuple(residuals),
         (chosen,) if chosen else ws.source.tenants,
+        _residual_places(residuals, ws.source),
     )
 
 
-def _one_line(sql: str) -> str:
-    return " ".join(sql.split())
+def _residual_places(
+    residuals: list[catalog.Residual], source: SchemaSource
+) -> dict[catalog.Residual, Declaration]:
+    objects = {r: residual_object(r) for r in residuals if r.change != "unexpected"}
+    found = Declarations(source, [o for o in objects.values() if o is not None])
+    places = {r: found.find(o) for r, o in objects.items() if o is not None}
+    return {r: place for r, place in places.items() if place is not None}
 
 
-def _escape(message: str) -> str:
-    """GitHub workflow commands need %, CR and LF escaped."""
-    return message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+RELATION_RESIDUALS = frozenset(
+    {
+        "table",
+        "partitioned table",
+        "view",
+        "materialized view",
+        "foreign table",
+        "sequence",
+        "index",
+    }
+)
+MEMBER_RESIDUALS = frozenset({"column", "constraint", "trigger", "policy"})
+GLOBAL_RESIDUALS = frozenset({"schema", "extension", "publication"})
+
+
+def residual_object(residual: catalog.Residual) -> ObjectName | None:
+    """The object a residual names (catalog names are quoted where needed, dotted)."""
+    parts = _identifiers(residual.name.split("(")[0])
+    kind = residual.kind
+    if kind in GLOBAL_RESIDUALS and len(parts) == 1:
+        return ObjectName(kind, None, parts[0])
+    if kind in MEMBER_RESIDUALS and len(parts) == 3:
+        return ObjectName(kind, parts[0], f"{parts[1]}.{parts[2]}")
+    if len(parts) != 2:
+        return None
+    if kind in RELATION_RESIDUALS:
+        return ObjectName("relation", parts[0], parts[1])
+    return ObjectName("function" if kind == "procedure" else kind, parts[0], parts[1])
+
+
+def _identifiers(name: str) -> list[str]:
+    """``a."b.c".d`` as ``['a', 'b.c', 'd']``."""
+    found = re.findall(r'"((?:[^"]|"")*)"|([^."]+)', name)
+    return [quoted.replace('""', '"') if quoted else plain for quoted, plain in found]
+
+
+def _difference(statement: PlannedStatement) -> dict[str, object]:
+    return {
+        "sql": statement.sql,
+        **origin_json(statement),
+        "hazards": list(statement.hazard_names),
+    }
+
+
+def _annotation(statement: PlannedStatement) -> str:
+    """An error on the file and line declaring the statement's object, when the files do."""
+    origin = statement.origin
+    if origin is None:
+        return f"::error title=canon drift::{escape(one_line(statement.sql, ANNOTATION_SQL))}"
+    where = annotation_place(origin.path, origin.line)
+    message = f"{origin.object} ({origin.where}): {one_line(statement.sql, ANNOTATION_SQL)}"
+    return f"::error {where}title=canon drift::{escape(message)}"

@@ -6,6 +6,7 @@ Commands live one module per command (or group) beside this one and register on
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -22,10 +23,15 @@ Command = TypeVar("Command", bound=Callable[..., Any])
 
 
 class Console:
-    """Where a command writes: stdout for results, stderr for diagnostics."""
+    """Where a command writes: stdout for results, stderr for diagnostics.
+
+    Colour is for people: on when stdout is a terminal, off when it is piped or
+    ``NO_COLOR`` is set (to anything), as https://no-color.org asks.
+    """
 
     def __init__(self, out: TextIO, err: TextIO) -> None:
         self.out, self.err = out, err
+        self.colour = _is_terminal(out) and not os.environ.get("NO_COLOR")
 
     def result(self, text: str) -> None:
         self.out.write(text)
@@ -37,6 +43,11 @@ class Console:
 
     def warn(self, text: str) -> None:
         self.note(f"warning: {text}")
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def resolve_live_url(database_url: str | None) -> DatabaseUrl:
@@ -108,7 +119,14 @@ def seeds_dir_for(given: Path | None, schema_dir: Path | None = None) -> Path | 
 @click.version_option(__version__, prog_name="canon")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
-    """Declarative, SQL-first schema management for PostgreSQL."""
+    """Declarative, SQL-first schema management for PostgreSQL.
+
+    \b
+    Example, adopting an existing database:
+      canon export --database-url "$DATABASE_URL"
+      canon lint
+      canon plan --database-url "$DATABASE_URL"
+    """
 
 
 def console() -> Console:

@@ -17,6 +17,7 @@ from canon.cli.app import (
     tenant_option,
 )
 from canon.files.project import resolve_project
+from canon.words import counted
 
 
 @cli.command("apply")
@@ -127,6 +128,11 @@ def apply_command(
     it does not converge when rehearsed on a copy of the live schema. Every apply is
     recorded in canon.applies (see canon history). With tenants, shared objects go
     first, then a canary tenant, then the others CONCURRENCY at a time.
+
+    \b
+    Examples:
+      canon apply plans/2026-11-add-sku.sql
+      canon apply --dry-run --allow-hazards index-build
     """
     from canon.pg.backup import default_path
     from canon.plan.hazards import parse_names
@@ -145,6 +151,7 @@ def apply_command(
         backup_to=default_path(live_url) if take_backup else None,
         ref=ref,
         fan_out=FanOut(concurrency, canary, continue_on_error),
+        progress=shown.note,
     )
     project = resolve_project(schema_dir, live_url, tenant, allow_empty)
     result = apply_plan(live_url, project, plan_file, settings, shown.warn)
@@ -160,18 +167,20 @@ def apply_command(
         shown.note(f"nothing to do: {live_url.masked()} already matches {schema_dir}")
     elif result.dry_run:
         shown.note(
-            f"dry run: {len(result.plan.statements)} statements rehearsed on a copy "
+            f"dry run: {counted(len(result.plan.statements), 'statement')} rehearsed on a copy "
             "of the live schema; nothing was changed"
         )
     elif result.failed:
         shown.note("error: some tenants failed; see above and canon history")
         return EXIT_ERROR
     elif result.tenants:
-        shown.note(f"applied {len(result.plan.statements)} statements to {live_url.masked()}")
+        shown.note(
+            f"applied {counted(len(result.plan.statements), 'statement')} to {live_url.masked()}"
+        )
     else:
         steps = len(result.plan.steps)
         shown.note(
-            f"applied {len(result.plan.statements)} statements in {steps} "
-            f"step{'s' * (steps != 1)} to {live_url.masked()} (apply #{result.apply_id})"
+            f"applied {counted(len(result.plan.statements), 'statement')} in "
+            f"{counted(steps, 'step')} to {live_url.masked()} (apply #{result.apply_id})"
         )
     return EXIT_OK

@@ -49,6 +49,11 @@ def drift_command(
     """Fail (exit 2) when the live database differs from the files (schema and seeds).
 
     With tenants configured, a per-tenant drift matrix follows the differences.
+
+    \b
+    Examples:
+      canon drift --strict
+      canon drift --format github --database-url "$STAGING_URL"
     """
     from canon.plan.workspace import workspace
 
@@ -76,7 +81,12 @@ def drift_command(
 def verify_command(
     database_url: str | None, schema_dir: Path, seeds_dir: Path | None, fmt: str
 ) -> int:
-    """Report what each schema holds; exit 1 if the database does not match the files."""
+    """Report what each schema holds; exit 1 if the database does not match the files.
+
+    \b
+    Example:
+      canon verify --format json
+    """
     from canon.plan.workspace import workspace
 
     shown = console()

@@ -15,13 +15,19 @@ from canon.cli.app import (
     seeds_dir_for,
     seeds_option,
 )
+from canon.words import counted
 
 
 @cli.command("seed")
 @database_url_option
 @seeds_option
 def seed_command(database_url: str | None, seeds_dir: Path | None) -> int:
-    """Load the reference data in seeds/ (idempotent: a second run changes nothing)."""
+    """Load the reference data in seeds/ (idempotent: a second run changes nothing).
+
+    \b
+    Example:
+      canon seed --seeds-dir seeds
+    """
     from canon.files.seeds import load, read_seeds
     from canon.pg import db
 
@@ -32,7 +38,8 @@ def seed_command(database_url: str | None, seeds_dir: Path | None) -> int:
         results = load(conn, statements)
         conn.commit()
     for result in results:
-        shown.result(f"{result.table}: {result.rows} rows in seeds, {result.changed} changed\n")
+        rows = counted(result.rows, "row")
+        shown.result(f"{result.table}: {rows} in seeds, {result.changed} changed\n")
     return EXIT_OK
 
 
@@ -43,7 +50,12 @@ def seed_command(database_url: str | None, seeds_dir: Path | None) -> int:
 )
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1))
 def history_command(database_url: str | None, fmt: str, limit: int) -> int:
-    """List recorded applies, newest first, with their outcome and steps."""
+    """List recorded applies, newest first, with their outcome and steps.
+
+    \b
+    Example:
+      canon history --limit 5
+    """
     from canon.run.history import read, to_json, to_text
 
     entries = read(resolve_live_url(database_url), limit)
@@ -60,7 +72,12 @@ def history_command(database_url: str | None, fmt: str, limit: int) -> int:
     help="Archive to write (default: backups/<database>-<UTC time>.dump).",
 )
 def backup_command(database_url: str | None, out: Path | None) -> int:
-    """Dump the whole database with pg_dump -Fc."""
+    """Dump the whole database with pg_dump -Fc.
+
+    \b
+    Example:
+      canon backup --out backups/before-release.dump
+    """
     from canon.pg.backup import backup, default_path
 
     live_url = resolve_live_url(database_url)
@@ -73,7 +90,12 @@ def backup_command(database_url: str | None, out: Path | None) -> int:
 @database_url_option
 @click.argument("archive", type=click.Path(path_type=Path, dir_okay=False))
 def restore_command(database_url: str | None, archive: Path) -> int:
-    """Restore a backup with pg_restore --clean, in one transaction."""
+    """Restore a backup with pg_restore --clean, in one transaction.
+
+    \b
+    Example:
+      canon restore backups/before-release.dump
+    """
     from canon.pg.backup import restore
 
     live_url = resolve_live_url(database_url)

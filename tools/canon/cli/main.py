@@ -15,7 +15,7 @@ from typing import TextIO
 import click
 
 # Importing a command module registers its command on the group.
-from canon.cli import apply, checks, data, dev, plan  # noqa: F401
+from canon.cli import apply, checks, data, dev, export, lint, plan  # noqa: F401
 from canon.cli.app import EXIT_ERROR, EXIT_OK, Console, cli
 from canon.errors import CanonError
 

@@ -26,10 +26,11 @@ from canon.plan import shortcut
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "markdown", "github"]),
     default="text",
     show_default=True,
-    help="How to print the plan (--out always writes the SQL file).",
+    help="How to print the plan: the plan file, JSON, a pull-request comment, or "
+    "workflow annotations (--out always writes the plan file).",
 )
 @click.option(
     "--ref",
@@ -57,18 +58,25 @@ def plan_command(
 ) -> int:
     """Print the migration that brings the live database to the files.
 
-    Each statement is shown with its hazards and, measured on the live database, what
-    it puts at stake (rows of a dropped table, rows a new CHECK would reject...).
+    A summary comes first (statements, steps, hazards, rows at stake), then each
+    statement with the object it is about and the file:line declaring it, its hazards
+    and, measured on the live database, what it puts at stake (rows of a dropped
+    table, rows a new CHECK would reject...). Exit 0 no changes, 2 changes.
+
+    \b
+    Examples:
+      canon plan
+      canon plan --out plans/2026-11-add-sku.sql
+      canon plan --format markdown >> "$GITHUB_STEP_SUMMARY"
     """
     shown = console()
     live_url = resolve_live_url(database_url)
     project = resolve_project(schema_dir, live_url, tenant, allow_empty)
     # Files and live schema unchanged since a plan that found nothing: nothing to plan.
-    use_shortcut = ref is None and tenant is None and fmt == "text"
+    use_shortcut = ref is None and tenant is None and fmt in ("text", "markdown")
     probe = shortcut.check(live_url, project) if use_shortcut else None
     if probe is not None and probe.hit:
-        shown.note(f"no changes: {live_url.masked()} matches {schema_dir}")
-        return EXIT_OK
+        return _no_changes(fmt, f"{live_url.masked()} matches {schema_dir}")
     # Imported here: the shortcut above answers without loading the diff engine. The
     # workspace comes first: the engine loads in the background meanwhile.
     from canon.plan.workspace import workspace
@@ -77,9 +85,9 @@ def plan_command(
         from canon.plan.model import PlanOptions
         from canon.plan.pipeline import plan_workspace
 
-        options = PlanOptions(concurrently=not no_concurrently, measure=True)
+        options = PlanOptions(concurrently=not no_concurrently, measure=True, locate=True)
         result = plan_workspace(live_url, ws, options, shown.warn)
-    from canon.plan.output import to_json
+    from canon.plan.output import to_github, to_json, to_markdown
     from canon.plan.planfile import render
 
     for note in result.notes:
@@ -89,18 +97,28 @@ def plan_command(
             shortcut.record(probe, project, result.live_fingerprint)
         if fmt == "json":
             shown.result(to_json(result))
-        shown.note(f"no changes: {live_url.masked()} matches {schema_dir}")
-        return EXIT_OK
+        return _no_changes(fmt, f"{live_url.masked()} matches {schema_dir}")
     text = render(result)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text)
         shown.note(f"plan written to {out}")
-    shown.result(to_json(result) if fmt == "json" else text)
-    hazards = ", ".join(result.hazard_names) or "none"
-    steps = len(result.steps)
-    shown.note(
-        f"{len(result.statements)} statements in {steps} step{'s' * (steps != 1)}; "
-        f"hazards: {hazards}"
-    )
+    if fmt == "json":
+        shown.result(to_json(result))
+    elif fmt == "markdown":
+        shown.result(to_markdown(result, text))
+    elif fmt == "github":
+        shown.result(to_github(result))
+    else:
+        shown.result(render(result, colour=shown.colour))
+    # The summary heads the plan; repeated last, it is what a long plan leaves on screen.
+    shown.note(str(result.summary))
     return EXIT_CHANGES
+
+
+def _no_changes(fmt: str, matches: str) -> int:
+    shown = console()
+    if fmt == "markdown":  # a job summary says so rather than nothing
+        shown.result(f"### canon plan: no changes\n\n{matches}\n")
+    shown.note(f"no changes: {matches}")
+    return EXIT_OK

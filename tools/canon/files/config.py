@@ -8,6 +8,9 @@ template = "_tenant"        # folder under schema/ rendered once per tenant
 schema = "user_{id}"        # the PostgreSQL schema of a tenant
 file = "tenants.txt"        # tenant ids, one per line ('#' starts a comment)
 # query = "SELECT id FROM public.tenants ORDER BY id"   # or read them from the live database
+
+[lint]                      # canon lint's rules, switched one by one (all are on by default)
+char-column = false
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class ProjectConfig:
     path: Path | None = None
     variables: dict[str, Any] = field(default_factory=dict)
     tenants: TenantSettings | None = None
+    lint: dict[str, bool] = field(default_factory=dict)  # rule id: on or off
 
 
 def load_config(schema_dir: Path) -> ProjectConfig:
@@ -50,7 +54,12 @@ def load_config(schema_dir: Path) -> ProjectConfig:
     variables = raw.get("vars", {})
     if not isinstance(variables, dict):
         raise SourceError(path, None, "[vars] must be a table of names and values")
-    return ProjectConfig(path, dict(variables), _tenant_settings(path, raw.get("tenants")))
+    return ProjectConfig(
+        path,
+        dict(variables),
+        _tenant_settings(path, raw.get("tenants")),
+        _lint_switches(path, raw.get("lint", {})),
+    )
 
 
 def _tenant_settings(path: Path, raw: Any) -> TenantSettings | None:
@@ -70,6 +79,13 @@ def _tenant_settings(path: Path, raw: Any) -> TenantSettings | None:
         file=(path.parent / file) if isinstance(file, str) else None,
         query=query if isinstance(query, str) else None,
     )
+
+
+def _lint_switches(path: Path, raw: Any) -> dict[str, bool]:
+    """``[lint]``: rule ids set to true or false (which ids exist is lint's to check)."""
+    if not isinstance(raw, dict) or not all(isinstance(v, bool) for v in raw.values()):
+        raise SourceError(path, None, "[lint] must map rule ids to true or false")
+    return dict(raw)
 
 
 def _toml_line(exc: Exception) -> int | None:

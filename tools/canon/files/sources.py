@@ -64,6 +64,7 @@ class SourceFile:
     relative: str
     display: str
     text: str
+    origin: str = ""  # the file as a user names it: display without the tenant it was rendered for
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,10 @@ class SchemaSource:
     def owns_schema(self, schema: str) -> bool:
         """Whether plans may touch ``schema``: any, unless --tenant narrowed them to one."""
         return self.only_tenant is None or schema == self.only_tenant.schema
+
+    def origin_of(self, display: str) -> str:
+        """The file a statement was read from, as users name it (a template, not its rendering)."""
+        return next((f.origin for f in self.files if f.display == display), display)
 
     def in_scope(self, statements: list[str]) -> list[str]:
         """The statements this source may plan: with --tenant, that tenant's alone."""
@@ -108,7 +113,7 @@ def read_files(root: Path, paths: list[Path]) -> list[SourceFile]:
             raise SourceError(display, None, f"not UTF-8 text ({exc.reason})") from None
         except OSError as exc:
             raise SourceError(display, None, exc.strerror or str(exc)) from None
-        files.append(SourceFile(path, path.relative_to(base).as_posix(), display, text))
+        files.append(SourceFile(path, path.relative_to(base).as_posix(), display, text, display))
     return files
 
 

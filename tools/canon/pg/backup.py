@@ -9,6 +9,7 @@ the schema-only variants the rehearsal uses to copy the live schema.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from pathlib import Path
 from psycopg.conninfo import make_conninfo
 
 from canon.errors import ConfigError, DatabaseError
-from canon.pg.cluster import find_pg_bin
+from canon.pg import db, pgbin
+from canon.pg.cluster import find_pg_bin  # noqa: F401  (kept for callers of this module)
 from canon.pg.dburl import DatabaseUrl
 from canon.pg.quoting import ident
 
@@ -106,14 +108,37 @@ def dump_schema(url: DatabaseUrl, out: Path, exclude_schemas: tuple[str, ...] = 
     _run(url, "pg_dump", args)
 
 
+def schema_script(url: DatabaseUrl, exclude_schemas: tuple[str, ...] = ()) -> str:
+    """``pg_dump --schema-only`` as a plain SQL script, without owners or tablespaces.
+
+    Current pg_dump releases (15.18 here) bracket the script with ``\\restrict KEY`` and
+    ``\\unrestrict KEY`` lines; they are psql commands, not SQL, and are left out.
+    """
+    args = ["--schema-only", "--no-owner", "--no-tablespaces", "--no-subscriptions"]
+    for schema in exclude_schemas:
+        args += ["--exclude-schema", schema]
+    return without_restrict_lines(_run(url, "pg_dump", args))
+
+
+def without_restrict_lines(script: str) -> str:
+    """The script less the ``\\restrict`` / ``\\unrestrict`` pair that fences it.
+
+    Only lines carrying the script's own key go: the key is random, so no line of a
+    function body or literal can match it by accident.
+    """
+    opening = re.search(r"^\\restrict (\S+)$", script, re.MULTILINE)
+    if opening is None:
+        return script
+    key = re.escape(opening.group(1))
+    return re.sub(rf"^\\(?:un)?restrict {key}\n?", "", script, flags=re.MULTILINE)
+
+
 def load_dump(url: DatabaseUrl, archive: Path) -> None:
     _run(url, "pg_restore", ["--single-transaction", "--exit-on-error", "--no-owner", str(archive)])
 
 
 def _run(url: DatabaseUrl, tool: str, args: list[str], connect: bool = True) -> str:
-    binary = find_pg_bin() / tool
-    if not binary.exists():
-        raise ConfigError(f"{tool} not found in {binary.parent}: set PG_BIN")
+    binary = pgbin.tool(tool, _server_major(url))
     params = {k: v for k, v in url.params if k != "password"}
     env = dict(os.environ)
     if url.password:
@@ -133,3 +158,15 @@ def _run(url: DatabaseUrl, tool: str, args: list[str], connect: bool = True) -> 
         reason = url.scrub(errors[0] if errors else f"exit status {result.returncode}")
         raise DatabaseError(f"{tool} failed on {url.masked()}: {reason}")
     return result.stdout
+
+
+def _server_major(url: DatabaseUrl) -> int | None:
+    """The server's major version, to pick programs that can talk to it; None if unreachable.
+
+    An unreachable server is left for the program itself to report.
+    """
+    try:
+        with db.connect(url, autocommit=True) as conn:
+            return db.server_version(conn) // 10000
+    except DatabaseError:
+        return None

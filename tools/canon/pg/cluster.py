@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from canon.errors import ConfigError, DatabaseError
-from canon.pg import switches
+from canon.pg import pgbin, switches
 
 SUPERUSER = "canon"
 DEV_DATABASE = "dev"
@@ -65,31 +65,8 @@ class Server:
 
 
 def find_pg_bin() -> Path:
-    """PG_BIN, then `pg_config --bindir`, then the newest /usr/lib/postgresql/*/bin."""
-    candidates: list[Path] = []
-    if os.environ.get("PG_BIN"):
-        candidates.append(Path(os.environ["PG_BIN"]))
-    pg_config = shutil.which("pg_config")
-    if pg_config:
-        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
-        if out.returncode == 0 and out.stdout.strip():
-            candidates.append(Path(out.stdout.strip()))
-    installed = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin"),
-        key=lambda p: _version_key(p.parent.name),
-        reverse=True,
-    )
-    candidates.extend(installed)
-    for bindir in candidates:
-        if (bindir / "initdb").exists() and (bindir / "pg_ctl").exists():
-            return bindir
-    raise ConfigError(
-        "no PostgreSQL server binaries found: set PG_BIN to the folder holding initdb and pg_ctl"
-    )
-
-
-def _version_key(name: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in name.split(".") if part.isdigit())
+    """The folder of the server programs canon uses (see ``pgbin.select``)."""
+    return pgbin.select().bindir
 
 
 def _server_account() -> pwd.struct_passwd | None:
@@ -130,9 +107,24 @@ class Cluster:
 
     @property
     def bindir(self) -> Path:
+        """The programs that started the running server, else those ``pgbin`` selects."""
         if self._bindir is None:
-            self._bindir = find_pg_bin()
+            self._bindir = (
+                self._running_bindir() or pgbin.runnable_by(pgbin.select(), self.account).bindir
+            )
         return self._bindir
+
+    def binaries(self) -> pgbin.PgBin:
+        return pgbin.describe(self.bindir)
+
+    def _running_bindir(self) -> Path | None:
+        if not self._postmaster_alive():
+            return None
+        with contextlib.suppress(ConfigError):
+            recorded = self._read_state().get("bindir")
+            if recorded and Path(str(recorded), "pg_ctl").is_file():
+                return Path(str(recorded))
+        return None
 
     @property
     def data_dir(self) -> Path:
@@ -161,6 +153,7 @@ class Cluster:
             if not self.data_dir.joinpath("PG_VERSION").exists():
                 self._initdb()
             if not self.is_running():
+                self._check_version()
                 self._start()
             return self.server()
 
@@ -253,9 +246,21 @@ class Cluster:
         with conf.open("a") as handle:
             handle.write("\n# set by canon\n" + settings)
 
+    def _check_version(self) -> None:
+        """Refuse, in one line, data that the selected programs' major version cannot run."""
+        made_by = self.data_dir.joinpath("PG_VERSION").read_text().strip()
+        programs = pgbin.describe(self.bindir)
+        if made_by != str(programs.major):
+            raise ConfigError(
+                f"the cluster in {self.root} holds PostgreSQL {made_by} data and the programs "
+                f"selected are PostgreSQL {programs.major}'s ({programs.kind}, {programs.bindir}): "
+                f"set {pgbin.ENV} to PostgreSQL {made_by}'s programs, or stop the cluster and "
+                f"delete {self.root}"
+            )
+
     def _start(self) -> None:
         port = free_port()
-        self._write_state({"port": port})
+        self._write_state({"port": port, "bindir": str(self.bindir)})
         result = self._run_pg_ctl(
             ["start", "-w", "-t", "60", "-l", str(self.log_file), "-o", f"-p {port}"],
             check=False,
@@ -302,7 +307,7 @@ class Cluster:
             user, group, extra_groups = self.account.pw_uid, self.account.pw_gid, []
             env["HOME"] = self.account.pw_dir
         # stdout/stderr go to files, never pipes left open by the server (pg_ctl can hang on pipes).
-        result = subprocess.run(
+        result: subprocess.CompletedProcess[str] = subprocess.run(
             list(argv),
             cwd=str(self.root),
             env=env,
@@ -363,7 +368,7 @@ def dev_cluster(start: Path | None = None) -> Cluster:
     project = project_root(start)
     link = project / ".canon" / "pg"
     account = _server_account()
-    if account is None or link.is_symlink() or _reachable_by(account, link.parent):
+    if account is None or link.is_symlink() or pgbin.reachable_by(account, link.parent):
         return Cluster(link.resolve() if link.is_symlink() else link)
     digest = hashlib.sha256(str(project).encode()).hexdigest()[:12]
     outside = Path("/var/tmp") / f"canon-{digest}"
@@ -384,7 +389,9 @@ def memory_cluster(owner: Cluster) -> Cluster | None:
     root = MEMORY_FOLDER / f"canon-scratch-{digest}"
     if not root.exists() and not _room_in_memory():
         return None
-    return Cluster(root, owner._bindir, MEMORY_SETTINGS, database=None)
+    # The owner's programs, even when it runs other programs than those selected now.
+    bindir = owner._bindir or owner._running_bindir()
+    return Cluster(root, bindir, MEMORY_SETTINGS, database=None)
 
 
 def _room_in_memory() -> bool:
@@ -408,21 +415,3 @@ def stop_with_scratch(cluster: Cluster) -> bool:
     if memory is not None:
         memory.destroy()
     return cluster.stop()
-
-
-def _reachable_by(account: pwd.struct_passwd, folder: Path) -> bool:
-    """Whether ``account`` may traverse every existing folder down to ``folder``."""
-    groups = set(os.getgrouplist(account.pw_name, account.pw_gid))
-    for part in (folder, *folder.parents):
-        if not part.exists():
-            continue
-        st = part.stat()
-        if st.st_uid == account.pw_uid:
-            bit = 0o100
-        elif st.st_gid in groups:
-            bit = 0o010
-        else:
-            bit = 0o001
-        if not st.st_mode & bit:
-            return False
-    return True

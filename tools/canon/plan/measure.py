@@ -34,13 +34,15 @@ class Stake:
     count: int | None
     blocks: bool = False  # a non-zero count means the statement is bound to fail
     estimate: bool = False
+    one: str = ""  # how ``what`` reads for a count of 1 ("row in …" for "rows in …")
 
     def __str__(self) -> str:
         if self.count is None:
             return f"not measured: {self.what} (the count failed or took longer than allowed)"
         about = "about " if self.estimate else ""
         tail = " (estimate; counting took too long)" if self.estimate else ""
-        return f"{about}{self.count:,} {self.what}{tail}"
+        what = self.one if self.count == 1 and self.one else self.what
+        return f"{about}{self.count:,} {what}{tail}"
 
     @property
     def fails(self) -> bool:
@@ -122,14 +124,25 @@ def _alter(table: str, cmd: ast.AlterTableCmd, count: Count, validated: set[str]
     column = ident(cmd.name) if cmd.name else ""
     if sub == AlterTableType.AT_DropColumn:
         n = count(f"SELECT count({column}) FROM {table}")
-        return Stake(f"non-null values in {table}.{column} to be dropped", n)
+        return Stake(
+            f"non-null values in {table}.{column} to be dropped",
+            n,
+            one=f"non-null value in {table}.{column} to be dropped",
+        )
     if sub == AlterTableType.AT_AlterColumnType:
         n = count(f"SELECT count({column}) FROM {table}")
-        return Stake(f"non-null values in {table}.{column} to convert", n)
+        return Stake(
+            f"non-null values in {table}.{column} to convert",
+            n,
+            one=f"non-null value in {table}.{column} to convert",
+        )
     if sub == AlterTableType.AT_SetNotNull:
         n = count(f"SELECT count(*) FROM {table} WHERE {column} IS NULL")
         return Stake(
-            f"rows in {table} with {column} NULL (SET NOT NULL fails on them)", n, blocks=True
+            f"rows in {table} with {column} NULL (SET NOT NULL fails on them)",
+            n,
+            blocks=True,
+            one=f"row in {table} with {column} NULL (SET NOT NULL fails on it)",
         )
     if sub == AlterTableType.AT_AddColumn and isinstance(cmd.def_, ast.ColumnDef):
         if _not_null_without_default(cmd.def_):
@@ -138,6 +151,7 @@ def _alter(table: str, cmd: ast.AlterTableCmd, count: Count, validated: set[str]
                 f"rows in {table} (a NOT NULL column without a default fails on them)",
                 n,
                 blocks=True,
+                one=f"row in {table} (a NOT NULL column without a default fails on it)",
             )
         return None
     if sub == AlterTableType.AT_AddConstraint and isinstance(cmd.def_, ast.Constraint):
@@ -156,7 +170,12 @@ def _constraint(
     if kind == ConstrType.CONSTR_CHECK and constraint.raw_expr is not None:
         predicate = RawStream()(constraint.raw_expr)
         n = count(f"SELECT count(*) FROM {table} WHERE NOT ({predicate})")
-        return Stake(f"rows in {table} violate CHECK {name}", n, blocks=checked)
+        return Stake(
+            f"rows in {table} violate CHECK {name}",
+            n,
+            blocks=checked,
+            one=f"row in {table} violates CHECK {name}",
+        )
     if kind == ConstrType.CONSTR_FOREIGN and constraint.fk_attrs and constraint.pk_attrs:
         child = [ident(a.sval) for a in constraint.fk_attrs]
         parent = [ident(a.sval) for a in constraint.pk_attrs]
@@ -169,11 +188,22 @@ def _constraint(
             f"SELECT count(*) FROM {table} c WHERE {present} "
             f"AND NOT EXISTS (SELECT 1 FROM {ref} p WHERE {match})"
         )
-        return Stake(f"rows in {table} have no match for FOREIGN KEY {name}", n, blocks=checked)
+        return Stake(
+            f"rows in {table} have no match for FOREIGN KEY {name}",
+            n,
+            blocks=checked,
+            one=f"row in {table} has no match for FOREIGN KEY {name}",
+        )
     if kind in (ConstrType.CONSTR_UNIQUE, ConstrType.CONSTR_PRIMARY) and constraint.keys:
         keys = [ident(k.sval) for k in constraint.keys]
         n = count(_duplicates_query(table, keys, "", nulls_distinct=True))
-        return Stake(f"duplicated key values in {table} ({', '.join(keys)})", n, blocks=True)
+        columns = ", ".join(keys)
+        return Stake(
+            f"duplicated key values in {table} ({columns})",
+            n,
+            blocks=True,
+            one=f"duplicated key value in {table} ({columns})",
+        )
     return None
 
 
@@ -187,7 +217,13 @@ def _duplicates(node: ast.IndexStmt, count: Count) -> Stake:
     where = RawStream()(node.whereClause) if node.whereClause is not None else ""
     n = count(_duplicates_query(table, keys, where, nulls_distinct=not node.nulls_not_distinct))
     index = f" for UNIQUE index {node.idxname}" if node.idxname else ""
-    return Stake(f"duplicated key values in {table} ({', '.join(keys)}){index}", n, blocks=True)
+    columns = ", ".join(keys)
+    return Stake(
+        f"duplicated key values in {table} ({columns}){index}",
+        n,
+        blocks=True,
+        one=f"duplicated key value in {table} ({columns}){index}",
+    )
 
 
 def _duplicates_query(table: str, keys: list[str], where: str, nulls_distinct: bool) -> str:
@@ -206,8 +242,8 @@ def _rows(table: str, count: Count, raw: psycopg.Connection) -> Stake:
     if n is None:
         estimate = _estimate(raw, table)
         if estimate is not None:
-            return Stake(f"rows in {table}", estimate, estimate=True)
-    return Stake(f"rows in {table}", n)
+            return Stake(f"rows in {table}", estimate, estimate=True, one=f"row in {table}")
+    return Stake(f"rows in {table}", n, one=f"row in {table}")
 
 
 def _schema_tables(schema: str, count: Count) -> Stake:
@@ -216,7 +252,7 @@ def _schema_tables(schema: str, count: Count) -> Stake:
         "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         f"WHERE n.nspname = {literal} AND c.relkind IN ('r', 'p')"
     )
-    return Stake(f"tables in schema {ident(schema)}", n)
+    return Stake(f"tables in schema {ident(schema)}", n, one=f"table in schema {ident(schema)}")
 
 
 def _estimate(raw: psycopg.Connection, table: str) -> int | None:

@@ -11,6 +11,23 @@ from canon.plan import steps
 from canon.plan.hazards import Hazard
 from canon.plan.measure import Stake
 from canon.plan.steps import terminated
+from canon.words import counted
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The object a statement is about, and the file and line that declare it."""
+
+    object: str  # "column shop.orders.total"
+    path: str | None = None  # None: the object is only in the live database
+    line: int | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.path else "only in the live database"
+
+    def __str__(self) -> str:
+        return f"{self.object}: {self.where}"
 
 
 @dataclass(frozen=True)
@@ -20,6 +37,7 @@ class PlannedStatement:
     line: int | None = None  # line in the plan file, when read from one
     at_stake: tuple[Stake, ...] = ()
     by_hand: bool = False  # added to a saved plan by its reviewer (a backfill, say)
+    origin: Origin | None = None  # set when the plan was asked to locate its objects
 
     @property
     def hazard_names(self) -> tuple[str, ...]:
@@ -28,11 +46,12 @@ class PlannedStatement:
 
 @dataclass(frozen=True)
 class PlanOptions:
-    """How to plan: lock-safe rewriting, and whether to measure what is at stake."""
+    """How to plan: lock-safe rewriting, whether to measure what is at stake and to locate objects."""
 
     concurrently: bool = True
     measure: bool = False
     schema_ref: str | None = None
+    locate: bool = False  # name each statement's object and the file line declaring it
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,47 @@ class Plan:
     @property
     def plan_hash(self) -> str:
         return hashlib.sha256(self.sql.encode()).hexdigest()
+
+    @property
+    def summary(self) -> Summary:
+        hazards: dict[str, int] = {}
+        for statement in self.statements:
+            for name in statement.hazard_names:
+                hazards[name] = hazards.get(name, 0) + 1
+        stakes = [stake for s in self.statements for stake in s.at_stake]
+        return Summary(
+            statements=len(self.statements),
+            steps=len(self.steps),
+            hazards=dict(sorted(hazards.items())),
+            at_stake=sum(stake.count or 0 for stake in stakes),
+            unmeasured=sum(stake.count is None for stake in stakes),
+        )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a reviewer reads first: how much the plan does and what it puts at risk."""
+
+    statements: int
+    steps: int
+    hazards: dict[str, int]  # hazard name: statements carrying it
+    at_stake: int  # rows (or values) measured on live that the plan touches
+    unmeasured: int  # facts that could not be counted in time
+
+    @property
+    def hazard_text(self) -> str:
+        if not self.hazards:
+            return "no hazards"
+        return "hazards: " + ", ".join(f"{name} ({n})" for name, n in self.hazards.items())
+
+    @property
+    def stake_text(self) -> str:
+        text = f"{counted(self.at_stake, 'row')} at stake"
+        return text + (f" ({self.unmeasured} not measured)" if self.unmeasured else "")
+
+    def __str__(self) -> str:
+        steps = f"{counted(self.statements, 'statement')} in {counted(self.steps, 'step')}"
+        return f"{steps}; {self.hazard_text}; {self.stake_text}"
 
 
 def step_kind(step: steps.Step) -> str:

@@ -7,19 +7,24 @@ rewriting, hazards, then what is at stake on the live data when asked.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+
+from pglast import ast
 
 from canon.diff.fingerprint import fingerprint
 from canon.errors import Warn
 from canon.files import tenancy
+from canon.files.declarations import Declarations
 from canon.files.sources import SchemaSource
 from canon.inspection.prefetch import NOTHING_AHEAD, Prefetched
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
 from canon.pg.db import Connection
 from canon.pg.dburl import DatabaseUrl
+from canon.pg.objects import ObjectName, acted_on, relation, removes
+from canon.pg.parsing import parse
 from canon.plan import hazards, locksafe, measure, renames
-from canon.plan.model import Plan, PlannedStatement, PlanOptions
+from canon.plan.model import Origin, Plan, PlannedStatement, PlanOptions
 from canon.plan.workspace import Workspace
 
 
@@ -58,6 +63,8 @@ def make_plan(
         notes=tuple(notes),
         tenants=(source.only_tenant,) if source.only_tenant else source.tenants,
     )
+    if options.locate and statements:
+        plan = with_origins(plan, source)
     return with_stakes(plan, live_conn) if options.measure and statements else plan
 
 
@@ -87,3 +94,52 @@ def with_stakes(plan: Plan, live_conn: Connection) -> Plan:
             for s, stakes in zip(plan.statements, measured, strict=True)
         ),
     )
+
+
+def with_origins(plan: Plan, source: SchemaSource) -> Plan:
+    """The plan with each statement's object and the file and line that declare it."""
+    subjects = [_subject(s.sql) for s in plan.statements]
+    found = Declarations(
+        source,
+        [o for s in subjects if s is not None for o in (s.object, s.fallback) if o is not None],
+    )
+    return replace(
+        plan,
+        statements=tuple(
+            replace(statement, origin=_origin(subject, found))
+            for statement, subject in zip(plan.statements, subjects, strict=True)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class _Subject:
+    object: ObjectName
+    about: str | None  # "comment" or "grant" when the statement writes those of the object
+    removes: bool
+    fallback: ObjectName | None  # where to point when the files do not name the object
+
+
+def _subject(sql: str) -> _Subject | None:
+    """The object a statement is about, and how: writing its comment or grants, dropping it."""
+    nodes = parse(sql)
+    obj = acted_on(nodes[0]) if len(nodes) == 1 else None
+    if obj is None:
+        return None
+    node = nodes[0]
+    about = {ast.CommentStmt: "comment", ast.GrantStmt: "grant"}.get(type(node))
+    # An index the files do not name (one behind a constraint, say) belongs to its table.
+    fallback = relation(node.relation) if isinstance(node, ast.IndexStmt) else obj.parent
+    return _Subject(obj, about, removes(node), fallback)
+
+
+def _origin(subject: _Subject | None, found: Declarations) -> Origin | None:
+    if subject is None:
+        return None
+    # A dropped column or constraint the files lack is only in live, not in its table's file.
+    declaration = found.find(subject.object, subject.about)
+    if declaration is None and subject.fallback is not None and not subject.removes:
+        declaration = found.find(subject.fallback)
+    if declaration is None:
+        return Origin(str(subject.object))
+    return Origin(str(subject.object), declaration.path, declaration.line)

@@ -1,18 +1,23 @@
-"""Plan files: the SQL exactly as it will run, after a header that proves which state it fits.
+"""Plan files: the SQL exactly as it will run, after a summary and a header that proves which state it fits.
 
     -- canon plan
-    -- format: 1
+    -- 3 statements in 2 steps; hazards: index-build (1); 1,204 rows at stake
+    --
+    -- format: 2
     -- canon-version: 0.1.0
     -- schema-digest: <sha256 of the schema files>
     -- schema-ref: <git commit the files were read at>   (only with plan --ref)
     -- live-fingerprint: <catalog fingerprint of the live schema>
     -- server-version: 150018
-    -- hazards: data-loss, index-build
+    -- hazards: index-build
 
-Each statement follows, preceded by ``-- hazard: …`` and ``-- at stake: …`` comments
-where it has any, and by a ``-- step N`` line where a new step (transaction) begins.
-Comments are for the reviewer: on apply the statements are classified again, so
-deleting a hazard comment cannot switch a check off. ``canon plan`` prints this text.
+Each statement follows, preceded by comments naming its object and the file and line
+that declare it, its hazards and what it puts ``at stake``, and by a ``-- step N`` line
+where a new step (transaction) begins. The hashes of the planned statements close the
+file (``-- planned: …``), out of the reader's way; a statement whose hash is missing
+was added by hand. Comments are for the reviewer: on apply the statements are
+classified again, so deleting a hazard comment cannot switch a check off. Format 1
+files (hashes in the header) are read as before. ``canon plan`` prints this text.
 """
 
 from __future__ import annotations
@@ -25,28 +30,38 @@ from canon.files import tenancy
 from canon.files.sources import split_statements
 from canon.files.tenants import Tenant
 from canon.plan.model import Plan, PlannedStatement, step_kind
+from canon.plan.output import Paint
 from canon.plan.steps import terminated
 
 MAGIC = "-- canon plan"
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
+READABLE_FORMATS = frozenset({"1", FORMAT_VERSION})
+HEADER_KEYS = frozenset(
+    {
+        "format",
+        "canon-version",
+        "schema-digest",
+        "schema-ref",
+        "live-fingerprint",
+        "server-version",
+        "hazards",
+        "planned",
+    }
+)
+PLANNED = "planned"
 
 
-def render(plan: Plan) -> str:
-    """The plan as a plan file."""
-    lines = [
-        MAGIC,
-        f"-- format: {FORMAT_VERSION}",
-        f"-- canon-version: {plan.canon_version}",
-        f"-- schema-digest: {plan.schema_digest}",
-    ]
+def render(plan: Plan, colour: bool = False) -> str:
+    """The plan as a plan file (with hazards in colour, for a terminal, when asked)."""
+    paint = Paint(colour)
+    lines = [MAGIC, paint.bold(f"-- {plan.summary}"), "--", f"-- format: {FORMAT_VERSION}"]
+    lines += [f"-- canon-version: {plan.canon_version}", f"-- schema-digest: {plan.schema_digest}"]
     if plan.schema_ref:
         lines.append(f"-- schema-ref: {plan.schema_ref}")
     lines += [
         f"-- live-fingerprint: {plan.live_fingerprint}",
         f"-- server-version: {plan.server_version}",
         f"-- hazards: {', '.join(plan.hazard_names) or 'none'}",
-        # Statements whose hash is not listed here were added by a reviewer.
-        f"-- planned: {' '.join(statement_hash(s.sql) for s in plan.statements)}",
         "",
     ]
     by_sql = iter(plan.statements)
@@ -61,18 +76,38 @@ def render(plan: Plan) -> str:
             if owner is not None and owner != section:
                 lines.append(f"-- tenant {owner.id} (schema {owner.schema})")
             section = owner
-            for hazard in statement.hazards:
-                lines.append(_comment(f"hazard: {hazard.name}: {hazard.reason}"))
-            for stake in statement.at_stake:
-                lines.append(_comment(f"at stake: {stake}"))
+            lines += _notes(statement, paint)
             lines.append(terminated(statement.sql))
             lines.append("")
-    return "\n".join(lines)
+    # Statements whose hash is not listed here were added by a reviewer.
+    lines.append(f"-- {PLANNED}: {' '.join(statement_hash(s.sql) for s in plan.statements)}")
+    return "\n".join(lines) + "\n"
+
+
+def _notes(statement: PlannedStatement, paint: Paint) -> list[str]:
+    """The comments above a statement: its object and file, hazards, what is at stake."""
+    notes = []
+    if statement.origin is not None:
+        notes.append(paint.dim(_comment(str(statement.origin))))
+    for hazard in statement.hazards:
+        notes.append(paint.hazard(hazard.name, _comment(f"hazard: {hazard.name}: {hazard.reason}")))
+    for stake in statement.at_stake:
+        notes.append(paint.stake(_comment(f"at stake: {stake}")))
+    return notes
 
 
 def _comment(text: str) -> str:
     """One SQL comment line: a line break in a hostile object name must not end it."""
     return "-- " + text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n")
+
+
+def is_plan_file(path: Path) -> bool:
+    """Whether ``path`` starts the way every plan file does."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            return f.readline().strip() == MAGIC
+    except OSError:
+        return False
 
 
 def read_plan_file(path: Path) -> Plan:
@@ -89,11 +124,11 @@ def read_plan_file(path: Path) -> Plan:
     for key in ("format", "schema-digest", "live-fingerprint", "server-version"):
         if key not in header:
             raise SourceError(display, None, f"plan header lacks '{key}'")
-    if header["format"] != FORMAT_VERSION:
+    if header["format"] not in READABLE_FORMATS:
         raise SourceError(display, None, f"unsupported plan format {header['format']!r}")
     # Hazards are classified again when the plan is applied: a reviewer deleting a
     # "-- hazard:" comment must not be able to switch a check off.
-    planned = set(header["planned"].split()) if "planned" in header else None
+    planned = set(header[PLANNED].split()) if PLANNED in header else None
     statements = tuple(
         PlannedStatement(
             s.sql, (), s.line, by_hand=planned is not None and statement_hash(s.sql) not in planned
@@ -117,12 +152,18 @@ def statement_hash(sql: str) -> str:
 
 
 def _read_header(lines: list[str]) -> dict[str, str]:
+    """The known ``-- key: value`` lines of the leading comments, and the closing hashes."""
     header: dict[str, str] = {}
     for line in lines[1:]:
-        if not line.startswith("-- ") or ":" not in line:
+        if not line.startswith("--"):
             break
-        key, _, value = line[3:].partition(":")
-        header[key.strip()] = value.strip()
+        key, colon, value = line[3:].partition(":")
+        if colon and key.strip() in HEADER_KEYS:
+            header.setdefault(key.strip(), value.strip())
+    if PLANNED not in header:  # format 2 keeps the hashes last, reviewers may add after them
+        closing = [line for line in lines if line.startswith(f"-- {PLANNED}:")]
+        if closing:
+            header[PLANNED] = closing[-1].partition(":")[2].strip()
     return header
 
 

@@ -37,6 +37,7 @@ from canon.plan.steps import Step
 from canon.plan.workspace import workspace
 from canon.run.fanout import FAILED, FanOut, TenantOutcome, apply_by_tenant
 from canon.run.journal import ApplyRecord, Journal
+from canon.run.progress import Report, Watched
 from canon.run.rehearsal import rehearse
 from canon.run.runner import (
     Listener,
@@ -62,6 +63,7 @@ class Settings:
     backup_to: Path | None = None
     ref: str | None = None
     fan_out: FanOut = field(default_factory=FanOut)
+    progress: Report | None = None  # told when a step runs long (see run.progress)
 
 
 @dataclass(frozen=True)
@@ -248,8 +250,11 @@ def _refuse_certain_failures(plan: Plan) -> None:
 
 
 def _run(live_url: DatabaseUrl, plan: Plan, settings: Settings, journal: Journal) -> None:
+    listener: Listener = journal
+    if settings.progress is not None:
+        listener = Watched(journal, settings.progress, len(plan.steps))
     try:
-        run_steps(live_url, plan.steps, settings.timeouts, journal)
+        run_steps(live_url, plan.steps, settings.timeouts, listener)
     except StepFailed as failed:
         message = failure_message(failed.failure, len(plan.steps), journal.apply_id)
         journal.finish(message)

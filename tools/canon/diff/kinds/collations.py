@@ -20,7 +20,10 @@ COLLATIONS_QUERY = query(
     """
     SELECT format('%I.%I', n.nspname, c.collname),
            format('"%s"."%s"', replace(n.nspname, '"', '""'), replace(c.collname, '"', '""')),
-           c.collprovider, coalesce(c.colliculocale, c.collcollate), c.collcollate, c.collctype,
+           c.collprovider,
+           -- the ICU locale column is colliculocale up to PostgreSQL 16, colllocale since 17
+           coalesce(to_jsonb(c) ->> 'colllocale', to_jsonb(c) ->> 'colliculocale', c.collcollate),
+           c.collcollate, c.collctype,
            c.collisdeterministic
     FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
     WHERE n.nspname <> ALL (:excluded) AND n.nspname NOT IN ('pg_catalog', 'information_schema')
