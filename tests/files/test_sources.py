@@ -13,7 +13,7 @@ create index concurrently
 
 
 def test_create_index_concurrently_is_read_as_the_index_it_declares() -> None:
-    table, unique, plain = split_statements(CONCURRENT, "indexes.sql")
+    table, unique, plain = split_statements(CONCURRENT, "indexes.sql", declared=True)
     assert "CONCURRENTLY" not in unique.sql.upper() and "concurrently" not in plain.sql
     assert unique.sql.startswith("CREATE /* ü */ UNIQUE INDEX ")
     assert unique.sql.endswith("IF NOT EXISTS t_a ON t (a)")
@@ -26,5 +26,16 @@ def test_create_index_concurrently_is_read_as_the_index_it_declares() -> None:
 
 
 def test_other_statements_keep_the_word() -> None:
-    (comment,) = split_statements("COMMENT ON TABLE t IS 'built concurrently';", "c.sql")
+    (comment,) = split_statements(
+        "COMMENT ON TABLE t IS 'built concurrently';", "c.sql", declared=True
+    )
     assert comment.sql == "COMMENT ON TABLE t IS 'built concurrently'"
+
+
+def test_plans_keep_concurrently() -> None:
+    # A plan's CONCURRENTLY is how canon builds the index: reading a plan file back
+    # must not turn it into a build that blocks writes.
+    _, unique, plain = split_statements(CONCURRENT, "plan.sql")
+    assert "CONCURRENTLY IF NOT EXISTS" in unique.sql and plain.sql.startswith(
+        "create index concurrently"
+    )

@@ -125,8 +125,12 @@ def _display_path(path: Path, base: Path) -> str:
         return str(path)
 
 
-def split_statements(text: str, display: str) -> list[Statement]:
-    """Split SQL text with PostgreSQL's own parser; a syntax error names file and line."""
+def split_statements(text: str, display: str, declared: bool = False) -> list[Statement]:
+    """Split SQL text with PostgreSQL's own parser; a syntax error names file and line.
+
+    ``declared``: the text declares objects (schema files), so ``CREATE INDEX
+    CONCURRENTLY`` is read as the index it declares. Plans and seeds keep the keyword.
+    """
     try:
         # One parse, read as JSON: building Python trees for every statement of a large
         # schema would cost several times the parse itself, and only the kinds are needed.
@@ -150,7 +154,7 @@ def split_statements(text: str, display: str) -> list[Statement]:
         if reason:
             raise SourceError(display, line, reason)
         sql = chunk.decode()
-        if kind == "IndexStmt" and raw["stmt"][kind].get("concurrent"):
+        if declared and kind == "IndexStmt" and raw["stmt"][kind].get("concurrent"):
             sql = without_concurrently(sql)
         statements.append(Statement(sql, display, line))
     return statements
@@ -218,7 +222,7 @@ def read_schema(
             rendered += [_rendered(f, variables, always=True, tenant=t.id) for f in template_files]
     statements: list[Statement] = []
     for f in rendered:
-        statements.extend(split_statements(f.text, f.display))
+        statements.extend(split_statements(f.text, f.display, declared=True))
     if not statements and not allow_empty:
         raise ConfigError(
             f"schema directory {root} holds no SQL statements; "
