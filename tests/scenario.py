@@ -29,7 +29,7 @@ from canon.scratch.loader import load_statements
 from .helpers import CASES, canon, catalog_snapshot
 from .keys import check_every_prefix
 
-CONVERGED, REFUSED, FAILED, SKIPPED = "converged", "refused", "failed", "skipped"
+CONVERGED, REFUSED, FAILED = "converged", "refused", "failed"
 # PlanRefused renders as "refused: <object>: <reason>; <remedy>".
 REFUSAL_MARK = "error: refused: "
 
@@ -82,12 +82,15 @@ def has_statements(path: Path) -> bool:
 
 
 def run_direction(url: str, direction: Direction) -> Outcome:
-    """Load the live side into ``url`` (an empty database), apply the files, check the result."""
-    if not has_statements(direction.files):
-        return Outcome(SKIPPED, "no schema statements on this side")
+    """Load the live side into ``url`` (an empty database), apply the files, check the result.
+
+    A side with no statements is a real target: everything the other side holds is dropped.
+    """
     if has_statements(direction.live):
         _load(url, direction.live)
     before = _state(url)
+    # Files that remove every object are only accepted when asked for.
+    empty = [] if has_statements(direction.files) else ["--allow-empty"]
     code, out, err = canon(
         "apply",
         "--database-url",
@@ -96,13 +99,14 @@ def run_direction(url: str, direction: Direction) -> Outcome:
         str(direction.files),
         "--allow-hazards",
         "all",
+        *empty,
     )
     if direction.expected == "refuse":
         return _judge_refusal(url, direction, before, code, err)
     if code != 0:
         return Outcome(FAILED, f"apply exited {code}: {err.strip()}")
     code, out, err = canon(
-        "drift", "--strict", "--database-url", url, "--schema-dir", str(direction.files)
+        "drift", "--strict", "--database-url", url, "--schema-dir", str(direction.files), *empty
     )
     if code != 0:
         return Outcome(FAILED, f"not converged (drift exit {code}):\n{out}{err}".strip())

@@ -9,6 +9,7 @@ import click
 from canon.cli.app import (
     EXIT_ERROR,
     EXIT_OK,
+    allow_empty_option,
     cli,
     console,
     lock_timeout,
@@ -79,6 +80,7 @@ from canon.words import counted
     help="Use the schema files as committed at git revision REV.",
 )
 @tenant_option
+@allow_empty_option
 @click.option(
     "--concurrency",
     default=4,
@@ -109,6 +111,7 @@ def apply_command(
     take_backup: bool,
     ref: str | None,
     tenant: str | None,
+    allow_empty: bool,
     concurrency: int,
     canary: str | None,
     continue_on_error: bool,
@@ -144,7 +147,7 @@ def apply_command(
         fan_out=FanOut(concurrency, canary, continue_on_error),
         progress=shown.note,
     )
-    project = resolve_project(schema_dir, live_url, tenant)
+    project = resolve_project(schema_dir, live_url, tenant, allow_empty)
     result = apply_plan(live_url, project, plan_file, settings, shown.warn, shown.note)
     for residual in result.residuals:
         shown.warn(f"after the apply, {residual.describe()} (canon cannot plan this)")

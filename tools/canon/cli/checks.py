@@ -10,6 +10,7 @@ from canon.cli.app import (
     EXIT_CHANGES,
     EXIT_ERROR,
     EXIT_OK,
+    allow_empty_option,
     cli,
     console,
     resolve_live_url,
@@ -35,6 +36,7 @@ from canon.files.project import resolve_project
     "--strict", is_flag=True, help="Also exit 2 for residual differences canon cannot plan."
 )
 @tenant_option
+@allow_empty_option
 def drift_command(
     database_url: str | None,
     schema_dir: Path,
@@ -42,6 +44,7 @@ def drift_command(
     fmt: str,
     strict: bool,
     tenant: str | None,
+    allow_empty: bool,
 ) -> int:
     """Fail (exit 2) when the live database differs from the files (schema and seeds).
 
@@ -56,7 +59,7 @@ def drift_command(
 
     shown = console()
     live_url = resolve_live_url(database_url)
-    project = resolve_project(schema_dir, live_url, tenant)
+    project = resolve_project(schema_dir, live_url, tenant, allow_empty)
     # The workspace comes first: the diff engine loads in the background meanwhile.
     with workspace(live_url, project, shown.warn, read_only=True) as ws:
         from canon.checks.drift import check_drift

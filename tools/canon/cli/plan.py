@@ -9,6 +9,7 @@ import click
 from canon.cli.app import (
     EXIT_CHANGES,
     EXIT_OK,
+    allow_empty_option,
     cli,
     console,
     resolve_live_url,
@@ -44,6 +45,7 @@ from canon.plan import shortcut
     "of CONCURRENTLY.",
 )
 @tenant_option
+@allow_empty_option
 def plan_command(
     database_url: str | None,
     schema_dir: Path,
@@ -52,6 +54,7 @@ def plan_command(
     ref: str | None,
     no_concurrently: bool,
     tenant: str | None,
+    allow_empty: bool,
 ) -> int:
     """Print the migration that brings the live database to the files.
 
@@ -68,7 +71,7 @@ def plan_command(
     """
     shown = console()
     live_url = resolve_live_url(database_url)
-    project = resolve_project(schema_dir, live_url, tenant)
+    project = resolve_project(schema_dir, live_url, tenant, allow_empty)
     # Files and live schema unchanged since a plan that found nothing: nothing to plan.
     use_shortcut = ref is None and tenant is None and fmt in ("text", "markdown")
     probe = shortcut.check(live_url, project) if use_shortcut else None

@@ -133,10 +133,12 @@ DEPENDENTS_QUERY = query(
         WHERE h.classid = 'pg_constraint'::regclass AND k.contype = 'c' AND k.conrelid <> 0
           AND h.refclass IN ('pg_type'::regclass, 'pg_proc'::regclass)
         UNION
-        -- a domain over a type the plan recreates, which canon does not recreate
+        -- a domain over a type the plan recreates, which canon does not recreate (a
+        -- domain whose default calls a function is released by diff.dependents)
         SELECT h.n, h.classid, h.objid
         FROM hits h JOIN pg_type t ON t.oid = h.objid
         WHERE h.classid = 'pg_type'::regclass AND t.typtype = 'd'
+          AND h.refclass = 'pg_type'::regclass
     ),
     described AS (
         SELECT f.n, f.classid, f.objid, o.*
@@ -293,7 +295,7 @@ def release(pair: Pair) -> Placed:
         *_column_seeds(live, target),
         *_relation_seeds(live, target),
         *_type_seeds(live, target),
-        *_function_seeds(live, target),
+        *_function_seeds(pair),
     ]
     members = _closure(pair.live_conn, seeds, pair.excluded) if seeds else []
     _refuse_domains(members)
@@ -418,20 +420,60 @@ def _type_seeds(live: DatabaseModel, target: DatabaseModel) -> list[Seed]:
     return seeds
 
 
-def _function_seeds(live: DatabaseModel, target: DatabaseModel) -> list[Seed]:
-    seeds = []
-    for key, function in sorted(live.functions.items()):
+def _function_seeds(pair: Pair) -> list[Seed]:
+    functions = pair.live_model.functions
+    return [
+        Seed("function", f.schema, f.name, f.identity_arguments, why)
+        for key, why in sorted(function_changes(pair).items())
+        for f in (functions[key],)
+    ]
+
+
+# Each function's arguments with their defaults, keyed as the engine keys functions.
+ARGUMENTS_QUERY = query(
+    """
+    SELECT format('"%s"."%s"(%s)', replace(n.nspname, '"', '""'), replace(p.proname, '"', '""'),
+                  pg_get_function_identity_arguments(p.oid)),
+           pg_get_function_arguments(p.oid)
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE p.prokind <> 'a' AND n.nspname <> ALL (:excluded)
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+    """
+)
+
+
+def function_changes(pair: Pair) -> dict[str, str]:
+    """Engine keys of the live functions the plan drops, with why: gone from the files, or
+    changed in a way CREATE OR REPLACE cannot make (result type, function or procedure,
+    parameter defaults, which the engine does not compare)."""
+    live, target = pair.live_model, pair.target_model
+    params = {"excluded": sorted(pair.excluded)}
+    have = dict(pair.live_conn.execute(ARGUMENTS_QUERY, params).fetchall())
+    want = dict(pair.target_conn.execute(ARGUMENTS_QUERY, params).fetchall())
+    changes = {}
+    for key, current in live.functions.items():
         wanted = target.functions.get(key)
         if wanted is None:
-            why = "which is dropped"
-        elif wanted.result_string != function.result_string:
-            why = "whose result type changes"
-        else:
-            continue
-        seeds.append(
-            Seed("function", function.schema, function.name, function.identity_arguments, why)
-        )
-    return seeds
+            changes[key] = "which is dropped"
+        elif current.result_string != wanted.result_string:
+            changes[key] = "whose result type changes, which CREATE OR REPLACE cannot do"
+        elif current.kind != wanted.kind:
+            changes[key] = "which changes between function and procedure"
+        elif have.get(key) != want.get(key):
+            changes[key] = "whose parameter defaults change, which CREATE OR REPLACE cannot do"
+    return changes
+
+
+def blocked_columns(live: DatabaseModel, target: DatabaseModel) -> list[tuple[str, str]]:
+    """(table key, column) pairs the plan retypes, recasts to a recreated enum, or drops."""
+    enums = set(recreated_enums(live, target))
+    return [
+        (key, name)
+        for key, name, column, new in column_pairs(live, target)
+        if new is None
+        or new.dbtypestr != column.dbtypestr
+        or (column.is_enum and column.enum is not None and column.enum.quoted_full_name in enums)
+    ]
 
 
 def recreated_enums(live_model: DatabaseModel, target_model: DatabaseModel) -> list[str]:

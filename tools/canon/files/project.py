@@ -20,13 +20,17 @@ class Project:
     config: ProjectConfig
     tenants: tuple[Tenant, ...] = ()
     only_tenant: Tenant | None = None  # --tenant: plans touch that tenant's schema alone
+    allow_empty: bool = False  # --allow-empty: files with no statements mean "drop everything"
 
 
 def resolve_project(
-    schema_dir: Path, live_url: DatabaseUrl | None, tenant: str | None = None
+    schema_dir: Path,
+    live_url: DatabaseUrl | None,
+    tenant: str | None = None,
+    allow_empty: bool = False,
 ) -> Project:
     """The settings beside ``schema_dir`` and its tenants (``tenant`` alone, when given)."""
     config = load_config(schema_dir)
     tenants = tuple(resolve(config, live_url))
     only = choose(config, tenants, tenant) if tenant is not None else None
-    return Project(schema_dir, config, tenants, only)
+    return Project(schema_dir, config, tenants, only, allow_empty)

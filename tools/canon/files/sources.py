@@ -14,6 +14,7 @@ template rendered once per tenant (see ``tenants``).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -124,8 +125,12 @@ def _display_path(path: Path, base: Path) -> str:
         return str(path)
 
 
-def split_statements(text: str, display: str) -> list[Statement]:
-    """Split SQL text with PostgreSQL's own parser; a syntax error names file and line."""
+def split_statements(text: str, display: str, declared: bool = False) -> list[Statement]:
+    """Split SQL text with PostgreSQL's own parser; a syntax error names file and line.
+
+    ``declared``: the text declares objects (schema files), so ``CREATE INDEX
+    CONCURRENTLY`` is read as the index it declares. Plans and seeds keep the keyword.
+    """
     try:
         # One parse, read as JSON: building Python trees for every statement of a large
         # schema would cost several times the parse itself, and only the kinds are needed.
@@ -148,8 +153,26 @@ def split_statements(text: str, display: str) -> list[Statement]:
         reason = FORBIDDEN_STATEMENTS.get(kind)
         if reason:
             raise SourceError(display, line, reason)
-        statements.append(Statement(chunk.decode(), display, line))
+        sql = chunk.decode()
+        if declared and kind == "IndexStmt" and raw["stmt"][kind].get("concurrent"):
+            sql = without_concurrently(sql)
+        statements.append(Statement(sql, display, line))
     return statements
+
+
+def without_concurrently(sql: str) -> str:
+    """``CREATE INDEX CONCURRENTLY`` as the index it declares: the keyword blanked out.
+
+    Files declare what exists; how an index is built is canon's choice when it applies
+    (concurrently on existing tables). The keyword cannot run inside the transaction
+    that loads the files. Spaces keep every position, so errors still point at the
+    right line and column.
+    """
+    tokens = parser.scan(sql)
+    for previous, token in itertools.pairwise(tokens):
+        if previous.name == "INDEX" and token.name == "CONCURRENTLY":
+            return sql[: token.start] + " " * (token.end + 1 - token.start) + sql[token.end + 1 :]
+    return sql
 
 
 def digest_files(files: list[SourceFile], extra: str = "") -> str:
@@ -165,18 +188,23 @@ def read_schema(
     config: ProjectConfig | None = None,
     tenants: Sequence[Tenant] = (),
     only_tenant: Tenant | None = None,
+    allow_empty: bool = False,
 ) -> SchemaSource:
     """Read, render and split every schema file under ``root``.
 
     Folders whose name starts with ``_`` hold templates and are not loaded as they are;
     the tenant template folder is rendered once per tenant. ``*.sql.j2`` files elsewhere
-    are rendered once with the project's variables.
+    are rendered once with the project's variables. A folder with no statements is
+    refused (a wrong path would otherwise plan to drop everything) unless ``allow_empty``.
     """
     root = Path(root)
     config = config or ProjectConfig()
     paths = find_files(root, (SQL_SUFFIX, TEMPLATE_SUFFIX))
-    if not paths:
-        raise ConfigError(f"schema directory {root} holds no {SQL_SUFFIX} files")
+    if not paths and not allow_empty:
+        raise ConfigError(
+            f"schema directory {root} holds no {SQL_SUFFIX} files; "
+            "pass --allow-empty to plan the removal of everything it manages"
+        )
     files = read_files(root, [p for p in paths if not _in_template_folder(root, p)])
     rendered = [
         _rendered(f, {**config.variables, "tenants": [t.id for t in tenants]}) for f in files
@@ -194,9 +222,12 @@ def read_schema(
             rendered += [_rendered(f, variables, always=True, tenant=t.id) for f in template_files]
     statements: list[Statement] = []
     for f in rendered:
-        statements.extend(split_statements(f.text, f.display))
-    if not statements:
-        raise ConfigError(f"schema directory {root} holds no SQL statements")
+        statements.extend(split_statements(f.text, f.display, declared=True))
+    if not statements and not allow_empty:
+        raise ConfigError(
+            f"schema directory {root} holds no SQL statements; "
+            "pass --allow-empty to plan the removal of everything it manages"
+        )
     return SchemaSource(
         root,
         tuple(rendered),

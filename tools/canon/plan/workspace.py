@@ -56,10 +56,14 @@ def workspace(
         if ref is not None:
             revision = stack.enter_context(gitref.schema_at(ref, project.schema_dir))
             tenant = project.only_tenant.id if project.only_tenant else None
-            project = resolve_project(revision.schema_dir, live_url, tenant)
+            project = resolve_project(revision.schema_dir, live_url, tenant, project.allow_empty)
             commit = revision.commit
         source = read_schema(
-            project.schema_dir, project.config, project.tenants, project.only_tenant
+            project.schema_dir,
+            project.config,
+            project.tenants,
+            project.only_tenant,
+            project.allow_empty,
         )
         live_ahead = None
         if read_only:

@@ -1,0 +1,6 @@
+CREATE TABLE public.parcels (
+    id bigint PRIMARY KEY,
+    code integer NOT NULL DEFAULT 0,
+    "weight class" smallint DEFAULT 1
+);
+INSERT INTO public.parcels VALUES (1, 42, 2);
