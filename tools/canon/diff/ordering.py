@@ -12,7 +12,8 @@ dropping a function a column default still calls. canon reorders migra's stateme
    when called, not now, so their tables may come later; a domain's CHECK or a generated
    column may call one of the functions);
 3. migra's other statements keep their order, but for a table created before the one
-   it inherits from or is a partition of, which waits for it;
+   it inherits from or is a partition of, which waits for it, and a column default or
+   constraint calling a function created further on, which moves right after it;
 4. canon's late statements (domain drops, sequence options, recasts of enum arrays…),
    then function, procedure and type drops, then schema drops end it.
 
@@ -27,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pglast import ast
-from pglast.enums import ObjectType
+from pglast.enums import AlterTableType, ObjectType
 from pglast.visitors import Visitor
 
 from canon.pg import parsing
@@ -95,6 +96,7 @@ def arrange(
     middle = _parents_first(middle)
     defer = [DEFER_BODY_CHECKS] if any(_is_sql_function(_node(f)) for f in functions) else []
     middle = _after_their_row_types(middle, relations)
+    middle = _after_functions_they_call(middle)
     return [
         *first,
         *pre,
@@ -125,6 +127,61 @@ def _after_their_row_types(statements: list[str], relations: set[str]) -> list[s
             # Removing the function moved what followed it one place up.
             arranged.insert(max(created_at), sql)
     return arranged
+
+
+# What may wait for a function created after it: nothing else in the plan uses these.
+TABLE_PARTS = frozenset({AlterTableType.AT_ColumnDefault, AlterTableType.AT_AddConstraint})
+
+
+def _after_functions_they_call(statements: list[str]) -> list[str]:
+    """Each column default or constraint calling a function created further on (one kept in
+    migra's order, since its body reads a table the plan alters) moves right after it."""
+    arranged = list(statements)
+    for sql in statements:
+        node = _node(sql)
+        if node is None or not _sets_table_parts_only(node):
+            continue
+        called = _called_names(node)
+        created_at = [
+            i
+            for i, s in enumerate(arranged)
+            if isinstance(n := _node(s), ast.CreateFunctionStmt)
+            and _last_name(n.funcname) in called
+        ]
+        if created_at and max(created_at) > arranged.index(sql):
+            arranged.remove(sql)
+            arranged.insert(max(created_at), sql)
+    return arranged
+
+
+def _sets_table_parts_only(node: ast.Node | None) -> bool:
+    return (
+        isinstance(node, ast.AlterTableStmt)
+        and bool(node.cmds)
+        and all(
+            isinstance(cmd, ast.AlterTableCmd) and cmd.subtype in TABLE_PARTS
+            for cmd in node.cmds or ()
+        )
+    )
+
+
+def _called_names(node: ast.Node) -> set[str]:
+    """The names (unqualified) of the functions an expression calls: migra writes calls as
+    the search path shows them, so only the last part can be compared."""
+    found: set[str] = set()
+
+    class Collect(Visitor):
+        def visit_FuncCall(self, ancestors: object, call: ast.FuncCall) -> None:
+            if (name := _last_name(call.funcname)) is not None:
+                found.add(name)
+
+    Collect()(node)
+    return found
+
+
+def _last_name(names: Sequence[ast.Node] | None) -> str | None:
+    last = names[-1] if names else None
+    return last.sval if isinstance(last, ast.String) else None
 
 
 def _node(sql: str) -> ast.Node | None:

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from canon.diff import dependents
 from canon.diff.kind import Pair, Placed, Recreated
 from canon.errors import PlanRefused
 from canon.inspection.models import ColumnModel, DatabaseModel, TableModel, column_pairs
@@ -304,12 +305,43 @@ def release(pair: Pair) -> Placed:
         _forget(live, member)
     _keep_dependents_out_of_migra(live, target)
     kept = [m for m in ordered if _kept(target, m)]
+    released = _release_column_parts(pair, ordered, kept)
     return Placed(
-        pre=tuple(m.drop for m in ordered),
+        pre=(*released.drops, *(m.drop for m in ordered)),
         # Rules come back as live has them, once the engine has made their relation again.
-        late=tuple(m.restore for m in kept if m.restore),
-        recreated=tuple(Recreated(m.kind, m.path, m.display, m.reason) for m in kept),
+        late=(*released.comments, *(m.restore for m in kept if m.restore)),
+        recreated=(
+            *released.recreated,
+            *(Recreated(m.kind, m.path, m.display, m.reason) for m in kept),
+        ),
     )
+
+
+# What a function's drop must release first that recreation does not drop itself: parts
+# of tables (``diff.dependents``), and what canon cannot recreate, to be refused.
+COLUMN_PARTS = frozenset({"default", "generated", "other"})
+
+
+def _release_column_parts(
+    pair: Pair, ordered: Sequence[Member], kept: Sequence[Member]
+) -> dependents.Released:
+    """Release the column defaults and generation expressions calling the functions this
+    drops, ahead of those drops.
+
+    The functions kind releases what calls the functions the plan changes, but it runs
+    after this one: a function dropped here because it uses a changed one (or a column,
+    or a view) would still be held by a default calling it.
+    """
+    functions = [m for m in ordered if m.classid == PG_PROC]
+    if not functions:
+        return dependents.Released([], [])
+    found = dependents.find(pair.live_conn, functions=[m.engine_key for m in functions])
+    cause = "calls " + "; ".join(
+        f"{m.display}, {'which is recreated' if m in kept else 'which is dropped'}"
+        for m in functions
+    )
+    parts = [d for d in found if d.kind in COLUMN_PARTS]
+    return dependents.release(pair.live_model, pair.target_conn, parts, cause)
 
 
 def _refuse_domains(members: Iterable[Member]) -> None:
