@@ -63,8 +63,8 @@ test: $(STAMP) ## run the whole test suite against a real PostgreSQL
 test-fast: $(STAMP) ## every test but the scenario corpus of tests/cases
 	$(PYTEST) -n $(WORKERS) -m "not corpus" $(ARGS)
 
-bench: $(STAMP) ## measure plan speed and memory
-	$(VENV)/bin/python -m bench $(ARGS)
+bench: $(STAMP) ## measure plan and apply speed and memory; writes README.md's tables
+	$(VENV)/bin/python -m bench --readme README.md $(ARGS)
 
 corpus: $(STAMP) ## run every scenario in tests/cases and print one line
 	$(VENV)/bin/python -m tests.corpus $(ARGS)

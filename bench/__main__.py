@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--runs N]``: the speed of ``canon plan`` next to PostgreSQL's own.
+"""``python -m bench [--quick] [--runs N] [--readme FILE]``: canon's speed next to PostgreSQL's own.
 
 For the project's schema/ and for generated schemas it measures, each as a separate
 process and as the median of several runs:
@@ -7,12 +7,18 @@ process and as the median of several runs:
   on the benchmark's server and on the in-memory scratch cluster canon builds in;
 - raw migra between two ready databases (the live one and one loaded with a 5% change);
 - ``canon plan`` cold (files never planned before), warm (files and live unchanged since
-  the last plan), warm with the no-change shortcut off (template clone and full diff),
-  and after a 5% change of the files; and the peak memory of any ``canon plan`` run.
+  the last plan), warm with the no-change shortcut off (full diff), and after a 5% change
+  of the files;
+- ``canon apply`` into an empty database with nothing cached, the first ``canon plan``
+  after it, and ``canon drift`` on a fresh checkout (``fresh``);
+- the peak memory of any of those runs.
+- a project with tenants, planned and applied (``tenants``), and a fleet of databases
+  over two servers, drifted and applied (``fleet``).
 
 It starts its own PostgreSQL (canon's embedded-cluster settings) in a temporary folder
-and prints a Markdown table. ``--daily`` measures instead how long each everyday edit of
-tests/daily holds its locks (``bench.daily``).
+and prints Markdown tables; with ``--readme`` it also writes them into that file,
+between the markers ``readme`` looks for. ``--daily`` measures instead how long each
+everyday edit of tests/daily holds its locks (``bench.daily``).
 """
 
 from __future__ import annotations
@@ -29,8 +35,8 @@ from pathlib import Path
 
 from canon.pg.cluster import Cluster, destroy_with_scratch, memory_cluster
 
-from . import daily, generate, seeds, tenants
-from .measure import REPO, Bench, Subject
+from . import daily, fleet, fresh, generate, readme, seeds, tenants
+from .measure import REPO, Bench, Subject, compile_canon
 
 PLAN_CACHE_OFF = {"CANON_PLAN_CACHE": "off"}
 
@@ -45,7 +51,8 @@ class Row:
     floor: float = 0.0
     floor_in_memory: float = FAILED
     figures: dict[str, float] = field(default_factory=dict)
-    peak_mb: float = 0.0
+    peak_mb: float = 0.0  # of the plans
+    apply_peak_mb: float = 0.0  # of the applies, plans and drift checks after them
 
 
 def median_of(runs: int, measure: Callable[[int], float]) -> float:
@@ -66,7 +73,7 @@ def measure_subject(
     peaks: list[float] = []
 
     def plan(expect: set[int], env: dict[str, str] | None = None) -> float:
-        result = bench.plan(live, schema, expect, env)
+        result = bench.canon("plan", live, schema, expect, env)
         peaks.append(result.max_rss_mb)
         return result.seconds
 
@@ -109,6 +116,12 @@ def measure_subject(
         bench.drop_database(target)
         bench.drop_canon_databases()
     row.peak_mb = max(peaks, default=0.0)
+    try:
+        medians, row.apply_peak_mb = fresh.measure(bench, subject, folder, runs, progress)
+    except RuntimeError as exc:
+        print(f"bench: failed: {str(exc)[:300]}", file=sys.stderr, flush=True)
+        medians = dict.fromkeys(fresh.COLUMNS, FAILED)
+    row.figures.update(medians)
     return row
 
 
@@ -121,44 +134,76 @@ def generated(tables: int) -> Subject:
     return Subject(f"generated-{tables}", tables, write)
 
 
-COLUMNS = [
+PLAN_COLUMNS = [
     ("migra", "raw migra"),
     ("cold", "plan, cold"),
     ("warm", "plan, warm"),
     ("template", "plan, warm, shortcut off"),
     ("change", "plan, 5% change"),
 ]
+APPLY_COLUMNS = [
+    ("apply_cold", "apply into an empty database, nothing cached"),
+    ("apply", "apply into an empty database"),
+    ("after_apply", "first plan after it"),
+    ("drift_fresh", "drift, fresh checkout"),
+]
 
 
-def render(rows: list[Row], runs: str) -> str:
-    head = (
-        ["schema", "tables", "floor", "floor in memory"]
-        + [title for _, title in COLUMNS]
-        + ["peak RSS"]
-    )
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+def seconds(value: float, floor: float) -> str:
+    return "failed" if value != value else f"{value:.2f} s ({value / floor:.2f}×)"
+
+
+def megabytes(value: float) -> str:
+    return f"{value:.0f} MB" if value else "n/a"
+
+
+def render_plans(rows: list[Row]) -> str:
+    head = ["schema", "tables", "floor", "floor in memory"]
+    head += [title for _, title in PLAN_COLUMNS] + ["peak RSS"]
+    lines = table_head(head)
     for row in rows:
         memory = row.floor_in_memory
         cells = [
             row.name,
             str(row.tables),
             f"{row.floor:.2f} s",
-            "n/a" if memory != memory else f"{memory:.2f} s ({memory / row.floor:.2f}×)",
+            "n/a" if memory != memory else seconds(memory, row.floor),
         ]
-        for key, _ in COLUMNS:
-            value = row.figures[key]
-            cells.append(
-                "failed" if value != value else f"{value:.2f} s ({value / row.floor:.2f}×)"
-            )
-        cells.append(f"{row.peak_mb:.0f} MB" if row.peak_mb else "n/a")
-        lines.append("| " + " | ".join(cells) + " |")
-    lines.append("")
-    lines.append(
-        f"Seconds, median of {runs}; (×) is the ratio to the floor "
-        "(`psql -1 -f` of the files into an empty database + `pg_dump --schema-only`); "
-        "the floor in memory is the same on the in-memory cluster canon builds in."
-    )
+        cells += [seconds(row.figures[key], row.floor) for key, _ in PLAN_COLUMNS]
+        lines.append(table_line([*cells, megabytes(row.peak_mb)]))
     return "\n".join(lines)
+
+
+def render_applies(rows: list[Row]) -> str:
+    head = ["schema", "tables", "floor", *(title for _, title in APPLY_COLUMNS), "peak RSS"]
+    lines = table_head(head)
+    for row in rows:
+        cells = [row.name, str(row.tables), f"{row.floor:.2f} s"]
+        cells += [seconds(row.figures[key], row.floor) for key, _ in APPLY_COLUMNS]
+        lines.append(table_line([*cells, megabytes(row.apply_peak_mb)]))
+    return "\n".join(lines)
+
+
+def table_head(head: list[str]) -> list[str]:
+    return [table_line(head), "|" + "---|" * len(head)]
+
+
+def table_line(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def render(rows: list[Row], runs: str) -> str:
+    return "\n".join(
+        [
+            render_plans(rows),
+            "",
+            render_applies(rows),
+            "",
+            f"Seconds, median of {runs}; (×) is the ratio to the floor "
+            "(`psql -1 -f` of the files into an empty database + `pg_dump --schema-only`); "
+            "the floor in memory is the same on the in-memory cluster canon builds in.",
+        ]
+    )
 
 
 @contextmanager
@@ -184,14 +229,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, no 2,000-table schema")
     parser.add_argument("--runs", type=int, help="runs per figure (default 5, --quick 3)")
-    parser.add_argument("--sizes", help="comma-separated table counts (default 60,500,2000)")
+    parser.add_argument(
+        "--sizes", help="comma-separated table counts (default 60,500,2000; 0: none)"
+    )
     parser.add_argument("--no-seeds", action="store_true", help="skip the project's schema/")
     parser.add_argument("--tenants", help="comma-separated tenant counts (default 50,200; 0: none)")
     parser.add_argument(
         "--daily", action="store_true", help="only the everyday edits of tests/daily: their locks"
     )
     parser.add_argument("--edits", help="with --daily: comma-separated parts of edit names")
+    parser.add_argument(
+        "--readme", type=Path, help="also write the tables into this file, between its markers"
+    )
+    parser.add_argument(
+        "--fleet", type=int, help="databases in the fleet row (default 50, --quick 20; 0: none)"
+    )
     args = parser.parse_args(argv)
+    if args.readme is not None:
+        readme.check_markers(args.readme)  # before an hour of measuring, not after
     runs = args.runs or (3 if args.quick else 5)
     sizes = (
         [int(s) for s in args.sizes.split(",")]
@@ -214,10 +269,18 @@ def main(argv: list[str] | None = None) -> int:
         if int(n) > 0
     ]
     subjects = [] if args.no_seeds else [seeds.subject(REPO / "schema")]
-    subjects += [generated(n) for n in sizes]
+    subjects += [generated(n) for n in sizes if n > 0]
+    fleet_size = args.fleet if args.fleet is not None else (20 if args.quick else 50)
     rows = []
     tenant_rows = []
+    fleet_rows = []
+    compile_canon()
+    machine = readme.Machine.now()
     with started_server() as (bench, _):
+        server_version = bench.server_version()
+        if fleet_size > 0:
+            fleet_rows.append(fleet.measure(bench, fleet_size, runs, progress))
+            progress("\n" + fleet.render(fleet_rows).splitlines()[2])
         for count in tenant_counts:
             tenant_rows.append(tenants.measure(bench, count, runs, progress))
         for subject in subjects:
@@ -225,18 +288,26 @@ def main(argv: list[str] | None = None) -> int:
             count = min(runs, 3) if subject.tables >= 2000 else runs
             rows.append(measure_subject(bench, subject, count, progress))
             # Each finished row goes to stderr at once, so a long run that is cut short still reports.
-            progress("\n" + render(rows[-1:], f"{count} runs").splitlines()[2])
-    print(
-        render(
-            rows,
+            finished = render(rows[-1:], f"{count} runs").splitlines()
+            progress("\n" + finished[2] + "\n" + finished[6])
+    tables = []
+    if rows:
+        runs_said = (
             f"{runs} runs (3 at 2,000 tables)"
             if any(r.tables >= 2000 for r in rows)
-            else f"{runs} runs",
+            else f"{runs} runs"
         )
-    )
+        tables.append(render(rows, runs_said))
     if tenant_rows:
-        print()
-        print(tenants.render(tenant_rows))
+        tables.append(tenants.render(tenant_rows))
+    if fleet_rows:
+        tables.append(fleet.render(fleet_rows))
+    report = "\n\n".join(tables)
+    report += "\n\n" + machine.describe(sys.argv[1:] if argv is None else argv, server_version)
+    print(report)
+    if args.readme is not None:
+        readme.write(args.readme, report)
+        progress(f"wrote the tables into {args.readme}")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import os
 import secrets
 import subprocess
@@ -46,6 +47,11 @@ def run(argv: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None
     return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, stderr)
 
 
+def compile_canon() -> None:
+    """Compile canon's modules once, as an installation does, so no run pays for it."""
+    compileall.compile_dir(str(REPO / "tools" / "canon"), quiet=1)
+
+
 class Bench:
     """Helpers bound to one PostgreSQL server started for the benchmark."""
 
@@ -54,6 +60,8 @@ class Bench:
         self.bindir = find_pg_bin()
         self.workdir = workdir
         self.env = dict(os.environ)
+        # canon runs as installed: from compiled bytecode (see ``compile_canon``).
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
         # canon's embedded cluster and plan cache stay inside the benchmark's folders.
         self.env["CANON_HOME"] = str(cluster_root)
         self.env["CANON_CACHE_DIR"] = str(workdir / "canon-cache")
@@ -66,6 +74,11 @@ class Bench:
     def admin(self, sql: str) -> None:
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             conn.execute(sql)
+
+    def server_version(self) -> str:
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            row = conn.execute("SHOW server_version").fetchone()
+        return str(row[0]).split()[0] if row else "?"
 
     def create_database(self, prefix: str, template: str = "template0") -> str:
         name = f"{prefix}_{secrets.token_hex(4)}"
@@ -142,21 +155,47 @@ class Bench:
             raise RuntimeError(f"raw migra failed: {result.stderr.strip()}")
         return result
 
-    def plan(
-        self, live: str, schema_dir: Path, expect: set[int], extra_env: dict[str, str] | None = None
+    def forget_templates(self) -> None:
+        """Drop canon's databases here and on the in-memory cluster: no build is cached."""
+        self.drop_canon_databases()
+        if self.in_memory is not None:
+            self.in_memory.drop_canon_databases()
+
+    def canon(
+        self,
+        command: str,
+        live: str,
+        schema_dir: Path,
+        expect: set[int],
+        extra_env: dict[str, str] | None = None,
     ) -> Run:
-        """``canon plan`` as a user runs it; ``expect`` is the exit code that means it worked."""
+        """``canon COMMAND`` as a user runs it; ``expect`` is the exit codes that mean it worked."""
         env = dict(self.env, **(extra_env or {}))
         result = run(
-            [str(CANON), "plan", "--database-url", self.url(live), "--schema-dir", str(schema_dir)],
+            [
+                str(CANON),
+                command,
+                "--database-url",
+                self.url(live),
+                "--schema-dir",
+                str(schema_dir),
+            ],
             env=env,
             cwd=self.workdir,
         )
         if result.returncode not in expect:
             raise RuntimeError(
-                f"canon plan exited {result.returncode}, expected {expect}: {result.stderr.strip()}"
+                f"canon {command} exited {result.returncode}, expected {expect}: "
+                f"{result.stderr.strip()[-600:]}"
             )
         return result
+
+    def seed(self, live: str, seeds_dir: Path) -> None:
+        """``canon seed``: the reference data a project's drift check compares."""
+        argv = [str(CANON), "seed", "--database-url", self.url(live), "--seeds-dir", str(seeds_dir)]
+        result = run(argv, env=self.env, cwd=self.workdir)
+        if result.returncode != 0:
+            raise RuntimeError(f"canon seed failed: {result.stderr.strip()[-600:]}")
 
 
 @dataclass(frozen=True)
@@ -168,3 +207,5 @@ class Subject:
     write: Callable[[Path, int | None, str], Path]
     # The files psql loads, in an order it can load them (``psql`` cannot defer statements).
     psql_files: Callable[[Path, str], list[Path]] = lambda schema, url: find_files(schema)
+    # Reference data loaded after an apply (``write`` puts a copy beside the schema folder).
+    seeds: Path | None = None

@@ -25,6 +25,7 @@ from .measure import Subject
 
 CHANGE_EVERY = 20
 SETTINGS_FILES = ("canon.toml", "tenants.txt")
+SEEDS = "seeds"
 
 
 def table_names(schema_dir: Path) -> list[str]:
@@ -39,6 +40,7 @@ def table_names(schema_dir: Path) -> list[str]:
 
 def subject(source: Path) -> Subject:
     tables = table_names(source)
+    seeds = source.parent / SEEDS
 
     def write(root: Path, change: int | None, note: str) -> Path:
         shutil.rmtree(root, ignore_errors=True)
@@ -46,6 +48,9 @@ def subject(source: Path) -> Subject:
         for beside in SETTINGS_FILES:  # tenants are rendered as in the project
             if (source.parent / beside).is_file():
                 shutil.copy(source.parent / beside, root.parent / beside)
+        if seeds.is_dir():  # where drift finds reference data in a checkout
+            shutil.rmtree(root.parent / SEEDS, ignore_errors=True)
+            shutil.copytree(seeds, root.parent / SEEDS)
         last = find_files(root)[-1]
         extra = f"\nSELECT '{note}' AS note;\n" if note else ""  # new statements, same schema
         if change is not None:
@@ -60,7 +65,9 @@ def subject(source: Path) -> Subject:
             last.write_text(last.read_text() + extra)
         return root
 
-    return Subject("seeds (schema/)", len(tables), write, ordered_file)
+    return Subject(
+        "seeds (schema/)", len(tables), write, ordered_file, seeds if seeds.is_dir() else None
+    )
 
 
 def ordered_file(schema_dir: Path, scratch_url: str) -> list[Path]:

@@ -44,8 +44,8 @@ Result = tuple[str, str, Outcome]  # case-direction id, direction, outcome
 def _run_case(server_url: str, case: Path) -> list[Result]:
     """Both directions of one case, each in a database of its own.
 
-    The directions of a case run one after the other: cases that create roles (which are
-    cluster-wide) guard the creation, but two runs at once could still race on it.
+    The directions of a case run one after the other: the roles a case needs are
+    cluster-wide, and two runs at once could race on creating them.
     """
     results = []
     for direction in directions(case):

@@ -6,12 +6,19 @@ schema/ and converges to live.sql. Once converged, the apply's steps are replaye
 one on a fresh copy of the live side: no prefix may leave a table without the keys of
 either side (tests/keys.py). ``expect.json`` may say ``{"forward": "refuse",
 "reverse": "refuse", "refusal": "text the message must hold"}`` for changes canon must
-refuse cleanly. Both tests/test_cases.py and the corpus runner (tests/corpus.py) use
-this module, so a case means the same thing everywhere.
+refuse cleanly. The two sides of a case differ, so an apply with nothing to do means
+canon overlooked the difference (fails closed), unless ``{"unchanged": true}`` says the
+sides are meant to be alike. Rows are not schema (canon refuses them in the files):
+``live_rows.sql`` and ``schema_rows.sql`` hold those loaded with live.sql or schema/ when
+that side is the live database. Roles are the server's, never the files' (canon refuses
+them there too): ``{"roles": ["name", …]}`` lists those a case needs, created beforehand.
+Both tests/test_cases.py and the corpus runner (tests/corpus.py) use this module, so a
+case means the same thing everywhere.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,16 +27,19 @@ from typing import Any
 import psycopg
 
 from canon.diff.fingerprint import fingerprint
+from canon.errors import ConfigError
 from canon.files.sources import read_schema
 from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg.db import reading as connect
 from canon.pg.dburl import DatabaseUrl
+from canon.pg.quoting import ident
 from canon.scratch.loader import load_statements
 
-from .helpers import CASES, canon, catalog_snapshot
+from .helpers import CASES, canon, catalog_snapshot, run_sql_file
 from .keys import check_every_prefix
 
 CONVERGED, REFUSED, FAILED = "converged", "refused", "failed"
+NOTHING_TO_DO = "nothing to do:"
 # PlanRefused renders as "refused: <object>: <reason>; <remedy>".
 REFUSAL_MARK = "error: refused: "
 
@@ -39,9 +49,12 @@ class Direction:
     case: str
     name: str  # "forward" or "reverse"
     live: Path  # what is loaded into the live database first
+    rows: Path  # rows loaded into the live database after it (when the file exists)
     files: Path  # the schema files canon converges to
     expected: str  # "converge" or "refuse"
     refusal: str  # text a refusal message must hold
+    unchanged: bool = False  # the sides are meant to be alike: nothing to apply
+    roles: tuple[str, ...] = ()  # roles the server must have first
 
     @property
     def id(self) -> str:
@@ -61,15 +74,18 @@ def case_dirs(root: Path = CASES) -> list[Path]:
 def directions(case: Path) -> list[Direction]:
     """Forward and reverse for one case folder."""
     expect = _expectations(case)
-    refusal = expect.get("refusal", "")
+    refusal, unchanged = expect.get("refusal", ""), bool(expect.get("unchanged"))
+    roles = tuple(expect.get("roles", ()))
     live, schema = case / "live.sql", case / "schema"
     return [
-        Direction(case.name, "forward", live, schema, expect.get("forward", "converge"), refusal),
-        Direction(case.name, "reverse", schema, live, expect.get("reverse", "converge"), refusal),
-    ]
+        Direction(case.name, "forward", live, case / "live_rows.sql", schema,
+                  expect.get("forward", "converge"), refusal, unchanged, roles),
+        Direction(case.name, "reverse", schema, case / "schema_rows.sql", live,
+                  expect.get("reverse", "converge"), refusal, unchanged, roles),
+    ]  # fmt: skip
 
 
-def _expectations(case: Path) -> dict[str, str]:
+def _expectations(case: Path) -> dict[str, Any]:
     path = case / "expect.json"
     return json.loads(path.read_text()) if path.exists() else {}
 
@@ -77,7 +93,7 @@ def _expectations(case: Path) -> dict[str, str]:
 def has_statements(path: Path) -> bool:
     try:
         return bool(read_schema(path).statements)
-    except Exception:  # noqa: BLE001 - a side that cannot be read has no statements to load
+    except ConfigError:  # an empty side; a side canon refuses is an error, never a skip
         return False
 
 
@@ -86,8 +102,11 @@ def run_direction(url: str, direction: Direction) -> Outcome:
 
     A side with no statements is a real target: everything the other side holds is dropped.
     """
+    create_roles(url, direction.roles)
     if has_statements(direction.live):
         _load(url, direction.live)
+    if direction.rows.exists():
+        run_sql_file(url, direction.rows)
     before = _state(url)
     # Files that remove every object are only accepted when asked for.
     empty = [] if has_statements(direction.files) else ["--allow-empty"]
@@ -105,6 +124,8 @@ def run_direction(url: str, direction: Direction) -> Outcome:
         return _judge_refusal(url, direction, before, code, err)
     if code != 0:
         return Outcome(FAILED, f"apply exited {code}: {err.strip()}")
+    if NOTHING_TO_DO in err and not direction.unchanged:
+        return Outcome(FAILED, f"the sides differ, yet canon saw nothing to do: {err.strip()}")
     code, out, err = canon(
         "drift", "--strict", "--database-url", url, "--schema-dir", str(direction.files), *empty
     )
@@ -132,6 +153,16 @@ def _judge_refusal(url: str, direction: Direction, before: Any, code: int, err: 
 def _load_side(url: str, source: Path) -> None:
     if has_statements(source):
         _load(url, source)
+
+
+def create_roles(url: str, roles: tuple[str, ...]) -> None:
+    """Create the roles a case needs, unless there (another case may be creating them too)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        for role in roles:
+            with contextlib.suppress(
+                psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation
+            ):
+                conn.execute(f"CREATE ROLE {ident(role)} NOLOGIN")
 
 
 def _load(url: str, source: Path) -> None:

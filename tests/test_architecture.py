@@ -12,7 +12,19 @@ from tests.helpers import PROJECT
 PACKAGE = PROJECT / "tools" / "canon"
 
 # Lowest first: a module may import from its own wing and from the wings before it.
-WINGS = ("", "pg", "files", "scratch", "inspection", "diff", "plan", "run", "checks", "cli")
+WINGS = (
+    "",
+    "pg",
+    "files",
+    "scratch",
+    "inspection",
+    "diff",
+    "plan",
+    "run",
+    "checks",
+    "fleet",
+    "cli",
+)
 
 
 def module_name(path: Path) -> str:

@@ -142,6 +142,22 @@ def test_bad_schema_file_names_file_and_line(
     assert catalog_snapshot(empty_url) == before
 
 
+def test_a_file_that_is_not_utf8_names_its_line(empty_url: str) -> None:
+    code, out, err = canon(
+        "plan", "--database-url", empty_url, "--schema-dir", str(BAD / "not_utf8")
+    )
+    assert (code, out) == (1, "")
+    assert err.strip().endswith("tables.sql:3: not UTF-8 text (byte 0xe9)")
+
+
+def test_plan_out_to_a_folder_is_a_one_line_error(empty_url: str, tmp_path: Path) -> None:
+    code, out, err = canon(
+        "plan", "--database-url", empty_url, "--schema-dir", str(GOOD), "--out", str(tmp_path)
+    )
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert f"--out {tmp_path} is a folder" in err and "internal error" not in err
+
+
 @pytest.mark.parametrize("schema_dir", [BAD / "empty", BAD / "does_not_exist"])
 def test_empty_or_missing_schema_dir(empty_url: str, schema_dir: Path) -> None:
     before = catalog_snapshot(empty_url)

@@ -192,3 +192,16 @@ def test_reference_rows_are_those_of_seed_003(project_db: psycopg.Connection) ->
     assert project_db.execute("SELECT username, email FROM auth.users").fetchall() == [
         ("admin", "admin@soleflip.com")
     ]
+
+
+def test_seed_drift_is_reported_with_schema_drift(project_url: str) -> None:
+    # One run shows everything: the schema's differences, and the rows, even those of a
+    # table whose columns drifted.
+    execute(project_url, "DELETE FROM core.brands WHERE slug = 'puma'")
+    execute(project_url, "ALTER TABLE core.platforms DROP COLUMN name")
+    code, out, _ = drift(project_url)
+    assert code == 2
+    assert 'add column "name"' in out
+    assert "seed core.brands (puma): missing" in out
+    assert "seed core.platforms (*): does not fit the live table" in out
+    assert "2 reference rows" in out.splitlines()[0]

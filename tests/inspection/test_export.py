@@ -11,7 +11,7 @@ from canon.files.sources import read_schema
 from canon.pg.backup import without_restrict_lines
 from canon.scratch.loader import load_statements
 from tests.helpers import canon, catalog_snapshot
-from tests.scenario import case_dirs, has_statements
+from tests.scenario import case_dirs, create_roles, directions, has_statements
 
 SIDES = [
     pytest.param(side, id=f"{case.name}-{name}")
@@ -94,6 +94,8 @@ def test_restrict_lines_of_pg_dump_are_dropped() -> None:
 def test_every_scenario_side_round_trips(side: Path, empty_url: str, cwd_tmp: Path) -> None:
     if not has_statements(side):
         pytest.skip("no schema statements on this side")
+    # Roles are not schema: a case names those its grants and policies need.
+    create_roles(empty_url, directions(side.parent)[0].roles)
     with psycopg.connect(empty_url) as conn:
         load_statements(conn, read_schema(side).statements)
     before = relations(empty_url)

@@ -119,3 +119,28 @@ def test_every_command_shows_an_example_in_its_help() -> None:
         shown = runner.invoke(cli, [*path, "--help"])
         assert shown.exit_code == 0
         assert "Example" in shown.output, f"canon {' '.join(path)} --help has no example"
+
+
+def test_statements_of_the_new_kinds_name_their_object_and_line(empty_url: str) -> None:
+    case = CASES / "statistics_added_and_changed"
+    run_sql_file(empty_url, case / "live.sql")
+    code, out, err = canon(
+        "plan",
+        "--database-url",
+        empty_url,
+        "--schema-dir",
+        str(case / "schema"),
+        "--format",
+        "json",
+    )
+    assert code == 2, err
+    items = [s for step in json.loads(out)["steps"] for s in step["statements"]]
+    schema_file = str((case / "schema" / "addresses.sql").relative_to(Path.cwd()))
+    # The new target is set by ALTER STATISTICS, found at the CREATE declaring the object.
+    (target,) = [i for i in items if i["sql"].startswith("ALTER STATISTICS")]
+    assert (target["object"], target["file"], target["line"]) == (
+        "statistics public.addresses_zip_country",
+        schema_file,
+        3,
+    )
+    assert all(i["object"] for i in items), items

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from tests.apply_cases import CASES_APPLY, columns, load_case, query
-from tests.helpers import canon
+from tests.helpers import TESTS, canon
 
 
 def test_history_records_success_and_failure(empty_url: str) -> None:
@@ -147,3 +147,30 @@ def test_rollback_is_planning_to_an_older_revision(empty_url: str, tmp_path: Pat
         "plan", "--database-url", empty_url, "--schema-dir", str(schema), "--ref", "no-such-rev"
     )
     assert code == 1 and "unknown git revision 'no-such-rev'" in err
+
+
+def test_a_revision_brings_its_settings_tenants_and_templates(
+    empty_url: str, tmp_path: Path
+) -> None:
+    # Planning to HEAD while the working tree has moved on (a new tenant, a new default)
+    # must plan nothing: canon.toml, the tenant list and the templates come from HEAD too.
+    repo = tmp_path / "project"
+    shutil.copytree(TESTS / "projects" / "tenants", repo)
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "tenants")
+    schema = str(repo / "schema")
+    assert canon("apply", "--database-url", empty_url, "--schema-dir", schema)[0] == 0
+
+    with (repo / "tenants.txt").open("a") as tenants:
+        tenants.write("delta\n")
+    config = repo / "canon.toml"
+    config.write_text(config.read_text().replace('"EUR"', '"USD"'))
+    template = repo / "schema" / "_tenant" / "10_orders.sql.j2"
+    template.write_text(template.read_text().replace("total", "grand_total"))
+    code, out, err = canon("plan", "--database-url", empty_url, "--schema-dir", schema)
+    assert code == 2 and "shop_delta" in out and "USD" in out, err
+    code, out, err = canon(
+        "plan", "--database-url", empty_url, "--schema-dir", schema, "--ref", "HEAD"
+    )
+    assert (code, out) == (0, ""), err

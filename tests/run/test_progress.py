@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+
+import pytest
 
 from canon.pg.dburl import DatabaseUrl
 from canon.plan.steps import Step
 from canon.run.progress import Watched
-from canon.run.runner import Quiet, Timeouts, run_steps
+from canon.run.runner import Halted, Quiet, Timeouts, run_steps
 from tests.helpers import CASES, canon
 
 SCHEMA = str(CASES / "new_schema_and_tables" / "schema")
@@ -53,3 +56,17 @@ def test_apply_prints_progress_on_stderr(empty_url: str, tmp_path: Path) -> None
     # The whole plan, the sleep included, is one step of 15 statements here.
     assert "canon: step 1 of 1 still running after 2s: 15 statements\n" in err
     assert "canon: step 1 of 1 done after " in err
+
+
+def test_a_halted_step_is_no_longer_reported(empty_url: str) -> None:
+    lines: list[str] = []
+    # The step ends its own session: the run halts, as when an administrator ends it.
+    sql = "SELECT pg_sleep(0.5); SELECT pg_terminate_backend(pg_backend_pid())"
+    steps = [Step(1, (sql,), transactional=True)]
+    watched = Watched(Quiet(), lines.append, 1, slow=0.1, repeat=0.05)
+    with pytest.raises(Halted):
+        run_steps(DatabaseUrl.parse(empty_url), steps, Timeouts(), watched)
+    reported = list(lines)
+    time.sleep(0.3)
+    assert reported and reported[0].startswith("step 1 of 1 still running after ")
+    assert lines == reported, "the watcher went on reporting a step that had halted"

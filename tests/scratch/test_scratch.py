@@ -123,11 +123,11 @@ def test_a_failing_load_names_file_and_line_and_leaves_nothing(
 
 
 def test_interrupted_build_leaves_nothing(empty_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(conn: psycopg.Connection, _: object) -> None:
+    def interrupted(conn: psycopg.Connection, *_: object) -> None:
         conn.execute("CREATE TABLE half_done (id int)")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(scratch, "load_statements", interrupted)
+    monkeypatch.setattr(scratch, "build", interrupted)
     live = DatabaseUrl.parse(empty_url)
     with pytest.raises(KeyboardInterrupt):
         with scratch.scratch_database(live, statements("CREATE TABLE public.never (id int)")):

@@ -3,4 +3,3 @@ CREATE TABLE public.parcels (
     code integer NOT NULL DEFAULT 0,
     "weight class" smallint DEFAULT 1
 );
-INSERT INTO public.parcels VALUES (1, 42, 2);

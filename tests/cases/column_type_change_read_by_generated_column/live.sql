@@ -5,4 +5,3 @@ CREATE TABLE public.rooms (
     area integer GENERATED ALWAYS AS (width * depth) STORED
 );
 CREATE INDEX rooms_area ON public.rooms (area);
-INSERT INTO public.rooms (id, width, depth) VALUES (1, 3, 4);

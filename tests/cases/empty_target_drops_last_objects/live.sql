@@ -9,4 +9,3 @@ CREATE TABLE public.tickets (
 );
 CREATE INDEX tickets_status ON public.tickets (status);
 CREATE VIEW public.open_tickets AS SELECT id FROM public.tickets WHERE status = 'new';
-INSERT INTO public.tickets (status, price) VALUES ('done', 10);

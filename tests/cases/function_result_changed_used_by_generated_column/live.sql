@@ -5,4 +5,3 @@ CREATE TABLE public.stock (
     doubled integer GENERATED ALWAYS AS (public.twice(qty)) STORED
 );
 CREATE INDEX stock_doubled ON public.stock (doubled);
-INSERT INTO public.stock (id, qty) VALUES (1, 5);

@@ -7,4 +7,3 @@ CREATE TABLE public.orders (
 );
 CREATE INDEX orders_gross ON public.orders (gross);
 CREATE VIEW public.big_orders AS SELECT id, gross FROM public.orders WHERE gross > 1000;
-INSERT INTO public.orders (id, net, vat) VALUES (1, 100, 20);

@@ -1,4 +1,1 @@
-DO $$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'canon_case_auditor') THEN CREATE ROLE canon_case_auditor NOLOGIN; END IF;
-END $$;
 CREATE SCHEMA app;

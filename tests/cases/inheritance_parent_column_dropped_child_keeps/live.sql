@@ -1,4 +1,3 @@
 CREATE TABLE public.documents (id bigint, title text, legacy_ref text);
 CREATE TABLE public.invoices (amount numeric, legacy_ref text) INHERITS (public.documents);
 CREATE TABLE public.notes (body text) INHERITS (public.documents);
-INSERT INTO public.invoices (id, title, amount, legacy_ref) VALUES (1, 'first', 10, 'INV-1');

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from canon.managed import EXCLUDED_SCHEMAS
 from canon.pg import db
 from canon.pg.dburl import DatabaseUrl
 from canon.pg.objects import ObjectName
+from canon.plan import converged
 from canon.plan.model import Plan, PlannedStatement, PlanOptions
 from canon.plan.output import (
     ANNOTATION_SQL,
@@ -44,6 +46,7 @@ class DriftReport:
     tenants: tuple[Tenant, ...] = ()
     # Where the files declare the object of a residual, when they do.
     residual_places: dict[catalog.Residual, Declaration] = field(default_factory=dict)
+    name: str = ""  # the database's short name in a fleet
 
     def tenant_matrix(self) -> list[tuple[str, int]]:
         """Per tenant, how many statements it needs to match the files (0: no drift)."""
@@ -92,6 +95,7 @@ class DriftReport:
     def to_json(self) -> str:
         document = {
             "format_version": FORMAT_VERSION,
+            **({"name": self.name} if self.name else {}),
             "database": self.database,
             "schema_dir": self.schema_dir,
             "drift": self.drifted,
@@ -119,21 +123,22 @@ class DriftReport:
             f"{residual.describe()} ({found.path}:{found.line})" if found else residual.describe()
         )
 
-    def _residual_annotation(self, residual: catalog.Residual) -> str:
+    def _residual_annotation(self, residual: catalog.Residual, of: str) -> str:
         found = self.residual_places.get(residual)
         where = annotation_place(found.path, found.line) if found else ""
-        return f"::warning {where}title=canon residual::{escape(residual.describe())}"
+        return f"::warning {where}title=canon residual{of}::{escape(residual.describe())}"
 
     def to_github(self) -> str:
+        of = f" ({self.name})" if self.name else ""
         if not self.drifted:
-            notes = [self._residual_annotation(r) for r in self.residuals]
+            notes = [self._residual_annotation(r, of) for r in self.residuals]
             return (
-                "\n".join([f"::notice title=canon drift::no drift in {self.database}", *notes])
+                "\n".join([f"::notice title=canon drift{of}::no drift in {self.database}", *notes])
                 + "\n"
             )
-        lines = [_annotation(s) for s in self.plan.statements]
+        lines = [_annotation(s, of) for s in self.plan.statements]
         lines += [
-            f"::error {annotation_place(d.path, d.line)}title=canon seed drift::"
+            f"::error {annotation_place(d.path, d.line)}title=canon seed drift{of}::"
             f"{escape(f'{d.table} ({d.key}) {d.problem}')}"
             for d in self.seed_differences
         ]
@@ -148,30 +153,92 @@ def check_drift(
     warn: Warn,
 ) -> DriftReport:
     """Compare the live schema with the workspace's files and, when given, the reference rows with seeds/."""
-    seeds = seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
+    seeds = _read_seeds(seeds_dir)
     with db.reading(live_url) as live_conn, db.reading(ws.target_url) as target_conn:
         options = PlanOptions(locate=True)
         plan = make_plan(live_url, live_conn, target_conn, ws.source, options, warn, ws.prefetched)
-        # Residuals are what stays different once the plan has nothing left to do.
-        residuals = (
-            catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS) if plan.empty else []
-        )
+        want = catalog.signatures(target_conn, EXCLUDED_SCHEMAS) if plan.empty else {}
+    return report_for(live_url, plan, want, ws.source, schema_dir, seeds)
+
+
+def report_for(
+    live_url: DatabaseUrl,
+    plan: Plan,
+    want: catalog.Signatures,
+    source: SchemaSource,
+    schema_dir: Path,
+    seeds: Sequence[seeding.SeedStatement],
+    name: str = "",
+) -> DriftReport:
+    """The report of a database whose plan is ``plan``; ``want``: the files' signatures.
+
+    A fleet plans once for all its databases of one fingerprint and reports each with this.
+    """
+    residuals: list[catalog.Residual] = []
     seed_differences: list[seeding.SeedDifference] = []
-    if seeds and plan.empty:
-        # Reference rows are only comparable once the tables have the planned shape.
+    if plan.empty:
         with db.connect(live_url) as conn:
-            seed_differences = seeding.differences(conn, seeds)
-    chosen = ws.source.only_tenant
-    residuals = [r for r in residuals if ws.source.owns_schema(r.schema)]
+            # Residuals are what stays different once the plan has nothing left to do.
+            have = catalog.signatures(conn, EXCLUDED_SCHEMAS)
+            residuals = [r for r in catalog.differences(have, want) if source.owns_schema(r.schema)]
+    if seeds:
+        # Compared whatever the schema: a seed that no longer fits a drifted table is
+        # reported with the rest, so one run shows everything that differs.
+        with db.connect(live_url) as conn:
+            seed_differences = seeding.differences(conn, seeds, schema_matches=plan.empty)
+    chosen = source.only_tenant
     return DriftReport(
         live_url.masked(),
         str(schema_dir),
         plan,
         tuple(seed_differences),
         tuple(residuals),
-        (chosen,) if chosen else ws.source.tenants,
-        _residual_places(residuals, ws.source),
+        (chosen,) if chosen else source.tenants,
+        _residual_places(residuals, source),
+        name,
     )
+
+
+def recorded_drift(
+    live_url: DatabaseUrl,
+    record: converged.Record,
+    tenants: tuple[Tenant, ...],
+    schema_dir: Path,
+    seeds_dir: Path | None,
+) -> DriftReport | None:
+    """The report when live's convergence record vouches for its schema; None to check in full.
+
+    The record matched the files and live's fingerprint; what the fingerprint does not
+    cover, live's catalog signatures, must also be those recorded (no residual was left
+    then). Reference rows change with the data, so they are compared as always.
+    """
+    seeds = _read_seeds(seeds_dir)
+    with db.reading(live_url) as live_conn:
+        found = catalog.signatures(live_conn, EXCLUDED_SCHEMAS)
+        if converged.signatures_digest(found.items()) != record.signatures_digest:
+            return None
+        server_version = db.server_version(live_conn)
+    plan = Plan((), record.inputs_digest, record.live_fingerprint, server_version, tenants=tenants)
+    return DriftReport(
+        live_url.masked(),
+        str(schema_dir),
+        plan,
+        tuple(_seed_differences(live_url, seeds)),
+        tenants=tenants,
+    )
+
+
+def _read_seeds(seeds_dir: Path | None) -> list[seeding.SeedStatement]:
+    return seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
+
+
+def _seed_differences(
+    live_url: DatabaseUrl, seeds: list[seeding.SeedStatement]
+) -> list[seeding.SeedDifference]:
+    if not seeds:
+        return []
+    with db.connect(live_url) as conn:
+        return seeding.differences(conn, seeds)
 
 
 def _residual_places(
@@ -227,11 +294,14 @@ def _difference(statement: PlannedStatement) -> dict[str, object]:
     }
 
 
-def _annotation(statement: PlannedStatement) -> str:
-    """An error on the file and line declaring the statement's object, when the files do."""
+def _annotation(statement: PlannedStatement, of: str = "") -> str:
+    """An error on the file and line declaring the statement's object, when the files do.
+
+    ``of`` names the database of a fleet in the title.
+    """
     origin = statement.origin
     if origin is None:
-        return f"::error title=canon drift::{escape(one_line(statement.sql, ANNOTATION_SQL))}"
+        return f"::error title=canon drift{of}::{escape(one_line(statement.sql, ANNOTATION_SQL))}"
     where = annotation_place(origin.path, origin.line)
     message = f"{origin.object} ({origin.where}): {one_line(statement.sql, ANNOTATION_SQL)}"
-    return f"::error {where}title=canon drift::{escape(message)}"
+    return f"::error {where}title=canon drift{of}::{escape(message)}"

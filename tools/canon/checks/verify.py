@@ -149,7 +149,7 @@ def verify_database(
     seeds = seeding.read_seeds(seeds_dir) if seeds_dir is not None else []
     with db.connect(live_url) as conn:
         schemas = inventory(conn)
-        seed_diffs = seeding.differences(conn, seeds)
+        seed_diffs = seeding.differences(conn, seeds, schema_matches=not schema_differences)
         invalid = invalid_indexes(conn, EXCLUDED_SCHEMAS)
     counts = seed_counts(seeds, seed_diffs)
     return Verification(

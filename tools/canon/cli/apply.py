@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,15 +12,24 @@ from canon.cli.app import (
     EXIT_ERROR,
     EXIT_OK,
     allow_empty_option,
+    chosen_environment,
     cli,
+    concurrency_option,
     console,
+    environment_name,
     lock_timeout,
     resolve_live_url,
     schema_options,
     tenant_option,
 )
+from canon.errors import ConfigError
+from canon.files.config import EnvironmentSettings
+from canon.files.environments import Environment
 from canon.files.project import resolve_project
 from canon.words import counted
+
+if TYPE_CHECKING:
+    from canon.run.apply import Settings
 
 
 @cli.command("apply")
@@ -81,21 +92,20 @@ from canon.words import counted
 )
 @tenant_option
 @allow_empty_option
-@click.option(
-    "--concurrency",
-    default=4,
-    show_default=True,
-    type=click.IntRange(1, 64),
-    help="Tenants applied at once, after the canary.",
+@concurrency_option(
+    "Tenants (with --env naming a fleet: databases) applied at once, after the canary."
 )
 @click.option(
     "--canary",
-    metavar="ID",
+    metavar="NAME",
     default=None,
-    help="Tenant applied first, alone (default: the first with changes).",
+    help="Tenant (with --env naming a fleet: database) applied first, alone "
+    "(default: the first with changes).",
 )
 @click.option(
-    "--continue-on-error", is_flag=True, help="Keep applying other tenants after one fails."
+    "--continue-on-error",
+    is_flag=True,
+    help="Keep applying other tenants (or databases) after one fails.",
 )
 def apply_command(
     database_url: str | None,
@@ -129,25 +139,36 @@ def apply_command(
       canon apply --dry-run --allow-hazards index-build
     """
     from canon.pg.backup import default_path
-    from canon.plan.hazards import parse_names
     from canon.run.apply import Settings, apply_plan, exit_code
     from canon.run.fanout import FanOut
     from canon.run.runner import Timeouts
 
     shown = console()
-    live_url = resolve_live_url(database_url)
+    environment = chosen_environment()
+    chosen = environment.settings if environment else None
     settings = Settings(
-        allow_hazards=frozenset(parse_names(allow_hazards)),
+        allow_hazards=frozenset(_allowed_hazards(allow_hazards, chosen)),
         dry_run=dry_run,
-        timeouts=Timeouts(lock_timeout(), statement_timeout, lock_retries, retry_backoff),
+        timeouts=Timeouts(
+            lock_timeout(),
+            _setting("statement_timeout", statement_timeout, chosen),
+            lock_retries,
+            retry_backoff,
+        ),
         apply_lock_wait=apply_lock_wait,
         concurrently=not no_concurrently,
-        backup_to=default_path(live_url) if take_backup else None,
         ref=ref,
         fan_out=FanOut(concurrency, canary, continue_on_error),
         progress=shown.note,
     )
-    project = resolve_project(schema_dir, live_url, tenant, allow_empty)
+    if environment is not None and environment.is_fleet:
+        return _apply_fleet(
+            environment, schema_dir, plan_file, settings, tenant, take_backup, allow_empty
+        )
+    live_url = resolve_live_url(database_url)
+    if take_backup:
+        settings = replace(settings, backup_to=default_path(live_url))
+    project = resolve_project(schema_dir, live_url, tenant, environment_name(), allow_empty)
     result = apply_plan(live_url, project, plan_file, settings, shown.warn, shown.note)
     for residual in result.residuals:
         shown.warn(f"after the apply, {residual.describe()} (canon cannot plan this)")
@@ -175,9 +196,72 @@ def apply_command(
             f"applied {counted(len(result.plan.statements), 'statement')} to {live_url.masked()}"
         )
     else:
-        steps = len(result.plan.steps)
+        steps = result.steps
         shown.note(
             f"applied {counted(len(result.plan.statements), 'statement')} in "
             f"{counted(steps, 'step')} to {live_url.masked()} (apply #{result.apply_id})"
         )
     return EXIT_OK
+
+
+def _setting(name: str, given: str, environment: EnvironmentSettings | None) -> str:
+    """The option as given on the command line, else the environment's, else its default."""
+    source = click.get_current_context().get_parameter_source(name)
+    from_environment = getattr(environment, name, None) if environment else None
+    if source is click.core.ParameterSource.DEFAULT and from_environment is not None:
+        return str(from_environment)
+    return given
+
+
+def _allowed_hazards(given: str, environment: EnvironmentSettings | None) -> set[str]:
+    """--allow-hazards when given, else the environment's allow_hazards, else none."""
+    from canon.plan.hazards import parse_names
+
+    source = click.get_current_context().get_parameter_source("allow_hazards")
+    if environment is None or environment.allow_hazards is None:
+        return parse_names(given)
+    if source is not click.core.ParameterSource.DEFAULT:
+        return parse_names(given)
+    try:
+        return parse_names(",".join(environment.allow_hazards))
+    except ConfigError as exc:
+        raise ConfigError(f"{environment.where('allow_hazards')}: {exc}") from None
+
+
+def _apply_fleet(
+    environment: Environment,
+    schema_dir: Path,
+    plan_file: Path | None,
+    settings: Settings,
+    tenant: str | None,
+    take_backup: bool,
+    allow_empty: bool,
+) -> int:
+    from canon.fleet import planfile
+    from canon.fleet.apply import FleetSettings, apply_fleet
+    from canon.fleet.cohorts import Projects
+
+    shown = console()
+    saved = None
+    if plan_file is not None:
+        if not planfile.is_fleet_plan(plan_file):
+            raise ConfigError(
+                f"{plan_file} is not a fleet plan: plan the fleet with canon plan --env "
+                f"{environment.name} --out FILE"
+            )
+        saved = planfile.read(plan_file)
+    fan = settings.fan_out
+    fleet = FleetSettings(
+        # Within each database, tenants fan out as usual; the canary named is a database.
+        replace(settings, fan_out=replace(fan, canary=None)),
+        fan.concurrency,
+        fan.canary,
+        fan.continue_on_error,
+        take_backup,
+    )
+    projects = Projects(schema_dir, tenant, environment.name, allow_empty)
+    result = apply_fleet(environment, projects, saved, plan_file, fleet, shown.warn)
+    shown.result(result.to_text())
+    shown.note(result.summary())
+    shown.note(f"canon history --env {environment.name} --run {result.run_id} shows this run")
+    return EXIT_ERROR if result.failed else EXIT_OK

@@ -7,8 +7,11 @@ from pathlib import Path
 import click
 
 from canon.cli.app import (
+    EXIT_ERROR,
     EXIT_OK,
+    chosen_environment,
     cli,
+    concurrency_option,
     console,
     database_url_option,
     resolve_live_url,
@@ -49,16 +52,33 @@ def seed_command(database_url: str | None, seeds_dir: Path | None) -> int:
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1))
-def history_command(database_url: str | None, fmt: str, limit: int) -> int:
+@click.option(
+    "--run", "run_id", metavar="ID", default=None, help="Only the applies of this fleet run."
+)
+@concurrency_option("Databases of a fleet read at once.")
+def history_command(
+    database_url: str | None, fmt: str, limit: int, run_id: str | None, concurrency: int
+) -> int:
     """List recorded applies, newest first, with their outcome and steps.
 
+    With --env naming a fleet, each database's; --run ID shows one fleet run across them.
+
     \b
-    Example:
+    Examples:
       canon history --limit 5
+      canon history --env production --run RUN_ID
     """
+    environment = chosen_environment()
+    if environment is not None and environment.is_fleet:
+        from canon.fleet import history
+
+        found, failures = history.read_fleet(environment, limit, run_id, concurrency)
+        render = history.to_json if fmt == "json" else history.to_text
+        console().result(render(found, failures))
+        return EXIT_ERROR if failures else EXIT_OK
     from canon.run.history import read, to_json, to_text
 
-    entries = read(resolve_live_url(database_url), limit)
+    entries = read(resolve_live_url(database_url), limit, run_id)
     console().result(to_json(entries) if fmt == "json" else to_text(entries))
     return EXIT_OK
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from canon.diff.fingerprint import MANAGED_SCHEMAS, UNION
+from canon.diff.fingerprint import UNION
 from canon.diff.kinds import REGISTRY
+from canon.managed import MANAGED_SCHEMAS
 from canon.pg.db import Connection, query
 
 SIGNATURE_QUERY = f"""
@@ -70,7 +71,11 @@ def signatures(conn: Connection, excluded: Iterable[str]) -> Signatures:
 def residuals(live: Connection, target: Connection, excluded: Iterable[str]) -> list[Residual]:
     """Objects whose catalog definition differs between ``live`` and ``target``, by name."""
     excluded = frozenset(excluded)
-    have, want = signatures(live, excluded), signatures(target, excluded)
+    return differences(signatures(live, excluded), signatures(target, excluded))
+
+
+def differences(have: Signatures, want: Signatures) -> list[Residual]:
+    """Objects whose signature differs between ``have`` (live) and ``want`` (the files)."""
     found = [Residual(kind, name, "missing") for kind, name in want.keys() - have.keys()]
     found += [Residual(kind, name, "unexpected") for kind, name in have.keys() - want.keys()]
     found += [

@@ -11,18 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from canon.diff.kinds import REGISTRY
+from canon.managed import MANAGED_SCHEMAS
 from canon.pg.db import Connection, query
 
 UNION = "\nUNION ALL\n"
-
-# Schemas canon manages: every one but PostgreSQL's own and the excluded ones.
-MANAGED_SCHEMAS = """
-ns AS (
-    SELECT oid, nspname, nspacl, nspowner FROM pg_namespace
-    WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-      AND nspname NOT LIKE 'pg_temp%' AND nspname NOT LIKE 'pg_toast_temp%'
-      AND nspname <> ALL (:excluded)
-)"""
 
 FINGERPRINT_QUERY = f"""
 WITH {MANAGED_SCHEMAS.strip()},

@@ -17,6 +17,7 @@ only a head start: the loader still defers whatever fails for want of an object.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import json
@@ -47,6 +48,13 @@ DEFINED_NAME = {
 
 def ordered(statements: Sequence[Statement]) -> list[Statement]:
     """``statements`` with each moved after the ones defining what it names."""
+    return list(_ordered(tuple(statements)))
+
+
+# An apply into an empty database loads the same statements twice at once, into live
+# and into the scratch database: the order (a parse of every statement) is found once.
+@functools.lru_cache(maxsize=2)
+def _ordered(statements: tuple[Statement, ...]) -> tuple[Statement, ...]:
     names = [_names(statement.sql) for statement in statements]
     first_definer: dict[str, int] = {}
     for index, (defined, _) in enumerate(names):
@@ -62,7 +70,7 @@ def ordered(statements: Sequence[Statement]) -> list[Statement]:
                 if first_definer.get(name, index) != index
             }
         )
-    return [statements[i] for i in _stable_topological(waits_for)]
+    return tuple(statements[i] for i in _stable_topological(waits_for))
 
 
 def _stable_topological(waits_for: list[set[int]]) -> Iterator[int]:

@@ -20,6 +20,7 @@ class Project:
     config: ProjectConfig
     tenants: tuple[Tenant, ...] = ()
     only_tenant: Tenant | None = None  # --tenant: plans touch that tenant's schema alone
+    environment: str | None = None  # --env: whose settings (tenants) apply
     allow_empty: bool = False  # --allow-empty: files with no statements mean "drop everything"
 
 
@@ -27,10 +28,14 @@ def resolve_project(
     schema_dir: Path,
     live_url: DatabaseUrl | None,
     tenant: str | None = None,
+    environment: str | None = None,
     allow_empty: bool = False,
 ) -> Project:
-    """The settings beside ``schema_dir`` and its tenants (``tenant`` alone, when given)."""
-    config = load_config(schema_dir)
+    """The settings beside ``schema_dir`` and its tenants (``tenant`` alone, when given).
+
+    With ``environment`` (``--env``), its own tenant list, if it has one, replaces the project's.
+    """
+    config = load_config(schema_dir).for_environment(environment)
     tenants = tuple(resolve(config, live_url))
     only = choose(config, tenants, tenant) if tenant is not None else None
-    return Project(schema_dir, config, tenants, only, allow_empty)
+    return Project(schema_dir, config, tenants, only, environment, allow_empty)

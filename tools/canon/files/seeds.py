@@ -147,17 +147,34 @@ def load(conn: psycopg.Connection, seeds: Sequence[SeedStatement]) -> list[SeedR
     return results
 
 
-def differences(conn: psycopg.Connection, seeds: Sequence[SeedStatement]) -> list[SeedDifference]:
+def differences(
+    conn: psycopg.Connection, seeds: Sequence[SeedStatement], schema_matches: bool = True
+) -> list[SeedDifference]:
     """Reference rows of the files that are missing from, or differ in, the database.
 
     The rows are staged in a temporary table typed like the target (so values compare
-    as the column types do) inside a transaction that is always rolled back.
+    as the column types do) inside a transaction that is always rolled back. A seed
+    that does not fit its table is an error while the schema matches the files; while
+    the schema drifts, it is one more difference, reported with the rest.
     """
     found: list[SeedDifference] = []
     with conn.transaction(force_rollback=True):
         for number, seed in enumerate(seeds):
-            found.extend(_differences_of(conn, seed, f"canon_seed_{number}"))
+            try:
+                found.extend(_differences_of(conn, seed, f"canon_seed_{number}"))
+            except psycopg.Error as exc:
+                if schema_matches:
+                    raise statement_error(seed.statement, exc) from None
+                found.append(
+                    _difference(
+                        seed, "*", f"does not fit the live table ({exc.diag.message_primary})"
+                    )
+                )
     return found
+
+
+def _difference(seed: SeedStatement, key: str, problem: str) -> SeedDifference:
+    return SeedDifference(seed.name, key, problem, seed.statement.path, seed.statement.line)
 
 
 def _differences_of(
@@ -171,22 +188,14 @@ def _differences_of(
                 f"SELECT {cols} FROM {seed.qualified} WITH NO DATA"
             )
     except (psycopg.errors.UndefinedTable, psycopg.errors.InvalidSchemaName):
-        return [
-            SeedDifference(
-                seed.name, "*", "table missing", seed.statement.path, seed.statement.line
-            )
-        ]
-    except psycopg.Error as exc:
-        raise statement_error(seed.statement, exc) from None
+        return [_difference(seed, "*", "table missing")]
     node = parser.parse_sql(seed.statement.sql)[0].stmt
     # read_seeds accepts nothing but INSERT statements.
     assert isinstance(node, ast.InsertStmt)
     node.relation = ast.RangeVar(relname=staging, inh=True, relpersistence="t")
     node.onConflictClause = None
-    try:
+    with conn.transaction():
         conn.execute(str(RawStream()(node)))
-    except psycopg.Error as exc:
-        raise statement_error(seed.statement, exc) from None
     join = " AND ".join(f"t.{quoting.ident(k)} = s.{quoting.ident(k)}" for k in seed.keys)
     key_text = " || ', ' || ".join(
         f"coalesce(s.{quoting.ident(k)}::text, 'NULL')" for k in seed.keys

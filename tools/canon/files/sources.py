@@ -9,6 +9,11 @@ that order; one that needs an object defined later is retried after the others
 ``*.sql.j2`` files are jinja2 templates (see ``templates``); folders whose names
 start with ``_`` hold templates that are not loaded as they are, such as the tenant
 template rendered once per tenant (see ``tenants``).
+
+Every statement of a schema file is checked against ``coverage`` (refused unless canon
+manages what it declares), and a file's SET statements do not run where they stand:
+each statement carries the SETs in force before it in its file (``Statement.session``),
+so that no setting leaks from one file into another however statements are reordered.
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ import psycopg
 from pglast import parser
 
 from canon.errors import ConfigError, SourceError
+from canon.files import coverage
 from canon.files.config import ProjectConfig
+from canon.files.owners import OwnerDeclaration, declarations
 from canon.files.templates import TEMPLATE_SUFFIX, render
 from canon.files.tenancy import tenant_of
 from canon.files.tenants import Tenant
@@ -34,13 +41,14 @@ from canon.pg.quoting import ident
 
 SQL_SUFFIX = ".sql"
 
-# Statements that would break canon's own transaction handling or are client-side only.
+# Statements no SQL file canon reads may hold (schema, seed and plan files alike): they
+# would break canon's own transaction handling.
 FORBIDDEN_STATEMENTS = {
-    "TransactionStmt": "transaction control (BEGIN/COMMIT/ROLLBACK) is managed by canon",
-    "CreatedbStmt": "CREATE DATABASE cannot be part of a schema",
-    "DropdbStmt": "DROP DATABASE cannot be part of a schema",
-    "VacuumStmt": "VACUUM cannot be part of a schema",
+    kind: coverage.REFUSED[kind]
+    for kind in ("TransactionStmt", "CreatedbStmt", "DropdbStmt", "VacuumStmt")
 }
+
+Node = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,10 @@ class Statement:
     sql: str
     path: str
     line: int
+    kind: str = ""  # the parse tree's top node, e.g. "CreateStmt"
+    # The SET statements of its file in force before it, which the loader runs first.
+    session: tuple[Statement, ...] = ()
+    owners: tuple[OwnerDeclaration, ...] = ()  # objects it gives an owner
 
     def line_of(self, position: int | None) -> int:
         """The file line of a 1-based character position inside the statement."""
@@ -110,7 +122,10 @@ def read_files(root: Path, paths: list[Path]) -> list[SourceFile]:
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            raise SourceError(display, None, f"not UTF-8 text ({exc.reason})") from None
+            line = exc.object[: exc.start].count(b"\n") + 1
+            raise SourceError(
+                display, line, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x})"
+            ) from None
         except OSError as exc:
             raise SourceError(display, None, exc.strerror or str(exc)) from None
         files.append(SourceFile(path, path.relative_to(base).as_posix(), display, text, display))
@@ -125,15 +140,54 @@ def _display_path(path: Path, base: Path) -> str:
         return str(path)
 
 
-def split_statements(text: str, display: str, declared: bool = False) -> list[Statement]:
-    """Split SQL text with PostgreSQL's own parser; a syntax error names file and line.
+def split_statements(text: str, display: str) -> list[Statement]:
+    """Split SQL text with PostgreSQL's own parser; a syntax error names file and line."""
+    statements = []
+    for statement, _ in parse_statements(text, display):
+        refused = FORBIDDEN_STATEMENTS.get(statement.kind)
+        if refused:
+            raise SourceError(display, statement.line, refused.message())
+        statements.append(statement)
+    return statements
 
-    ``declared``: the text declares objects (schema files), so ``CREATE INDEX
-    CONCURRENTLY`` is read as the index it declares. Plans and seeds keep the keyword.
+
+def schema_statements(text: str, display: str) -> list[Statement]:
+    """A schema file's statements, each checked to be one canon manages, SETs scoped to it.
+
+    Schema files declare objects, so ``CREATE INDEX CONCURRENTLY`` is read as the index it
+    declares (``without_concurrently``). Plans and seeds keep the keyword.
     """
+    settings: dict[str, Statement] = {}
+    statements = []
+    for statement, node in parse_statements(text, display):
+        refused = coverage.refusal(statement.kind, node, statement.sql)
+        if refused:
+            raise SourceError(display, statement.line, refused.message())
+        if statement.kind == "VariableSetStmt":
+            _set(settings, statement, node)
+            continue
+        if statement.kind == "IndexStmt" and node.get("concurrent"):
+            statement = replace(statement, sql=without_concurrently(statement.sql))
+        owners = declarations(statement.kind, node)
+        statements.append(replace(statement, session=tuple(settings.values()), owners=owners))
+    return statements
+
+
+def _set(settings: dict[str, Statement], statement: Statement, node: Node) -> None:
+    """Record a SET, RESET or SET … TO DEFAULT for the statements after it in its file."""
+    name = node.get("name", "")
+    settings.pop(name, None)
+    if node.get("kind") == "VAR_RESET_ALL":
+        settings.clear()
+    elif node.get("kind") in ("VAR_SET_VALUE", "VAR_SET_CURRENT"):
+        settings[name] = statement
+
+
+def parse_statements(text: str, display: str) -> list[tuple[Statement, Node]]:
+    """Each statement of SQL text, with its parse tree as JSON; a syntax error names the line."""
     try:
         # One parse, read as JSON: building Python trees for every statement of a large
-        # schema would cost several times the parse itself, and only the kinds are needed.
+        # schema would cost several times the parse itself.
         parsed = json.loads(parser.parse_sql_json(text))
     except parser.ParseError as exc:
         message, offset = exc.args[0], exc.args[1] if len(exc.args) > 1 else None
@@ -149,14 +203,8 @@ def split_statements(text: str, display: str, declared: bool = False) -> list[St
         chunk = data[start : start + length] if length else data[start:].rstrip().rstrip(b";")
         line += data.count(b"\n", counted, start)
         counted = start
-        kind = next(iter(raw.get("stmt") or {}), "")
-        reason = FORBIDDEN_STATEMENTS.get(kind)
-        if reason:
-            raise SourceError(display, line, reason)
-        sql = chunk.decode()
-        if declared and kind == "IndexStmt" and raw["stmt"][kind].get("concurrent"):
-            sql = without_concurrently(sql)
-        statements.append(Statement(sql, display, line))
+        ((kind, node),) = (raw.get("stmt") or {"": {}}).items()
+        statements.append((Statement(chunk.decode(), display, line, kind), node))
     return statements
 
 
@@ -222,7 +270,7 @@ def read_schema(
             rendered += [_rendered(f, variables, always=True, tenant=t.id) for f in template_files]
     statements: list[Statement] = []
     for f in rendered:
-        statements.extend(split_statements(f.text, f.display, declared=True))
+        statements.extend(schema_statements(f.text, f.display))
     if not statements and not allow_empty:
         raise ConfigError(
             f"schema directory {root} holds no SQL statements; "

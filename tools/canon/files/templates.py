@@ -8,28 +8,22 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from canon.errors import SourceError
 from canon.pg.quoting import ident, literal
 
+if TYPE_CHECKING:
+    import jinja2
+
 TEMPLATE_SUFFIX = ".sql.j2"
-
-_ENVIRONMENT = jinja2.Environment(
-    undefined=jinja2.StrictUndefined,
-    autoescape=False,  # SQL, not HTML: values are quoted by the filters below
-    keep_trailing_newline=True,
-)
-
-
-_ENVIRONMENT.filters["ident"] = lambda value: ident(str(value))
-_ENVIRONMENT.filters["literal"] = lambda value: literal(str(value))
 
 
 def render(text: str, display: str, variables: Mapping[str, Any]) -> str:
     """Render one template; syntax and undefined-variable errors name file and line."""
+    # Imported here: most projects have no template, and every command reads the files.
+    import jinja2
+
     try:
         template = _compiled(text)
     except jinja2.TemplateSyntaxError as exc:
@@ -40,10 +34,24 @@ def render(text: str, display: str, variables: Mapping[str, Any]) -> str:
         raise SourceError(display, _template_line(exc), f"template error: {exc}") from None
 
 
+@functools.cache
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    environment = jinja2.Environment(
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # SQL, not HTML: values are quoted by the filters below
+        keep_trailing_newline=True,
+    )
+    environment.filters["ident"] = lambda value: ident(str(value))
+    environment.filters["literal"] = lambda value: literal(str(value))
+    return environment
+
+
 @functools.lru_cache(maxsize=256)
 def _compiled(text: str) -> jinja2.Template:
     """A template compiled once: the tenant template is rendered once per tenant."""
-    return _ENVIRONMENT.from_string(text)
+    return _environment().from_string(text)
 
 
 def _template_line(exc: BaseException) -> int | None:

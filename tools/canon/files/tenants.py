@@ -21,6 +21,8 @@ from canon.pg import db
 from canon.pg.dburl import DatabaseUrl
 
 TENANT_ID = re.compile(r"[a-z0-9][a-z0-9_]{0,39}")
+# PostgreSQL cuts longer names to this many bytes, without a word.
+NAME_BYTES = 63
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,15 @@ def tenant(settings: TenantSettings, tenant_id: str, where: str, line: int | Non
             f"tenant id {shown!r} refused: ids must match {TENANT_ID.pattern} "
             "(lower-case letters, digits and _, at most 40)",
         )
-    return Tenant(tenant_id, settings.schema.replace("{id}", tenant_id))
+    schema = settings.schema.replace("{id}", tenant_id)
+    if len(schema.encode()) > NAME_BYTES:
+        raise SourceError(
+            where,
+            line,
+            f"tenant {tenant_id!r}: its schema {schema!r} is {len(schema.encode())} bytes, and "
+            f"PostgreSQL cuts names at {NAME_BYTES}; shorten the id or the [tenants] schema",
+        )
+    return Tenant(tenant_id, schema)
 
 
 def ids_from_file(settings: TenantSettings) -> list[Tenant]:

@@ -12,9 +12,11 @@ for byte. Writing the files is the command's job.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from pglast import ast
+from pglast.enums.parsenodes import ObjectType
 
 from canon.files.sources import split_statements
 from canon.inspection.folding import Parsed, cyclic_references, fold_group, unfoldable_tables
@@ -59,21 +61,43 @@ WHERE a.default_version IS DISTINCT FROM e.extversion
 """
 
 
+# Extensions still carrying the comment their control file gives them (CREATE EXTENSION
+# sets it again). pg_dump writes it all the same, and canon does not manage extension
+# comments: a comment someone changed stays in the files, where loading them refuses it.
+STOCK_COMMENTED_EXTENSIONS = """
+SELECT e.extname FROM pg_extension e
+JOIN pg_available_extensions a ON a.name = e.extname
+WHERE obj_description(e.oid, 'pg_extension') IS NOT DISTINCT FROM a.comment
+"""
+
+
 def export_schema(live_url: DatabaseUrl) -> Export:
     """The live database's schema (not canon's own) as canonical files."""
     with db.reading(live_url) as conn:
         pinned = {row[0]: row[1] for row in conn.execute(PINNED_EXTENSIONS).fetchall()}
-    return files_of_script(schema_script(live_url, tuple(sorted(EXCLUDED_SCHEMAS))), pinned)
+        stock = {row[0] for row in conn.execute(STOCK_COMMENTED_EXTENSIONS).fetchall()}
+    script = schema_script(live_url, tuple(sorted(EXCLUDED_SCHEMAS)))
+    return files_of_script(script, pinned, stock)
 
 
-def files_of_script(script: str, pinned: dict[str, str] | None = None) -> Export:
+def files_of_script(
+    script: str,
+    pinned: dict[str, str] | None = None,
+    stock_comments: AbstractSet[str] = frozenset(),
+) -> Export:
     """A pg_dump schema script laid out as canonical files.
 
     ``pinned`` names the extensions installed at a version other than their default,
     which their CREATE EXTENSION then names, so a database built from the files has it.
+    ``stock_comments`` names the extensions whose comment is their control file's: their
+    COMMENT ON EXTENSION is left out, since CREATE EXTENSION writes the same.
     """
     parsed = [Parsed(s.sql, _single(s.sql)) for s in split_statements(script, DUMP_NAME)]
-    parsed = [_pinned(p, pinned or {}) for p in parsed if not _session_setting(p.node)]
+    parsed = [
+        _pinned(p, pinned or {})
+        for p in parsed
+        if not _session_setting(p.node) and not _stock_comment(p.node, stock_comments)
+    ]
     places = place_all([p.node for p in parsed])
     unfoldable = unfoldable_tables(p.node for p in parsed)
     cyclic = cyclic_references(p.node for p in parsed)
@@ -109,6 +133,12 @@ def _pinned(statement: Parsed, pinned: dict[str, str]) -> Parsed:
         return statement
     sql = f"{statement.sql.rstrip().rstrip(';')} VERSION {literal(pinned[node.extname])}"
     return Parsed(sql, _single(sql))
+
+
+def _stock_comment(node: ast.Node, stock_comments: AbstractSet[str]) -> bool:
+    if not isinstance(node, ast.CommentStmt) or node.objtype != ObjectType.OBJECT_EXTENSION:
+        return False
+    return isinstance(node.object, ast.String) and node.object.sval in stock_comments
 
 
 def _session_setting(node: ast.Node) -> bool:

@@ -140,8 +140,10 @@ def _lock_wait(url: DatabaseUrl) -> list[str]:
     return [f"--lock-wait-timeout={timeout}"] if timeout and timeout not in {"0", "0ms"} else []
 
 
-def load_dump(url: DatabaseUrl, archive: Path) -> None:
-    _run(url, "pg_restore", ["--single-transaction", "--exit-on-error", "--no-owner", str(archive)])
+def load_dump(url: DatabaseUrl, archive: Path, keep_owners: bool = False) -> None:
+    """Restore a dump; objects keep their owners only when asked (it takes a superuser)."""
+    owners = [] if keep_owners else ["--no-owner"]
+    _run(url, "pg_restore", ["--single-transaction", "--exit-on-error", *owners, str(archive)])
 
 
 def _run(url: DatabaseUrl, tool: str, args: list[str], connect: bool = True) -> str:

@@ -270,17 +270,29 @@ class Cluster:
                 f"could not start the embedded PostgreSQL in {self.data_dir}: "
                 f"{self._log_tail() or result.stderr.strip()}"
             )
-        if self.database is not None:
-            self._create_database(port, self.database)
+        self._prepare_server(port)
 
-    def _create_database(self, port: int, name: str) -> None:
+    def _prepare_server(self, port: int) -> None:
+        """Create the cluster's database, and keep its superuser's sessions out of canon's schema.
+
+        The superuser is named ``canon`` like canon's journal schema, so the default
+        search_path (``"$user", public``) would send unqualified names there, in any
+        session: psql on ``canon dev url`` included.
+        """
         import psycopg
+
+        from canon.managed import SESSION_SEARCH_PATH
 
         url = Server("127.0.0.1", port, SUPERUSER).url("postgres")
         with psycopg.connect(url, autocommit=True) as conn:
-            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            conn.execute(f'ALTER ROLE "{SUPERUSER}" SET search_path TO "{SESSION_SEARCH_PATH}"')
+            if self.database is None:
+                return
+            found = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (self.database,)
+            ).fetchone()
             if not found:
-                conn.execute(f'CREATE DATABASE "{name}"')
+                conn.execute(f'CREATE DATABASE "{self.database}"')
 
     def _log_tail(self, lines: int = 5) -> str:
         try:

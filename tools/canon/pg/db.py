@@ -14,7 +14,9 @@ import psycopg
 from psycopg.rows import RowMaker
 
 from canon.errors import DatabaseError
+from canon.managed import SESSION_SEARCH_PATH
 from canon.pg.dburl import DatabaseUrl
+from canon.pg.quoting import ident
 
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -25,9 +27,13 @@ _PARAMETER = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
 
 
 def connect(url: DatabaseUrl, *, autocommit: bool = False) -> psycopg.Connection:
-    """Open a connection; failures name the (masked) address and libpq's reason."""
+    """Open a connection; failures name the (masked) address and libpq's reason.
+
+    The session's search_path is canon's own (``managed.SESSION_SEARCH_PATH``), whatever
+    the role's default, so unqualified names never resolve into canon's schema.
+    """
     try:
-        return psycopg.connect(
+        conn = psycopg.connect(
             url.conninfo(),
             autocommit=autocommit,
             connect_timeout=CONNECT_TIMEOUT_SECONDS,
@@ -36,6 +42,10 @@ def connect(url: DatabaseUrl, *, autocommit: bool = False) -> psycopg.Connection
     except psycopg.Error as exc:
         reason = url.scrub(_first_line(str(exc)))
         raise DatabaseError(f"cannot connect to {url.masked()}: {reason}", exc.sqlstate) from None
+    conn.execute(f"SET search_path TO {ident(SESSION_SEARCH_PATH)}")
+    if not autocommit:
+        conn.commit()  # a SET inside a transaction that rolls back would be undone with it
+    return conn
 
 
 def application_name() -> str:

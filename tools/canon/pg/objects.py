@@ -314,7 +314,7 @@ def _alter_seq(node: ast.AlterSeqStmt) -> ObjectName | None:
     return relation(node.sequence, "sequence")
 
 
-def _statistics(node: ast.CreateStatsStmt) -> ObjectName | None:
+def _statistics(node: ast.CreateStatsStmt | ast.AlterStatsStmt) -> ObjectName | None:
     return dotted(node.defnames, "statistics")
 
 
@@ -368,6 +368,7 @@ _FINDERS: dict[str, Callable[[Any], ObjectName | None]] = {
     "CreatePublicationStmt": _publication,
     "AlterPublicationStmt": _publication,
     "CreateStatsStmt": _statistics,
+    "AlterStatsStmt": _statistics,
     "AlterObjectSchemaStmt": _object_type,
     "AlterOwnerStmt": _object_type,
     "CreateEventTrigStmt": lambda n: ObjectName("event trigger", None, n.trigname),

@@ -184,6 +184,7 @@ def _hazards_of(node: ast.Node, facts: LiveFacts | None) -> list[Hazard]:
             ast.CreatePolicyStmt,
             ast.AlterPolicyStmt,
             ast.AlterDefaultPrivilegesStmt,
+            ast.AlterOwnerStmt,
             ast.CreateRoleStmt,
             ast.AlterRoleStmt,
             ast.DropRoleStmt,
@@ -315,7 +316,14 @@ BRIEF = frozenset(
         AlterTableType.AT_DropConstraint,
         AlterTableType.AT_ValidateConstraint,
         AlterTableType.AT_SetStatistics,
-        AlterTableType.AT_ChangeOwner,
+        AlterTableType.AT_SetStorage,
+        AlterTableType.AT_SetCompression,
+        AlterTableType.AT_SetOptions,
+        AlterTableType.AT_ResetOptions,
+        AlterTableType.AT_EnableRule,
+        AlterTableType.AT_DisableRule,
+        AlterTableType.AT_EnableReplicaRule,
+        AlterTableType.AT_EnableAlwaysRule,
         AlterTableType.AT_EnableTrig,
         AlterTableType.AT_DisableTrig,
         AlterTableType.AT_ReplicaIdentity,
@@ -376,6 +384,8 @@ def _alter_table_hazards(cmd: ast.Node, facts: LiveFacts | None) -> list[Hazard]
         return _constraint_hazards(cmd.def_)
     if sub in ROW_SECURITY:
         return [Hazard(AUTHZ, "changes row-level security")]
+    if sub == AlterTableType.AT_ChangeOwner:
+        return [Hazard(AUTHZ, "changes the owner, who holds every privilege on it")]
     if sub in BRIEF:
         return []
     return [lock]

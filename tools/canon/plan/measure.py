@@ -1,10 +1,10 @@
 """What is at stake: small read-only counts on the live database, shown beside a statement.
 
-Rows in a table or materialized view to be dropped, values in a column to be dropped or converted, rows a
-new CHECK, NOT NULL or foreign key would reject, duplicates a new UNIQUE index would
-reject. Every count runs in a read-only savepoint under a short ``statement_timeout``;
-when it takes longer, the planner's estimate is shown instead. Nothing is measured on
-tables the plan creates.
+Rows in a table or materialized view to be dropped, values in a column to be dropped, values a type change
+would change or fail on (``conversions``), rows a new CHECK, NOT NULL or foreign key would
+reject, duplicates a new UNIQUE index would reject. Every count runs in a read-only
+savepoint under a short ``statement_timeout``; when it takes longer, the planner's
+estimate is shown instead. Nothing is measured on tables the plan creates.
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from pglast.stream import RawStream
 from canon.pg.db import Connection
 from canon.pg.parsing import parse, qualified, tables_created
 from canon.pg.quoting import ident
+from canon.plan import conversions
 
 MEASURE_TIMEOUT_MS = 2000
 
 Count = Callable[[str], int | None]
+Convert = Callable[[str, str, str, str | None], conversions.Altered]
 
 
 @dataclass(frozen=True)
@@ -32,17 +34,20 @@ class Stake:
 
     what: str
     count: int | None
-    blocks: bool = False  # a non-zero count means the statement is bound to fail
+    blocks: bool = False  # a non-zero count means the statement is bound to fail (or harm)
     estimate: bool = False
+    sample: str | None = None  # the key of one row counted
+    at_least: bool = False  # ``count`` is a floor: counting the rest took too long
     one: str = ""  # how ``what`` reads for a count of 1 ("row in …" for "rows in …")
 
     def __str__(self) -> str:
         if self.count is None:
             return f"not measured: {self.what} (the count failed or took longer than allowed)"
-        about = "about " if self.estimate else ""
+        about = "about " if self.estimate else ("at least " if self.at_least else "")
         tail = " (estimate; counting took too long)" if self.estimate else ""
         what = self.one if self.count == 1 and self.one else self.what
-        return f"{about}{self.count:,} {what}{tail}"
+        sample = f" (one: {self.sample})" if self.sample else ""
+        return f"{about}{self.count:,} {what}{sample}{tail}"
 
     @property
     def fails(self) -> bool:
@@ -59,6 +64,9 @@ def stakes(
     def count(query: str) -> int | None:
         return _count(live, query, timeout_ms)
 
+    def convert(table: str, column: str, new_type: str, using: str | None) -> conversions.Altered:
+        return conversions.altered(live, table, column, new_type, using, timeout_ms)
+
     result = []
     for sql in statements:
         lines: list[Stake] = []
@@ -66,7 +74,7 @@ def stakes(
             table = _table(node)
             if table is not None and qualified(table) in created:
                 continue
-            lines.extend(line for line in _measure(node, count, live, validated) if line)
+            lines.extend(line for line in _measure(node, count, convert, live, validated) if line)
         result.append(tuple(lines))
     return result
 
@@ -97,7 +105,11 @@ def _table(node: ast.Node) -> ast.RangeVar | None:
 
 
 def _measure(
-    node: ast.Node, count: Count, raw: psycopg.Connection, validated: dict[str, set[str]]
+    node: ast.Node,
+    count: Count,
+    convert: Convert,
+    raw: psycopg.Connection,
+    validated: dict[str, set[str]],
 ) -> list[Stake]:
     if isinstance(node, ast.DropStmt) and node.removeType in (
         ObjectType.OBJECT_TABLE,
@@ -113,7 +125,7 @@ def _measure(
         validated_here = validated.get(qualified(node.relation) or "", set())
         lines = []
         for cmd in node.cmds or ():
-            line = _alter(table, cmd, count, validated_here)
+            line = _alter(table, cmd, count, convert, validated_here)
             if line:
                 lines.append(line)
         return lines
@@ -122,7 +134,9 @@ def _measure(
     return []
 
 
-def _alter(table: str, cmd: ast.AlterTableCmd, count: Count, validated: set[str]) -> Stake | None:
+def _alter(
+    table: str, cmd: ast.AlterTableCmd, count: Count, convert: Convert, validated: set[str]
+) -> Stake | None:
     sub = cmd.subtype
     column = ident(cmd.name) if cmd.name else ""
     if sub == AlterTableType.AT_DropColumn:
@@ -132,13 +146,8 @@ def _alter(table: str, cmd: ast.AlterTableCmd, count: Count, validated: set[str]
             n,
             one=f"non-null value in {table}.{column} to be dropped",
         )
-    if sub == AlterTableType.AT_AlterColumnType:
-        n = count(f"SELECT count({column}) FROM {table}")
-        return Stake(
-            f"non-null values in {table}.{column} to convert",
-            n,
-            one=f"non-null value in {table}.{column} to convert",
-        )
+    if sub == AlterTableType.AT_AlterColumnType and isinstance(cmd.def_, ast.ColumnDef):
+        return _conversion(table, cmd.name or "", cmd.def_, convert)
     if sub == AlterTableType.AT_SetNotNull:
         n = count(f"SELECT count(*) FROM {table} WHERE {column} IS NULL")
         return Stake(
@@ -160,6 +169,22 @@ def _alter(table: str, cmd: ast.AlterTableCmd, count: Count, validated: set[str]
     if sub == AlterTableType.AT_AddConstraint and isinstance(cmd.def_, ast.Constraint):
         return _constraint(table, cmd.def_, count, validated)
     return None
+
+
+def _conversion(table: str, column: str, new: ast.ColumnDef, convert: Convert) -> Stake:
+    """Values the new type would change or fail on: the apply refuses when there are any."""
+    # ALTER COLUMN … TYPE always names the new type.
+    assert new.typeName is not None
+    using = RawStream()(new.raw_default) if new.raw_default is not None else None
+    found = convert(table, column, RawStream()(new.typeName), using)
+    return Stake(
+        f"values in {table}.{ident(column)} the new type would change or fail on",
+        found.count,
+        blocks=True,
+        sample=found.sample,
+        at_least=found.at_least,
+        one=f"value in {table}.{ident(column)} the new type would change or fail on",
+    )
 
 
 def _constraint(
@@ -272,13 +297,7 @@ def _estimate(raw: psycopg.Connection, table: str) -> int | None:
 def _count(raw: psycopg.Connection, query: str, timeout_ms: int) -> int | None:
     """Run a count in a savepoint that is always rolled back, read-only and time-boxed."""
     try:
-        with raw.transaction() as savepoint:
-            raw.execute("SET LOCAL transaction_read_only = on")
-            raw.execute(f"SET LOCAL statement_timeout = {int(timeout_ms)}")
-            row = raw.execute(query).fetchone()
-            raise psycopg.Rollback(savepoint)
-    except psycopg.Rollback:
-        pass
+        row = conversions.read_only(raw, query, timeout_ms)
     except psycopg.Error:
         return None
     return int(row[0]) if row and row[0] is not None else None

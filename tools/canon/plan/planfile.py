@@ -68,6 +68,16 @@ def render(plan: Plan, colour: bool = False) -> str:
         f"-- hazards: {', '.join(plan.hazard_names) or 'none'}",
         "",
     ]
+    lines += body_lines(plan, paint)
+    # Statements whose hash is not listed here were added by a reviewer.
+    lines.append(f"-- {PLANNED}: {' '.join(statement_hash(s.sql) for s in plan.statements)}")
+    return "\n".join(lines) + "\n"
+
+
+def body_lines(plan: Plan, paint: Paint | None = None) -> list[str]:
+    """The statements step by step, each after its object, hazard and at-stake comments."""
+    paint = paint or Paint(False)
+    lines: list[str] = []
     by_sql = iter(plan.statements)
     all_steps = plan.steps
     section: Tenant | None = None
@@ -84,9 +94,7 @@ def render(plan: Plan, colour: bool = False) -> str:
             lines += _notes(statement, recreations.get(statement.sql, ()), paint)
             lines.append(terminated(statement.sql))
             lines.append("")
-    # Statements whose hash is not listed here were added by a reviewer.
-    lines.append(f"-- {PLANNED}: {' '.join(statement_hash(s.sql) for s in plan.statements)}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _notes(statement: PlannedStatement, recreated: Iterable[Recreated], paint: Paint) -> list[str]:
@@ -134,13 +142,8 @@ def is_plan_file(path: Path) -> bool:
 def read_plan_file(path: Path) -> Plan:
     """Parse a plan file written by ``canon plan --out`` (possibly edited by hand)."""
     display = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(display, None, f"cannot read plan file: {exc}") from None
+    text = read_text(path, MAGIC, "canon plan file")
     lines = text.splitlines()
-    if not lines or lines[0].strip() != MAGIC:
-        raise SourceError(display, 1, f"not a canon plan file (it must start with {MAGIC!r})")
     header = _read_header(lines)
     for key in ("format", "schema-digest", "live-fingerprint", "server-version"):
         if key not in header:
@@ -165,6 +168,17 @@ def read_plan_file(path: Path) -> Plan:
         header=header,
         schema_ref=header.get("schema-ref") or None,
     )
+
+
+def read_text(path: Path, magic: str, what: str) -> str:
+    """A plan file's text; refused unless its first line is ``magic``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(str(path), None, f"cannot read plan file: {exc}") from None
+    if text.split("\n", 1)[0].strip() != magic:
+        raise SourceError(str(path), 1, f"not a {what} (it must start with {magic!r})")
+    return text
 
 
 def statement_hash(sql: str) -> str:

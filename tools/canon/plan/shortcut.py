@@ -5,11 +5,13 @@ against a live schema with this exact fingerprint, need nothing. While both stay
 same, the next plan would be empty too, so ``canon plan`` can answer from that fact
 after one catalog query instead of building and diffing.
 
-The facts live in the project's ``.canon/cache/`` folder (``CANON_CACHE_DIR`` to move
-it), one entry per server and database, and never in the live database: planning
-must not write to the database it plans for, and must work with a read-only role.
-Only ``canon plan`` uses the shortcut; ``drift`` and ``apply`` always diff, so a CI
-gate or a migration never rests on a local file.
+The fact comes from one of two places. A plan that found nothing keeps it in the
+project's ``.canon/cache/`` folder (``CANON_CACHE_DIR`` to move it), one entry per
+server and database; planning never writes to the database it plans for, and works
+with a read-only role. An apply that converged keeps it on live itself, in
+``canon.converged`` (``plan.converged``), where every checkout sees it: ``canon plan``
+and ``canon drift`` use that record, ``drift`` never the local file, so a CI gate
+never rests on a local file. ``apply`` always plans.
 
 The inputs hashed are every file under the schema folder (any suffix), the settings
 file beside it and the resolved tenant list: a superset of what shapes a plan, so a
@@ -34,10 +36,12 @@ from canon import __version__
 from canon.diff.fingerprint import FINGERPRINT_QUERY
 from canon.errors import CanonError
 from canon.files.project import Project
+from canon.files.tenants import Tenant
 from canon.managed import CANON_SCHEMA
 from canon.pg import db, switches
 from canon.pg.cluster import project_root
 from canon.pg.dburl import DatabaseUrl
+from canon.plan import converged
 
 CACHE_DIR_ENV = "CANON_CACHE_DIR"
 # Set to "off" to make every plan build and diff.
@@ -55,20 +59,22 @@ class Probe:
     inputs: str
     fingerprint: str
     hit: bool
+    # The record on live that answered, when it was that record (not the local file).
+    record: converged.Record | None = None
 
 
-def check(live_url: DatabaseUrl, project: Project) -> Probe | None:
-    """A probe for ``canon plan``; None when the shortcut is off or cannot be taken.
+def check(live_url: DatabaseUrl, project: Project, local: bool = True) -> Probe | None:
+    """A probe for ``canon plan`` (or, with ``local`` off, ``canon drift``).
 
-    Any trouble here (unreadable files, a failing query) is left for the full plan to
-    report with its usual message, so the shortcut never changes what a user sees; but a
-    lock timeout or a lost server is reported at once, as the full plan would only meet
-    it again after as long a wait.
+    None when the shortcut is off or cannot be taken: any trouble here (unreadable
+    files, a failing query) is left for the full plan to report with its usual message,
+    so the shortcut never changes what a user sees; but a lock timeout or a lost server
+    is reported at once, as the full plan would only meet it again after as long a wait.
     """
     if not enabled():
         return None
     try:
-        return probe(live_url, project.schema_dir, _tenant_ids(project))
+        return probe(live_url, project.schema_dir, tenant_ids(project.tenants), local)
     except psycopg.Error as exc:
         if db.waiting_again(exc):
             raise
@@ -80,14 +86,19 @@ def check(live_url: DatabaseUrl, project: Project) -> Probe | None:
 def record(before: Probe, project: Project, live_fingerprint: str) -> bool:
     """After a plan with no changes: remember it, if nothing moved meanwhile."""
     try:
-        return remember(before, project.schema_dir, _tenant_ids(project), live_fingerprint)
+        return remember(before, project.schema_dir, tenant_ids(project.tenants), live_fingerprint)
     except (CanonError, psycopg.Error, OSError, ValueError):
         return False
 
 
-def _tenant_ids(project: Project) -> list[str]:
+def project_inputs(project: Project) -> str:
+    """``inputs_digest`` of the project's files, settings and tenants."""
+    return inputs_digest(project.schema_dir, tenant_ids(project.tenants))
+
+
+def tenant_ids(tenants: Sequence[Tenant]) -> list[str]:
     """The tenant list shapes the rendered files, and may come from live data."""
-    return [f"{t.id}={t.schema}" for t in project.tenants]
+    return [f"{t.id}={t.schema}" for t in tenants]
 
 
 def enabled() -> bool:
@@ -100,14 +111,26 @@ def cache_file() -> Path:
     return base / CACHE_FILE
 
 
-def probe(live_url: DatabaseUrl, schema_dir: Path, tenants: Sequence[str] = ()) -> Probe:
-    """Hash the inputs, fingerprint the live schema, and look both up."""
+def probe(
+    live_url: DatabaseUrl, schema_dir: Path, tenants: Sequence[str] = (), local: bool = True
+) -> Probe:
+    """Hash the inputs, fingerprint the live schema, and look both up: locally, then on live."""
     inputs = inputs_digest(schema_dir, tenants)
     with db.connect(live_url, autocommit=True) as conn:
-        identity, fingerprint = _identity_and_fingerprint(conn, live_url)
-    entry = _read_entries().get(identity)
-    hit = entry == {"inputs": inputs, "fingerprint": fingerprint}
-    return Probe(identity, inputs, fingerprint, hit)
+        return lookup(conn, live_url, inputs, local)
+
+
+def lookup(
+    conn: psycopg.Connection, live_url: DatabaseUrl, inputs: str, local: bool = True
+) -> Probe:
+    """Fingerprint the live schema on ``conn`` and look it up with ``inputs`` (``inputs_digest``):
+    in the local cache (unless not ``local``), then in the convergence record on live."""
+    identity, fingerprint = _identity_and_fingerprint(conn, live_url)
+    entry = _read_entries().get(identity) if local else None
+    if entry == {"inputs": inputs, "fingerprint": fingerprint}:
+        return Probe(identity, inputs, fingerprint, hit=True)
+    found = converged.lookup(conn, inputs, fingerprint)
+    return Probe(identity, inputs, fingerprint, hit=found is not None, record=found)
 
 
 def remember(

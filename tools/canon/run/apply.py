@@ -8,6 +8,11 @@ backup, then run it step by step under lock and statement timeouts, journaling e
 step and recording the apply in ``canon.applies``. Nothing before the run changes the
 live database. A run stopped by a signal or a lost connection ends with a message that
 says which steps committed, which rolled back and which never ran.
+Once it ran, live is compared with the files and, when it matches them, the fact is
+recorded (``convergence``).
+
+Into a database that holds nothing yet, a fresh apply loads the files themselves
+instead (``fresh``).
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ from canon.plan.pipeline import classified, make_plan, with_stakes
 from canon.plan.planfile import read_plan_file
 from canon.plan.steps import Step
 from canon.plan.workspace import Workspace, workspace
-from canon.run import interrupts, recovery
+from canon.run import convergence, fresh, interrupts, recovery
 from canon.run.fanout import FAILED, INTERRUPTED, FanOut, TenantOutcome, apply_by_tenant
 from canon.run.interrupts import Interrupts
 from canon.run.journal import ApplyRecord, Journal, step_summary
@@ -85,6 +90,7 @@ class Settings:
     backup_to: Path | None = None
     ref: str | None = None
     fan_out: FanOut = field(default_factory=FanOut)
+    run_id: str | None = None  # the fleet run the apply is part of, recorded in the journal
     progress: Report | None = None  # told when a step runs long (see run.progress)
 
 
@@ -99,6 +105,7 @@ class ApplyResult:
     # Differences no planner handles, by object name, left after the apply.
     residuals: tuple[catalog.Residual, ...] = ()
     interrupted_by: int | None = None  # the signal that stopped a fan-out over tenants
+    steps: int = 0  # how many steps ran (the plan's, or one for files loaded as they are)
 
     @property
     def failed(self) -> bool:
@@ -123,6 +130,10 @@ def apply_plan(
     if saved is not None and saved.canon_version != __version__:
         warn(f"{plan_file} was written by canon {saved.canon_version}; this is canon {__version__}")
     ref = settings.ref or (saved.schema_ref if saved else None)
+    if saved is None and not settings.dry_run and project.only_tenant is None:
+        loaded = _apply_to_empty(live_url, project, ref, settings, lock_wait, warn, report)
+        if loaded is not None:
+            return loaded
     with (
         workspace(live_url, project, warn, ref=ref) as ws,
         apply_lock(live_url, lock_wait, report) as lock,
@@ -136,49 +147,123 @@ def apply_plan(
             return ApplyResult(plan, applied=False, dry_run=settings.dry_run)
         _refuse_unallowed(plan, settings.allow_hazards)
         _refuse_certain_failures(plan)
-        rehearse(live_url, plan.steps, ws.target_url, warn, ws.source.in_scope)
+        rehearse(
+            live_url, plan.steps, ws.target_url, warn, ws.source.in_scope, plan.live_fingerprint
+        )
         if settings.dry_run:
             return ApplyResult(plan, applied=True, dry_run=True)
-        _check_unchanged(live_url, plan)
-        taken = backup(live_url, settings.backup_to) if settings.backup_to else None
-        with interrupts.catching() as stop:
-            if plan.tenants:
-                outcomes = _fan_out(live_url, plan, plan_file, settings, lock, stop, report)
-                return ApplyResult(
-                    plan,
-                    applied=True,
-                    dry_run=False,
-                    backup=taken,
-                    tenants=tuple(outcomes),
-                    residuals=() if stop.requested else _residuals(live_url, ws, warn),
-                    interrupted_by=stop.received,
-                )
-            record = ApplyRecord(
-                plan.plan_hash,
-                plan.recorded_sql,
-                plan.schema_digest,
-                plan.live_fingerprint,
-                str(plan_file) if plan_file else None,
+        return _execute(live_url, lock, plan, settings, plan_file, _Target.of(ws), warn, report)
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The scratch database a plan was made for, the files it holds, their inputs digest."""
+
+    url: DatabaseUrl
+    source: SchemaSource
+    inputs: str | None  # None: no convergence record is made (a fleet's shared plan)
+
+    @staticmethod
+    def of(ws: Workspace) -> _Target:
+        return _Target(ws.target_url, ws.source, ws.inputs)
+
+
+def apply_rehearsed(
+    live_url: DatabaseUrl,
+    plan: Plan,
+    settings: Settings,
+    target_url: DatabaseUrl,
+    source: SchemaSource,
+    plan_file: Path | None = None,
+    warn: Warn = ignore,
+    report: Warn = ignore,
+) -> ApplyResult:
+    """Apply ``plan``, made and rehearsed on a database with live's fingerprint, to live.
+
+    A fleet plans and rehearses once for all its databases of one fingerprint; each of
+    them still gets its own apply lock, what is at stake measured on its own rows, the
+    check that its schema is the one planned for, and its own journal.
+    """
+    check_timeouts(settings.timeouts)
+    lock_wait = seconds("--apply-lock-wait", settings.apply_lock_wait)
+    with apply_lock(live_url, lock_wait, report) as lock:
+        for settled in recovery.settle_abandoned(lock):
+            warn(f"apply #{settled.apply_id} was {settled.summary}")
+        unmeasured = tuple(replace(s, at_stake=()) for s in plan.statements)
+        with db.reading(live_url) as live_conn:
+            plan = with_stakes(replace(plan, statements=unmeasured), live_conn)
+        _refuse_certain_failures(plan)
+        if settings.dry_run:
+            return ApplyResult(plan, applied=True, dry_run=True)
+        target = _Target(target_url, source, None)
+        return _execute(live_url, lock, plan, settings, plan_file, target, warn, report)
+
+
+def _execute(
+    live_url: DatabaseUrl,
+    lock: psycopg.Connection,
+    plan: Plan,
+    settings: Settings,
+    plan_file: Path | None,
+    target: _Target,
+    warn: Warn,
+    report: Warn,
+) -> ApplyResult:
+    """Run a plan that passed its checks and its rehearsal on live, holding ``lock``, journaled."""
+    _check_unchanged(live_url, plan)
+    taken = backup(live_url, settings.backup_to) if settings.backup_to else None
+    with interrupts.catching() as stop:
+        if plan.tenants:
+            outcomes = _fan_out(live_url, plan, plan_file, settings, lock, stop, report)
+            converged = not _any_failed(outcomes)
+            return ApplyResult(
+                plan,
+                applied=True,
+                dry_run=False,
+                backup=taken,
+                tenants=tuple(outcomes),
+                residuals=()
+                if stop.requested
+                else _converged(lock, live_url, target, warn, None, record=converged),
+                interrupted_by=stop.received,
+                steps=len(plan.steps),
             )
-            journal = Journal(lock, record, plan.steps)
-            _run(live_url, plan, settings, journal, stop, warn, report)
-            residuals = _after_every_step(live_url, ws, warn, stop, journal, len(plan.steps))
-        return ApplyResult(
-            plan,
-            applied=True,
-            dry_run=False,
-            apply_id=journal.apply_id,
-            backup=taken,
-            residuals=residuals,
+        record = ApplyRecord(
+            plan.plan_hash,
+            plan.recorded_sql,
+            plan.schema_digest,
+            plan.live_fingerprint,
+            str(plan_file) if plan_file else None,
+            settings.run_id,
         )
+        journal = Journal(lock, record, plan.steps)
+        _run(live_url, plan, settings, journal, stop, warn, report)
+        residuals = _after_every_step(lock, live_url, target, warn, stop, journal, len(plan.steps))
+    return ApplyResult(
+        plan,
+        applied=True,
+        dry_run=False,
+        apply_id=journal.apply_id,
+        backup=taken,
+        residuals=residuals,
+        steps=len(plan.steps),
+    )
 
 
 def _after_every_step(
-    live_url: DatabaseUrl, ws: Workspace, warn: Warn, stop: Interrupts, journal: Journal, total: int
+    lock: psycopg.Connection,
+    live_url: DatabaseUrl,
+    target: _Target,
+    warn: Warn,
+    stop: Interrupts,
+    journal: Journal,
+    total: int,
 ) -> tuple[catalog.Residual, ...]:
     """Residual differences; a stop asked for by now must not read as "nothing was changed"."""
     try:
-        residuals = () if stop.requested else _residuals(live_url, ws, warn)
+        residuals = (
+            () if stop.requested else _converged(lock, live_url, target, warn, journal.apply_id)
+        )
     except KeyboardInterrupt:
         pass
     else:
@@ -208,7 +293,7 @@ def _fan_out(
             plan.tenants,
             settings.timeouts,
             settings.fan_out,
-            _TenantJournals(lock, plan, plan_file),
+            _TenantJournals(lock, plan, plan_file, settings.run_id),
             stop,
             report,
         )
@@ -220,17 +305,67 @@ def _fan_out(
         ) from None
 
 
-def _residuals(live_url: DatabaseUrl, ws: Workspace, warn: Warn) -> tuple[catalog.Residual, ...]:
-    """What the catalogs still show as different once the plan ran (within --tenant's scope)."""
+def _converged(
+    lock: psycopg.Connection,
+    live_url: DatabaseUrl,
+    target: _Target,
+    warn: Warn,
+    apply_id: int | None,
+    record: bool = True,
+) -> tuple[catalog.Residual, ...]:
+    """What the catalogs still show as different once the plan ran (within --tenant's scope).
+
+    When nothing does and live provably matches the files, that is recorded on live.
+    """
     try:
-        with db.reading(live_url) as live_conn, db.reading(ws.target_url) as target_conn:
-            found = catalog.residuals(live_conn, target_conn, EXCLUDED_SCHEMAS)
+        outcome = convergence.after_apply(live_url, target.url, target.source, target.inputs)
+        if record and outcome.record is not None:
+            convergence.remember(lock, outcome.record, apply_id)
     except (psycopg.Error, DatabaseError) as exc:
         # Every step committed: a server lost now does not make the apply a failure.
         reason = db.failure(exc) if isinstance(exc, psycopg.Error) else exc
         warn(f"could not look for differences left after the apply: {reason}")
         return ()
-    return tuple(r for r in found if ws.source.owns_schema(r.schema))
+    return outcome.residuals
+
+
+def _apply_to_empty(
+    live_url: DatabaseUrl,
+    project: Project,
+    ref: str | None,
+    settings: Settings,
+    lock_wait: float,
+    warn: Warn,
+    report: Warn,
+) -> ApplyResult | None:
+    """The files loaded as they are, when live holds nothing yet (``fresh``); else None."""
+    with apply_lock(live_url, lock_wait, report) as lock:
+        for settled in recovery.settle_abandoned(lock):
+            warn(f"apply #{settled.apply_id} was {settled.summary}")
+        loaded = fresh.apply_files(
+            live_url,
+            lock,
+            project,
+            ref,
+            settings.allow_hazards,
+            settings.timeouts,
+            settings.backup_to,
+            warn,
+        )
+    if loaded is None:
+        return None
+    return ApplyResult(
+        loaded.plan,
+        applied=True,
+        dry_run=False,
+        apply_id=loaded.apply_id,
+        backup=loaded.backup,
+        steps=1,
+    )
+
+
+def _any_failed(outcomes: Sequence[TenantOutcome]) -> bool:
+    return any(o.status in (FAILED, INTERRUPTED) for o in outcomes)
 
 
 def _current_plan(
@@ -294,14 +429,16 @@ def _refuse_unallowed(plan: Plan, allowed: frozenset[str]) -> None:
 
 def _refuse_certain_failures(plan: Plan) -> None:
     # The rehearsal copies the schema, not the data: rows that a new NOT NULL, CHECK,
-    # foreign key or unique index would reject are counted on live and stop the apply here.
+    # foreign key or unique index would reject, and values a type change would alter, are
+    # counted on live and stop the apply here, whatever hazards were allowed.
     failing = plan.failing_stakes
     if failing:
         statement, stake = failing[0]
         raise PlanRefused(
             _one_line(statement.sql),
             str(stake),
-            "the statement would fail on the live data; fix the data (or the files) and plan again",
+            "the statement would fail on the live data, or change it; fix the data (or the "
+            "files) and plan again",
         )
 
 
@@ -403,8 +540,10 @@ def _hurried_message(journal: Journal, total: int) -> str:
 class _TenantJournals:
     """Each tenant's part of the plan is journaled as an apply of its own."""
 
-    def __init__(self, lock: psycopg.Connection, plan: Plan, plan_file: Path | None) -> None:
-        self.lock, self.plan, self.plan_file = lock, plan, plan_file
+    def __init__(
+        self, lock: psycopg.Connection, plan: Plan, plan_file: Path | None, run_id: str | None
+    ) -> None:
+        self.lock, self.plan, self.plan_file, self.run_id = lock, plan, plan_file, run_id
 
     def open(
         self, tenant: Tenant | None, statements: Sequence[str], steps: Sequence[Step]
@@ -417,6 +556,7 @@ class _TenantJournals:
             self.plan.schema_digest,
             self.plan.live_fingerprint,
             str(self.plan_file) if self.plan_file else None,
+            self.run_id,
         )
         return Journal(self.lock, record, steps)
 

@@ -46,21 +46,25 @@ class ApplyEntry:
     canon_version: str
     error: str | None
     plan_sql: str
+    run_id: str | None  # the fleet run it was part of
     # Read apart from the apply's row, so given by name after it.
     steps: tuple[StepRecord, ...] = field(kw_only=True)
 
 
-def read(url: DatabaseUrl, limit: int = 20) -> tuple[ApplyEntry, ...]:
-    """The latest ``limit`` applies recorded in the database, newest first."""
+def read(url: DatabaseUrl, limit: int = 20, run_id: str | None = None) -> tuple[ApplyEntry, ...]:
+    """The latest ``limit`` applies recorded in the database (of fleet run ``run_id``), newest first."""
     with db.connect(url, autocommit=True) as conn:
         if not exists(conn):
             return ()
         alive = _settle_if_free(conn)
+        # Read through to_jsonb: a journal made before fleets has no run_id column.
         rows = conn.execute(
             "SELECT id, outcome, started_at, finished_at, database_user, plan_hash, "
-            f"schema_digest, plan_file, canon_version, error, plan_sql FROM {SCHEMA}.applies "
+            "schema_digest, plan_file, canon_version, error, plan_sql, "
+            f"to_jsonb(a) ->> 'run_id' FROM {SCHEMA}.applies a "
+            "WHERE %s::text IS NULL OR to_jsonb(a) ->> 'run_id' = %s "
             "ORDER BY id DESC LIMIT %s",
-            (limit,),
+            (run_id, run_id, limit),
         ).fetchall()
         steps = conn.execute(
             "SELECT apply_id, step, in_transaction, status, attempts, sql, error, cleanup "
@@ -104,7 +108,7 @@ def to_text(entries: tuple[ApplyEntry, ...]) -> str:
         lines.append(
             f"#{e.id}  {e.started_at:%Y-%m-%d %H:%M:%S%z} → {finished}  {e.outcome:<7}  "
             f"{e.database_user}  steps {done}/{len(e.steps)}  plan {e.plan_hash[:12]}  "
-            f"files {e.schema_digest[:12]}"
+            f"files {e.schema_digest[:12]}" + (f"  run {e.run_id}" if e.run_id else "")
         )
         if e.error:
             lines.append(f"    error: {e.error}")

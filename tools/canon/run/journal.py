@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.applies (
     finished_at timestamptz,
     outcome text NOT NULL DEFAULT 'running'
         CHECK (outcome IN ('running', 'applied', 'failed')),
-    error text
+    error text,
+    run_id text
 );
 CREATE TABLE IF NOT EXISTS {SCHEMA}.apply_steps (
     apply_id bigint NOT NULL REFERENCES {SCHEMA}.applies (id) ON DELETE CASCADE,
@@ -72,6 +73,8 @@ UPGRADES = (
     ALTER TABLE {SCHEMA}.apply_steps ADD CONSTRAINT apply_steps_status_check
         CHECK (status IN ('pending', 'running', 'done', 'failed', 'rolled back', 'incomplete'));
     """,
+    # The run a fleet apply gives all its databases.
+    f"ALTER TABLE {SCHEMA}.applies ADD COLUMN IF NOT EXISTS run_id text;",
 )
 # Kept as the comment of the schema, which says how far a journal was brought.
 VERSION = f"canon journal {1 + len(UPGRADES)}"
@@ -99,6 +102,7 @@ class ApplyRecord:
     schema_digest: str
     live_fingerprint: str
     plan_file: str | None
+    run_id: str | None = None  # the fleet run this apply is part of
 
 
 def ensure_schema(conn: psycopg.Connection) -> None:
@@ -140,8 +144,8 @@ class Journal:
         with conn.transaction():
             row = conn.execute(
                 f"INSERT INTO {SCHEMA}.applies (plan_hash, plan_sql, schema_digest, "
-                "live_fingerprint, plan_file, canon_version, backends) "
-                "VALUES (%s, %s, %s, %s, %s, %s, ARRAY[%s]) RETURNING id",
+                "live_fingerprint, plan_file, canon_version, backends, run_id) "
+                "VALUES (%s, %s, %s, %s, %s, %s, ARRAY[%s], %s) RETURNING id",
                 (
                     record.plan_hash,
                     record.plan_sql,
@@ -150,6 +154,7 @@ class Journal:
                     record.plan_file,
                     __version__,
                     backend_id(conn),
+                    record.run_id,
                 ),
             ).fetchone()
             assert row is not None

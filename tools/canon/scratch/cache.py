@@ -40,7 +40,7 @@ from canon.files.sources import Statement
 from canon.pg import db, quoting, switches
 from canon.pg.dburl import DatabaseUrl
 from canon.scratch.host import template_host
-from canon.scratch.loader import load_statements
+from canon.scratch.loader import build
 
 SCRATCH_PREFIX = "canon_scratch_"
 TEMPLATE_PREFIX = "canon_template_"
@@ -49,43 +49,52 @@ KEEP_TEMPLATES = 3
 # They may be held in memory: past this size in all, the least recently used go first.
 KEEP_BYTES = 1 << 30
 # Bump when the way files become a database changes, so older templates are not reused.
-LOADER_VERSION = "3"
+LOADER_VERSION = "4"
 # Set to "off" to build every scratch database from the files (no template cache).
 CACHE_ENV = "CANON_SCRATCH_CACHE"
 
 
 @contextlib.contextmanager
 def scratch_database(
-    live: DatabaseUrl, statements: Sequence[Statement], warn: Warn = ignore
+    live: DatabaseUrl,
+    statements: Sequence[Statement],
+    warn: Warn = ignore,
+    default_owner: str | None = None,
+    *,
+    host: DatabaseUrl | None = None,
 ) -> Iterator[DatabaseUrl]:
     """A database holding ``statements``, for reading only, on the scratch server.
 
     It is the cached database built from exactly these statements (see the module's
     docstring), unless ``CANON_SCRATCH_CACHE=off`` asks for a fresh build, which is
-    dropped on success, error and Ctrl-C.
+    dropped on success, error and Ctrl-C. ``default_owner`` owns whatever the files
+    give no owner (see ``owners``). ``host`` is the scratch server when the caller chose
+    it (a fleet shares one), else the one that suits ``live``.
     """
-    host = template_host(live, warn)
+    host = host or template_host(live, warn)
     if not cache_enabled():
         with empty_database(host) as url:
             with db.connect(url) as conn:
-                load_statements(conn, statements)
+                build(conn, statements, default_owner)
                 conn.commit()
             yield url
         return
-    with _cached_database(host, statements, statements_digest(statements)) as url:
+    digest = statements_digest(statements, default_owner)
+    with _cached_database(host, statements, digest, default_owner) as url:
         yield url
 
 
-def statements_digest(statements: Sequence[Statement]) -> str:
+def statements_digest(statements: Sequence[Statement], default_owner: str | None = None) -> str:
     """A hash of exactly what would be loaded, and where each statement was written.
 
     It is computed from the statements rather than taken from the caller, so whatever
     shapes them (file contents, rendering, configuration) cannot be left out of it.
     """
-    h = hashlib.sha256()
+    h = hashlib.sha256(f"{default_owner}\0".encode())
     for statement in statements:
-        h.update(f"{statement.path}\0{statement.line}\0{len(statement.sql)}\0".encode())
-        h.update(statement.sql.encode())
+        for part in (*statement.session, statement):
+            h.update(f"{part.path}\0{part.line}\0{len(part.sql)}\0".encode())
+            h.update(part.sql.encode())
     return h.hexdigest()
 
 
@@ -106,14 +115,24 @@ def template_name(key: str) -> str:
     return TEMPLATE_PREFIX + key
 
 
+def cached_name(url: DatabaseUrl) -> str | None:
+    """The cached name of the database ``url`` points to (a build's once published), or None."""
+    name = url.get("dbname") or ""
+    if name.startswith(TEMPLATE_PREFIX):
+        return name
+    if name.startswith(BUILD_PREFIX):  # BUILD_PREFIX + key + "_" + token
+        return template_name(name[len(BUILD_PREFIX) :].split("_", 1)[0])
+    return None
+
+
 @contextlib.contextmanager
 def _cached_database(
-    host: DatabaseUrl, statements: Sequence[Statement], digest: str
+    host: DatabaseUrl, statements: Sequence[Statement], digest: str, default_owner: str | None
 ) -> Iterator[DatabaseUrl]:
     with db.connect(host, autocommit=True) as conn:
         key = template_key(digest, _current_role(conn))
         name = template_name(key)
-        with _unless_built(host, conn, statements, key) as building:
+        with _unless_built(host, conn, statements, key, default_owner) as building:
             if building is not None:
                 yield building
                 return
@@ -123,17 +142,22 @@ def _cached_database(
         held = db.connect(host.with_dbname(name))
     except DatabaseError:
         # Pruned by another process between our check and our connection: build it again.
-        name = ensure_template(host, statements, digest)
+        name = ensure_template(host, statements, digest, default_owner)
         held = db.connect(host.with_dbname(name))
     with held:
         yield host.with_dbname(name)
 
 
-def ensure_template(host: DatabaseUrl, statements: Sequence[Statement], digest: str) -> str:
+def ensure_template(
+    host: DatabaseUrl,
+    statements: Sequence[Statement],
+    digest: str,
+    default_owner: str | None = None,
+) -> str:
     """The name of the cached database for the statements on ``host``, built if need be."""
     with db.connect(host, autocommit=True) as conn:
         key = template_key(digest, _current_role(conn))
-        with _unless_built(host, conn, statements, key):
+        with _unless_built(host, conn, statements, key, default_owner):
             pass
         _touch(conn, template_name(key))
         prune_templates(conn, keep=template_name(key), budget=KEEP_BYTES)
@@ -142,7 +166,11 @@ def ensure_template(host: DatabaseUrl, statements: Sequence[Statement], digest: 
 
 @contextlib.contextmanager
 def _unless_built(
-    host: DatabaseUrl, conn: psycopg.Connection, statements: Sequence[Statement], key: str
+    host: DatabaseUrl,
+    conn: psycopg.Connection,
+    statements: Sequence[Statement],
+    key: str,
+    default_owner: str | None,
 ) -> Iterator[DatabaseUrl | None]:
     """None when the cached database exists; else a new build of it (see ``_build``)."""
     if _database_exists(conn, template_name(key)):
@@ -153,13 +181,17 @@ def _unless_built(
         if _database_exists(conn, template_name(key)):
             yield None
             return
-        with _build(host, conn, statements, key) as url:
+        with _build(host, conn, statements, key, default_owner) as url:
             yield url
 
 
 @contextlib.contextmanager
 def _build(
-    host: DatabaseUrl, conn: psycopg.Connection, statements: Sequence[Statement], key: str
+    host: DatabaseUrl,
+    conn: psycopg.Connection,
+    statements: Sequence[Statement],
+    key: str,
+    default_owner: str | None,
 ) -> Iterator[DatabaseUrl]:
     """A new build of the statements, which serves the block, then is published.
 
@@ -171,7 +203,7 @@ def _build(
     published = False
     try:
         with db.connect(host.with_dbname(building)) as build_conn:
-            load_statements(build_conn, statements)
+            build(build_conn, statements, default_owner)
             build_conn.commit()
         try:
             yield host.with_dbname(building)

@@ -1,3 +1,2 @@
 CREATE TYPE public.mood AS ENUM ('sad', 'cancelled');
 CREATE TABLE public.person (id integer PRIMARY KEY, mood public.mood);
-INSERT INTO public.person VALUES (1, 'cancelled');

@@ -1,6 +1,3 @@
-DO $$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'canon_case_reader') THEN CREATE ROLE canon_case_reader NOLOGIN; END IF;
-END $$;
 CREATE TABLE public.acct (id integer PRIMARY KEY, owner text NOT NULL, balance numeric);
 GRANT SELECT ON public.acct TO canon_case_reader WITH GRANT OPTION;
 GRANT UPDATE (balance) ON public.acct TO canon_case_reader;

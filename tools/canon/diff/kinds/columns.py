@@ -1,5 +1,7 @@
 """Columns: added, altered and dropped by the engine, with generated columns planned by canon.
 
+Conversions to string types of limited length never cut values short (``diff.casts``).
+
 Refused: a column switching between serial (a sequence default) and identity
 numbering, since the new counter would restart below the existing values.
 """
@@ -8,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from canon.diff import columnorder, dependents, generated, recreation
+from canon.diff import casts, columnorder, dependents, generated, recreation
 from canon.diff.fragments import acl_items
 from canon.diff.kind import Kind, Pair, Placed, Recreated
 from canon.errors import PlanRefused
@@ -45,6 +47,7 @@ def prepare(pair: Pair) -> Placed:
                 "switch it by hand (drop the default or identity, then add the new one with "
                 "START WITH above the highest value), then plan again",
             )
+    casts.never_cut_strings(pair.live_model, pair.target_model)
     columnorder.order_alterations(pair.target_model)
     blockers, retyped_with_readers = _release_blockers(pair)
     # What rests on a column added again goes first, and is created again after it.

@@ -150,19 +150,29 @@ def changes(pair: Pair, planned: Sequence[str]) -> list[str]:
     return statements
 
 
-FINGERPRINT = """
+# pg_description holds some 5,000 comments on PostgreSQL's own objects, and naming each
+# one costs more than the rest of a fingerprint of a small schema. What initdb made has an
+# OID below 16384 (FirstNormalObjectId); of that, only schemas (public) can be managed.
+MADE_SINCE_INITDB = "(d.objoid >= 16384 OR d.classoid = 'pg_namespace'::regclass)"
+
+# Objects are found by the schema they are in; triggers, policies and rules have none of
+# their own, and their address starts with their table's.
+FINGERPRINT = f"""
 SELECT concat_ws(' ', 'd', d.classoid::regclass, o.identity, d.description) AS item
 FROM pg_description d
 CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o
-WHERE coalesce(o.schema, o.identity) = ANY (ARRAY(SELECT nspname FROM ns))
+CROSS JOIN LATERAL pg_identify_object_as_address(d.classoid, d.objoid, d.objsubid) a
+WHERE {MADE_SINCE_INITDB}
+  AND coalesce(o.schema, a.object_names[1]) = ANY (ARRAY(SELECT nspname FROM ns))
 """
 
-SIGNATURE = """
+SIGNATURE = f"""
 SELECT 'comment on ' || o.type, o.identity, d.description
 FROM pg_description d
 CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o
-WHERE coalesce(o.schema, o.identity) IN (SELECT quote_ident(nspname) FROM ns UNION ALL
-                                         SELECT nspname FROM ns)
+CROSS JOIN LATERAL pg_identify_object_as_address(d.classoid, d.objoid, d.objsubid) a
+WHERE {MADE_SINCE_INITDB}
+  AND coalesce(o.schema, a.object_names[1]) IN (SELECT nspname FROM ns)
   AND NOT EXISTS (SELECT 1 FROM ext_members e WHERE e.classid = d.classoid AND e.objid = d.objoid)
 """
 

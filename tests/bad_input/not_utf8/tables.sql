@@ -1,0 +1,4 @@
+CREATE TABLE public.cafes (
+    id integer PRIMARY KEY,
+    name text DEFAULT 'café'
+);

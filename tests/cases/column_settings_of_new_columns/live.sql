@@ -1,0 +1,1 @@
+CREATE TABLE public.documents (id integer PRIMARY KEY);

@@ -1,0 +1,1 @@
+INSERT INTO public.person VALUES (1, 'sad');

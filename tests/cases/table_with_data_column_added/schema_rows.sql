@@ -1,0 +1,1 @@
+INSERT INTO public.t VALUES (1, 'x', 'z'), (2, 'y', 'z');

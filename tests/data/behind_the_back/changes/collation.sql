@@ -1,0 +1,1 @@
+CREATE COLLATION app.posix FROM "POSIX";

@@ -1,0 +1,1 @@
+ALTER TABLE app.other ADD COLUMN extra text;

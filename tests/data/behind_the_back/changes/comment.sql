@@ -1,0 +1,1 @@
+COMMENT ON TABLE app.items IS 'Items no longer on sale';

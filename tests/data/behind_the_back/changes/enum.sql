@@ -1,0 +1,1 @@
+ALTER TYPE app.mood ADD VALUE 'happy';

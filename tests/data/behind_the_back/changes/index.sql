@@ -1,0 +1,1 @@
+CREATE INDEX items_note_idx ON app.items (note);

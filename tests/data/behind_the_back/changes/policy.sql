@@ -1,0 +1,1 @@
+ALTER POLICY items_visible ON app.items USING (qty > 1);

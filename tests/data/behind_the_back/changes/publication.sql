@@ -1,0 +1,1 @@
+ALTER PUBLICATION app_items ADD TABLE app.other;

@@ -1,0 +1,1 @@
+CREATE TYPE app.wide_span AS RANGE (subtype = int8);

@@ -1,0 +1,1 @@
+ALTER SEQUENCE app.counter INCREMENT BY 5;

@@ -1,0 +1,1 @@
+ALTER TABLE app.items SET (fillfactor = 70);

@@ -1,0 +1,1 @@
+ALTER TABLE app.items DISABLE TRIGGER items_touch;

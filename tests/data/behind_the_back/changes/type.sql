@@ -1,0 +1,1 @@
+ALTER TYPE app.pair ADD ATTRIBUTE c integer;

@@ -1,0 +1,40 @@
+-- One object of every kind a user can create in a schema, one statement each, so that
+-- tests/files/test_coverage.py can learn what each statement makes. Statements canon
+-- refuses are here too: the test holds canon to refusing them when the files do.
+CREATE SCHEMA shop;
+CREATE EXTENSION citext;
+CREATE COLLATION shop.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE TYPE shop.status AS ENUM ('new', 'paid');
+CREATE TYPE shop.money_range AS RANGE (subtype = numeric);
+CREATE TYPE shop.address AS (street text, city text);
+CREATE DOMAIN shop.price AS numeric CHECK (VALUE >= 0);
+CREATE SEQUENCE shop.order_numbers;
+CREATE TABLE shop.orders (id integer PRIMARY KEY, total shop.price, status shop.status, note text);
+ALTER TABLE shop.orders ALTER COLUMN note SET DEFAULT 'none';
+ALTER TABLE shop.orders ADD CONSTRAINT orders_total_check CHECK (total < 1000000);
+CREATE INDEX orders_status ON shop.orders (status);
+CREATE VIEW shop.paid_orders AS SELECT id, total FROM shop.orders WHERE status = 'paid';
+CREATE MATERIALIZED VIEW shop.order_totals AS SELECT status, sum(total) AS total FROM shop.orders GROUP BY status;
+CREATE FUNCTION shop.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE PROCEDURE shop.noop() LANGUAGE sql AS $$ SELECT 1 $$;
+CREATE TRIGGER orders_touch BEFORE UPDATE ON shop.orders FOR EACH ROW EXECUTE FUNCTION shop.touch();
+CREATE RULE orders_keep AS ON DELETE TO shop.orders DO INSTEAD NOTHING;
+CREATE POLICY orders_all ON shop.orders USING (true);
+CREATE STATISTICS shop.orders_stats ON status, total FROM shop.orders;
+ALTER DEFAULT PRIVILEGES IN SCHEMA shop GRANT SELECT ON TABLES TO PUBLIC;
+CREATE PUBLICATION orders_feed FOR TABLE shop.orders;
+CREATE AGGREGATE shop.total_of(numeric) (sfunc = numeric_add, stype = numeric);
+CREATE TYPE shop.opaque;
+CREATE CONVERSION shop.latin FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
+CREATE OPERATOR shop.=== (leftarg = integer, rightarg = integer, function = int4eq);
+CREATE OPERATOR FAMILY shop.int_ops USING btree;
+CREATE OPERATOR CLASS shop.int_ops_class FOR TYPE integer USING btree AS OPERATOR 1 <, FUNCTION 1 btint4cmp(integer, integer);
+CREATE TEXT SEARCH CONFIGURATION shop.english (COPY = english);
+CREATE TEXT SEARCH DICTIONARY shop.simple_dict (TEMPLATE = simple);
+CREATE TEXT SEARCH PARSER shop.parser (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, LEXTYPES = prsd_lextype);
+CREATE TEXT SEARCH TEMPLATE shop.template (LEXIZE = dsimple_lexize);
+CREATE FOREIGN DATA WRAPPER shop_wrapper;
+CREATE SERVER shop_server FOREIGN DATA WRAPPER shop_wrapper;
+CREATE FOREIGN TABLE shop.remote_orders (id integer) SERVER shop_server;
+CREATE PUBLICATION shop_feed FOR TABLES IN SCHEMA shop;
+CREATE PUBLICATION big_orders_feed FOR TABLE shop.orders WHERE (id > 1000);

@@ -1,0 +1,1 @@
+CREATE TABLE public.counters (name text NOT NULL UNIQUE, hits integer);

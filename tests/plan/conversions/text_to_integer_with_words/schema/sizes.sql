@@ -1,0 +1,1 @@
+CREATE TABLE public.sizes (code text PRIMARY KEY, eu integer);

@@ -1,0 +1,2 @@
+CREATE SCHEMA shop;
+CREATE TABLE shop.persons (id integer PRIMARY KEY, name text);

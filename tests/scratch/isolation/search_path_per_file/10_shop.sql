@@ -1,0 +1,3 @@
+CREATE SCHEMA shop;
+SET search_path TO shop;
+CREATE TABLE orders (id integer PRIMARY KEY);
