@@ -19,7 +19,8 @@ new; ``restore_owners`` gives it back its owner.
 
 migra is also kept from recreating anything else: a changed table never drags its
 views along (the one change made to the target's model, on its tables' dependency
-lists). canon does not manage rules; one that must go comes back as live has it. A
+lists). A rule that must go comes back through the rules kind (``diff.kinds.rules``),
+which creates again the rules the plan drops. A
 domain over a recreated enum would have to be recreated too: that plan is refused.
 """
 
@@ -308,8 +309,8 @@ def release(pair: Pair) -> Placed:
     released = _release_column_parts(pair, ordered, kept)
     return Placed(
         pre=(*released.drops, *(m.drop for m in ordered)),
-        # Rules come back as live has them, once the engine has made their relation again.
-        late=(*released.comments, *(m.restore for m in kept if m.restore)),
+        # Rules come back through the rules kind, which sees them dropped.
+        late=tuple(released.comments),
         recreated=(
             *released.recreated,
             *(Recreated(m.kind, m.path, m.display, m.reason) for m in kept),
@@ -358,7 +359,7 @@ def _refuse_domains(members: Iterable[Member]) -> None:
 def _kept(target: DatabaseModel, member: Member) -> bool:
     """Whether the member is there once the plan ran: then it is recreated, not only dropped.
 
-    canon does not manage rules, so a rule is kept wherever its relation is.
+    The engine's model holds no rules: one is taken as kept wherever its relation is.
     """
     if member.kind == "rule":
         return _quoted(member.path[:2]) in target.selectables
