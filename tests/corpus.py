@@ -1,16 +1,19 @@
-"""Run every scenario in tests/cases, both directions, and print one line of results.
+"""Run every scenario in tests/cases, both directions, and print what became of them.
 
     .venv/bin/python -m tests.corpus [--jobs N] [--verbose] [CASE_SUBSTRING...]
 
-prints ``converged N/M, refused R, failed F`` (M counts every direction run) and exits 1
-when any direction failed. It starts its own PostgreSQL cluster in a temporary folder and
-destroys it at the end, so it needs nothing running.
+prints, for each direction, ``converged N/M, refused R, failed F``; then the refusals by
+reason (each must name object, reason and remedy) and the failures by kind (internal
+error, rehearsal, not converged, other error). It exits 1 when any direction failed or
+was refused where its case expects convergence. It starts its own PostgreSQL cluster in
+a temporary folder and destroys it at the end, so it needs nothing running.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import signal
 import sys
@@ -27,16 +30,18 @@ from canon.pg.cluster import Cluster
 from .scenario import (
     CONVERGED,
     FAILED,
+    REFUSAL_MARK,
     REFUSED,
-    SKIPPED,
     Outcome,
     case_dirs,
     directions,
     run_direction,
 )
 
+Result = tuple[str, str, Outcome]  # case-direction id, direction, outcome
 
-def _run_case(server_url: str, case: Path) -> list[tuple[str, Outcome]]:
+
+def _run_case(server_url: str, case: Path) -> list[Result]:
     """Both directions of one case, each in a database of its own.
 
     The directions of a case run one after the other: the roles a case needs are
@@ -56,7 +61,7 @@ def _run_case(server_url: str, case: Path) -> list[tuple[str, Outcome]]:
         finally:
             with psycopg.connect(server_url, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        results.append((direction.id, outcome))
+        results.append((direction.id, direction.name, outcome))
     return results
 
 
@@ -108,7 +113,7 @@ def main(argv: list[str]) -> int:
         os.environ["CANON_HOME"] = str(root)
         os.chdir(root)
         started = time.monotonic()
-        results: list[tuple[str, Outcome]] = []
+        results: list[Result] = []
         with ProcessPoolExecutor(
             max_workers=max(1, args.jobs), initializer=_worker_signals
         ) as pool:
@@ -116,9 +121,9 @@ def main(argv: list[str]) -> int:
             try:
                 for future in as_completed(futures):
                     # Failures are shown as they happen; the summary line comes last.
-                    for ident, outcome in future.result():
+                    for ident, name, outcome in future.result():
                         _show(ident, outcome, args.verbose)
-                        results.append((ident, outcome))
+                        results.append((ident, name, outcome))
             except KeyboardInterrupt:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
@@ -137,14 +142,74 @@ def _show(ident: str, outcome: Outcome, verbose: bool) -> None:
         print(f"FAILED {ident}: {detail}", file=sys.stderr, flush=True)
 
 
-def _report(results: list[tuple[str, Outcome]], elapsed: float) -> int:
-    counts = Counter(outcome.status for _, outcome in results)
-    ran = len(results) - counts[SKIPPED]
+def _report(results: list[Result], elapsed: float) -> int:
+    """Counts per direction, refusals by reason, failures by kind; 1 if any direction failed."""
+    results = [(ident, name, _named_or_failed(outcome)) for ident, name, outcome in results]
+    for name in ("forward", "reverse"):
+        counts = Counter(outcome.status for _, n, outcome in results if n == name)
+        ran = sum(counts.values())
+        print(
+            f"{name}: converged {counts[CONVERGED]}/{ran}, refused {counts[REFUSED]}, "
+            f"failed {counts[FAILED]}"
+        )
+    refusals = Counter(_refusal_reason(o.detail) for _, _, o in results if o.status == REFUSED)
+    failures = Counter(_failure_kind(o.detail) for _, _, o in results if o.status == FAILED)
+    for title, counter in (("refused, by reason", refusals), ("failed, by kind", failures)):
+        if counter:
+            print(f"{title}:")
+            for reason, count in sorted(counter.items(), key=lambda item: (-item[1], item[0])):
+                print(f"  {count:4d}  {reason}")
     print(
-        f"converged {counts[CONVERGED]}/{ran}, refused {counts[REFUSED]}, failed {counts[FAILED]}"
+        f"({len({ident.rsplit('-', 1)[0] for ident, _, _ in results})} cases in {elapsed:.0f} s)",
+        file=sys.stderr,
     )
-    print(f"({len(results) // 2} cases in {elapsed:.0f} s)", file=sys.stderr)
-    return 1 if counts[FAILED] else 0
+    return 1 if failures else 0
+
+
+def _named_or_failed(outcome: Outcome) -> Outcome:
+    """A refusal counts only when it names object, reason and remedy."""
+    if outcome.status == REFUSED and _refusal(outcome.detail) is None:
+        return Outcome(FAILED, f"{UNNAMED}: {outcome.detail}")
+    return outcome
+
+
+UNNAMED = "a refusal that does not name object, reason and remedy"
+
+
+def _refusal(detail: str) -> tuple[str, str, str] | None:
+    """(object, reason, remedy) of a refusal message, as PlanRefused words it."""
+    if REFUSAL_MARK not in detail:
+        return None
+    text = detail.split(REFUSAL_MARK, 1)[1].splitlines()[0]
+    obj, _, rest = text.partition(": ")
+    reason, _, remedy = rest.partition("; ")
+    return (obj, reason, remedy) if obj and reason and remedy else None
+
+
+def _refusal_reason(detail: str) -> str:
+    """A refusal's kind of object and reason, without names, labels or numbers."""
+    found = _refusal(detail)
+    assert found is not None, detail  # unnamed refusals were counted as failures
+    obj, reason, _ = found
+    reason = re.sub(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", "…", reason)
+    reason = re.sub(r"\d+", "N", reason)
+    reason = re.sub(r"\([^)]*\)", "(…)", reason)
+    reason = reason.split(",")[0]
+    return f"{obj.split()[0]}: {reason}"
+
+
+def _failure_kind(detail: str) -> str:
+    if detail.startswith(UNNAMED):
+        return UNNAMED
+    if "internal error" in detail:
+        return "internal error"
+    if _refusal(detail) is not None:
+        return "refused where the case expects convergence"
+    if "rehearsal:" in detail:
+        return "refused by the rehearsal"
+    if detail.startswith("not converged"):
+        return "not converged"
+    return "other error"
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ from canon.scratch.loader import load_statements
 from .helpers import CASES, canon, catalog_snapshot, run_sql_file
 from .keys import check_every_prefix
 
-CONVERGED, REFUSED, FAILED, SKIPPED = "converged", "refused", "failed", "skipped"
+CONVERGED, REFUSED, FAILED = "converged", "refused", "failed"
 NOTHING_TO_DO = "nothing to do:"
 # PlanRefused renders as "refused: <object>: <reason>; <remedy>".
 REFUSAL_MARK = "error: refused: "
@@ -98,15 +98,18 @@ def has_statements(path: Path) -> bool:
 
 
 def run_direction(url: str, direction: Direction) -> Outcome:
-    """Load the live side into ``url`` (an empty database), apply the files, check the result."""
-    if not has_statements(direction.files):
-        return Outcome(SKIPPED, "no schema statements on this side")
+    """Load the live side into ``url`` (an empty database), apply the files, check the result.
+
+    A side with no statements is a real target: everything the other side holds is dropped.
+    """
     create_roles(url, direction.roles)
     if has_statements(direction.live):
         _load(url, direction.live)
     if direction.rows.exists():
         run_sql_file(url, direction.rows)
     before = _state(url)
+    # Files that remove every object are only accepted when asked for.
+    empty = [] if has_statements(direction.files) else ["--allow-empty"]
     code, out, err = canon(
         "apply",
         "--database-url",
@@ -115,6 +118,7 @@ def run_direction(url: str, direction: Direction) -> Outcome:
         str(direction.files),
         "--allow-hazards",
         "all",
+        *empty,
     )
     if direction.expected == "refuse":
         return _judge_refusal(url, direction, before, code, err)
@@ -123,7 +127,7 @@ def run_direction(url: str, direction: Direction) -> Outcome:
     if NOTHING_TO_DO in err and not direction.unchanged:
         return Outcome(FAILED, f"the sides differ, yet canon saw nothing to do: {err.strip()}")
     code, out, err = canon(
-        "drift", "--strict", "--database-url", url, "--schema-dir", str(direction.files)
+        "drift", "--strict", "--database-url", url, "--schema-dir", str(direction.files), *empty
     )
     if code != 0:
         return Outcome(FAILED, f"not converged (drift exit {code}):\n{out}{err}".strip())

@@ -167,6 +167,29 @@ def test_empty_or_missing_schema_dir(empty_url: str, schema_dir: Path) -> None:
     assert catalog_snapshot(empty_url) == before
 
 
+def test_allow_empty_plans_every_drop_with_its_hazards(empty_url: str) -> None:
+    code, _, err = canon("apply", "--database-url", empty_url, "--schema-dir", str(GOOD))
+    assert code == 0, err
+    empty = ["--database-url", empty_url, "--schema-dir", str(BAD / "empty")]
+    code, out, err = canon("plan", *empty)
+    assert code == 1 and "--allow-empty" in err
+
+    code, out, err = canon("plan", *empty, "--allow-empty")
+    assert code == 2, err
+    assert 'drop table "shop"."orders"' in out
+    assert "-- hazard: data-loss" in out
+    code, _, err = canon("drift", *empty, "--allow-empty")
+    assert code == 2, err
+    code, _, err = canon("apply", *empty, "--allow-empty")
+    assert code == 1 and "data-loss" in err
+
+    code, _, err = canon("apply", *empty, "--allow-empty", "--allow-hazards", "all")
+    assert code == 0, err
+    assert [row for row in catalog_snapshot(empty_url) if row[0] == "shop"] == []
+    code, _, err = canon("drift", *empty, "--allow-empty")
+    assert code == 0, err
+
+
 def test_unreachable_server() -> None:
     url = f"postgresql://nobody:hunter2@127.0.0.1:{free_port()}/db"
     code, out, err = canon("plan", "--database-url", url, "--schema-dir", str(GOOD))

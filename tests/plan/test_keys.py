@@ -68,3 +68,31 @@ def test_a_unique_index_replaced_under_its_own_name(steps: list[list[str]]) -> N
 def test_a_new_table_has_its_key_from_the_step_that_creates_it(steps: list[list[str]]) -> None:
     created = _step_of(steps, 'create table "s"."e"')
     assert _step_of(steps, 'add constraint "e_pkey" PRIMARY KEY') == created
+
+
+def test_a_unique_index_the_plan_recreates_is_rebuilt_in_the_same_transaction(
+    empty_url: str, tmp_path: Path
+) -> None:
+    # Its function changes result type: the index must be gone before the function is
+    # dropped, so it cannot wait for a concurrent build under a temporary name.
+    case = CASES / "function_result_changed_used_by_index_view_policy"
+    run_sql_file(empty_url, case / "live.sql")
+    plan_file = tmp_path / "plan.sql"
+    code, _, err = canon(
+        "plan",
+        "--database-url",
+        empty_url,
+        "--schema-dir",
+        str(case / "schema"),
+        "--out",
+        str(plan_file),
+    )
+    assert code == 2, err
+    steps = [list(step.statements) for step in read_plan_file(plan_file).steps]
+    assert len(steps) == 1
+    statements = steps[0]
+    dropped = statements.index("DROP INDEX public.users_email_norm")
+    built = [i for i, sql in enumerate(statements) if "CREATE UNIQUE INDEX users_email_norm" in sql]
+    function_dropped = next(i for i, sql in enumerate(statements) if "DROP FUNCTION" in sql)
+    assert dropped < function_dropped < built[0]
+    assert not [sql for sql in statements if "_ccnew" in sql]

@@ -209,6 +209,15 @@ def schema_options(func: Command) -> Command:
     return database_url_option(func)
 
 
+def allow_empty_option(func: Command) -> Command:
+    return click.option(
+        "--allow-empty",
+        is_flag=True,
+        help="Accept a schema folder with no statements: plan the drop of every managed "
+        "object (each drop still carries its hazards).",
+    )(func)
+
+
 def tenant_option(func: Command) -> Command:
     return click.option(
         "--tenant",

@@ -11,6 +11,7 @@ import click
 from canon.cli.app import (
     EXIT_ERROR,
     EXIT_OK,
+    allow_empty_option,
     chosen_environment,
     cli,
     concurrency_option,
@@ -90,6 +91,7 @@ if TYPE_CHECKING:
     help="Use the schema files as committed at git revision REV.",
 )
 @tenant_option
+@allow_empty_option
 @concurrency_option(
     "Tenants (with --env naming a fleet: databases) applied at once, after the canary."
 )
@@ -119,6 +121,7 @@ def apply_command(
     take_backup: bool,
     ref: str | None,
     tenant: str | None,
+    allow_empty: bool,
     concurrency: int,
     canary: str | None,
     continue_on_error: bool,
@@ -160,11 +163,13 @@ def apply_command(
         progress=shown.note,
     )
     if environment is not None and environment.is_fleet:
-        return _apply_fleet(environment, schema_dir, plan_file, settings, tenant, take_backup)
+        return _apply_fleet(
+            environment, schema_dir, plan_file, settings, tenant, take_backup, allow_empty
+        )
     live_url = resolve_live_url(database_url)
     if take_backup:
         settings = replace(settings, backup_to=default_path(live_url))
-    project = resolve_project(schema_dir, live_url, tenant, environment_name())
+    project = resolve_project(schema_dir, live_url, tenant, environment_name(), allow_empty)
     result = apply_plan(live_url, project, plan_file, settings, shown.warn, shown.note)
     for residual in result.residuals:
         shown.warn(f"after the apply, {residual.describe()} (canon cannot plan this)")
@@ -231,6 +236,7 @@ def _apply_fleet(
     settings: Settings,
     tenant: str | None,
     take_backup: bool,
+    allow_empty: bool,
 ) -> int:
     from canon.fleet import planfile
     from canon.fleet.apply import FleetSettings, apply_fleet
@@ -254,7 +260,7 @@ def _apply_fleet(
         fan.continue_on_error,
         take_backup,
     )
-    projects = Projects(schema_dir, tenant, environment.name)
+    projects = Projects(schema_dir, tenant, environment.name, allow_empty)
     result = apply_fleet(environment, projects, saved, plan_file, fleet, shown.warn)
     shown.result(result.to_text())
     shown.note(result.summary())

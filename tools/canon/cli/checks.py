@@ -11,6 +11,7 @@ from canon.cli.app import (
     EXIT_CHANGES,
     EXIT_ERROR,
     EXIT_OK,
+    allow_empty_option,
     chosen_environment,
     cli,
     concurrency_option,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     "--strict", is_flag=True, help="Also exit 2 for residual differences canon cannot plan."
 )
 @tenant_option
+@allow_empty_option
 @concurrency_option("Databases of a fleet checked at once.")
 def drift_command(
     database_url: str | None,
@@ -51,6 +53,7 @@ def drift_command(
     fmt: str,
     strict: bool,
     tenant: str | None,
+    allow_empty: bool,
     concurrency: int,
 ) -> int:
     """Fail (exit 2) when the live database differs from the files (schema and seeds).
@@ -73,7 +76,7 @@ def drift_command(
 
         fleet = drift_fleet(
             environment,
-            Projects(schema_dir, tenant, environment.name),
+            Projects(schema_dir, tenant, environment.name, allow_empty),
             schema_dir,
             seeds_dir_for(seeds_dir, schema_dir),
             concurrency,
@@ -88,7 +91,7 @@ def drift_command(
             return EXIT_ERROR
         return EXIT_CHANGES if fleet.drifted or (strict and fleet.residuals) else EXIT_OK
     live_url = resolve_live_url(database_url)
-    project = resolve_project(schema_dir, live_url, tenant, environment_name())
+    project = resolve_project(schema_dir, live_url, tenant, environment_name(), allow_empty)
     seeds = seeds_dir_for(seeds_dir, schema_dir)
     report = _recorded_drift(live_url, project, schema_dir, seeds) if tenant is None else None
     if report is None:

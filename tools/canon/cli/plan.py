@@ -11,6 +11,7 @@ from canon.cli.app import (
     EXIT_CHANGES,
     EXIT_ERROR,
     EXIT_OK,
+    allow_empty_option,
     chosen_environment,
     cli,
     concurrency_option,
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     "of CONCURRENTLY.",
 )
 @tenant_option
+@allow_empty_option
 @concurrency_option("Databases of a fleet reached and planned at once.")
 def plan_command(
     database_url: str | None,
@@ -65,6 +67,7 @@ def plan_command(
     ref: str | None,
     no_concurrently: bool,
     tenant: str | None,
+    allow_empty: bool,
     concurrency: int,
 ) -> int:
     """Print the migration that brings the live database to the files.
@@ -90,11 +93,11 @@ def plan_command(
         from canon.fleet.cohorts import Projects
         from canon.plan.model import PlanOptions
 
-        projects = Projects(schema_dir, tenant, environment.name)
+        projects = Projects(schema_dir, tenant, environment.name, allow_empty)
         options = PlanOptions(concurrently=not no_concurrently, measure=True, locate=True)
         return _plan_fleet(environment, projects, options, out, fmt, ref, concurrency)
     live_url = resolve_live_url(database_url)
-    project = resolve_project(schema_dir, live_url, tenant, environment_name())
+    project = resolve_project(schema_dir, live_url, tenant, environment_name(), allow_empty)
     # Files and live schema unchanged since a plan that found nothing: nothing to plan.
     use_shortcut = ref is None and tenant is None and fmt in ("text", "markdown")
     probe = shortcut.check(live_url, project) if use_shortcut else None

@@ -6,16 +6,21 @@ dropping a function a column default still calls. canon reorders migra's stateme
 
 1. schemas, extensions and collations migra creates first stay first, followed by
    canon's ``pre`` statements (enum additions, drops of what blocks a change);
-2. new types, then new or replaced functions, then canon's domain statements follow
-   (function bodies are checked when called, not now, so their tables may come later;
-   a domain's CHECK may call one of the functions);
-3. migra's other statements keep their order;
+2. new types and sequences, then drops of functions created again under the same name
+   (with new arguments), then new or replaced functions, those a SQL-standard body
+   calls first, then canon's ``early`` statements follow (function bodies are checked
+   when called, not now, so their tables may come later; a domain's CHECK or a generated
+   column may call one of the functions);
+3. migra's other statements keep their order, but for a table created before the one
+   it inherits from or is a partition of, which waits for it, and a column default or
+   constraint calling a function created further on, which moves right after it;
 4. canon's late statements (domain drops, sequence options, recasts of enum arrays…),
    then function, procedure and type drops, then schema drops end it.
 
 A function whose arguments or result use the row type of a relation, a domain, or an
-enum the plan recreates cannot move ahead of it, so it keeps its place; so does a type
-migra creates in place of one it renamed away (its enum recreation).
+enum the plan recreates cannot move ahead of it, so it keeps its place; so does one whose
+SQL-standard body reads a relation the plan creates or alters, and a type migra creates
+in place of one it renamed away (its enum recreation).
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pglast import ast
-from pglast.enums import ObjectType
+from pglast.enums import AlterTableType, ObjectType
+from pglast.visitors import Visitor
 
 from canon.pg import parsing
 
@@ -47,23 +53,37 @@ def arrange(
     parsed = [(sql, _node(sql)) for sql in migra]
     created = [*(n for _, n in parsed), *map(_node, early)]
     relations = {name for node in created if (name := _created_relation(node)) is not None}
-    renamed = {name for _, node in parsed if (name := _renamed_type(node)) is not None}
-    # A type or function both dropped (by migra, or by canon first) and created again
-    # keeps migra's order: after the changes that made it go.
-    dropping = [*(node for _, node in parsed), *map(_node, pre)]
-    recreated = {n for node in dropping for n in _dropped_names(node)} & {
-        n for _, node in parsed if (n := _defined_name(node)) is not None
+    altered = {
+        name
+        for _, node in parsed
+        if isinstance(node, ast.AlterTableStmt) and (name := parsing.table_of(node))
     }
-    first, types, functions, middle, drops, schema_drops = [], [], [], [], [], []
+    renamed = {name for _, node in parsed if (name := _renamed_type(node)) is not None}
+    defined = {n for _, node in parsed if (n := _defined_name(node)) is not None}
+    # A type both dropped (by migra, or by canon first) and created again keeps migra's
+    # order: after the changes that made it go. A function dropped and created under one
+    # name (new arguments) goes just before the creations: whatever used it was released
+    # first, and two overloads side by side could make calls ambiguous.
+    dropping = [*(node for _, node in parsed), *map(_node, pre)]
+    recreated = {n for node in dropping for n in _dropped_names(node)} & defined
+    first, types, replaced, functions, middle, drops, schema_drops = [], [], [], [], [], [], []
     for sql, node in parsed:
         if isinstance(node, FIRST) or _is_collation(node):
             first.append(sql)
-        elif _defined_name(node) in recreated or set(_dropped_names(node)) & recreated:
+        elif _is_function_drop(node) and set(_dropped_names(node)) & recreated:
+            replaced.append(sql)
+        elif (
+            _defined_name(node) in recreated and not isinstance(node, ast.CreateFunctionStmt)
+        ) or (set(_dropped_names(node)) & recreated):
             middle.append(sql)
         elif isinstance(node, TYPE_CREATIONS) and _type_name(node) not in renamed:
             types.append(sql)
-        elif isinstance(node, ast.CreateFunctionStmt) and not _uses_rowtypes(
-            node, relations | renamed
+        elif isinstance(node, ast.CreateSeqStmt):
+            types.append(sql)  # a function body or a default may name it
+        elif (
+            isinstance(node, ast.CreateFunctionStmt)
+            and not _uses_rowtypes(node, relations | renamed)
+            and not _body_reads(node) & (relations | altered)
         ):
             functions.append(sql)
         elif isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_SCHEMA:
@@ -72,9 +92,24 @@ def arrange(
             drops.append(sql)
         else:
             middle.append(sql)
+    functions = _in_call_order(functions)
+    middle = _parents_first(middle)
     defer = [DEFER_BODY_CHECKS] if any(_is_sql_function(_node(f)) for f in functions) else []
     middle = _after_their_row_types(middle, relations)
-    return [*first, *pre, *types, *defer, *functions, *early, *middle, *late, *drops, *schema_drops]
+    middle = _after_functions_they_call(middle)
+    return [
+        *first,
+        *pre,
+        *types,
+        *replaced,
+        *defer,
+        *functions,
+        *early,
+        *middle,
+        *late,
+        *drops,
+        *schema_drops,
+    ]
 
 
 def _after_their_row_types(statements: list[str], relations: set[str]) -> list[str]:
@@ -94,9 +129,146 @@ def _after_their_row_types(statements: list[str], relations: set[str]) -> list[s
     return arranged
 
 
+# What may wait for a function created after it: nothing else in the plan uses these.
+TABLE_PARTS = frozenset({AlterTableType.AT_ColumnDefault, AlterTableType.AT_AddConstraint})
+
+
+def _after_functions_they_call(statements: list[str]) -> list[str]:
+    """Each column default or constraint calling a function created further on (one kept in
+    migra's order, since its body reads a table the plan alters) moves right after it."""
+    arranged = list(statements)
+    for sql in statements:
+        node = _node(sql)
+        if node is None or not _sets_table_parts_only(node):
+            continue
+        called = _called_names(node)
+        created_at = [
+            i
+            for i, s in enumerate(arranged)
+            if isinstance(n := _node(s), ast.CreateFunctionStmt)
+            and _last_name(n.funcname) in called
+        ]
+        if created_at and max(created_at) > arranged.index(sql):
+            arranged.remove(sql)
+            arranged.insert(max(created_at), sql)
+    return arranged
+
+
+def _sets_table_parts_only(node: ast.Node | None) -> bool:
+    return (
+        isinstance(node, ast.AlterTableStmt)
+        and bool(node.cmds)
+        and all(
+            isinstance(cmd, ast.AlterTableCmd) and cmd.subtype in TABLE_PARTS
+            for cmd in node.cmds or ()
+        )
+    )
+
+
+def _called_names(node: ast.Node) -> set[str]:
+    """The names (unqualified) of the functions an expression calls: migra writes calls as
+    the search path shows them, so only the last part can be compared."""
+    found: set[str] = set()
+
+    class Collect(Visitor):
+        def visit_FuncCall(self, ancestors: object, call: ast.FuncCall) -> None:
+            if (name := _last_name(call.funcname)) is not None:
+                found.add(name)
+
+    Collect()(node)
+    return found
+
+
+def _last_name(names: Sequence[ast.Node] | None) -> str | None:
+    last = names[-1] if names else None
+    return last.sval if isinstance(last, ast.String) else None
+
+
 def _node(sql: str) -> ast.Node | None:
     nodes = parsing.parse(sql)
     return nodes[0] if len(nodes) == 1 else None
+
+
+def _parents_first(statements: list[str]) -> list[str]:
+    """Tables created after the tables they inherit from or are partitions of.
+
+    migra creates new tables in name order, so a partition or child named before its
+    parent comes first. Such a creation, and the statements on its table that follow it,
+    wait until the parent has been created.
+    """
+    later = {name for sql in statements if (name := _created_relation(_node(sql)))}
+    waiting: dict[str, list[str]] = {}  # parent -> what waits for it
+    held: dict[str, str] = {}  # a waiting table -> the parent it waits for
+    result: list[str] = []
+
+    def emit(sql: str) -> None:
+        result.append(sql)
+        created = _created_relation(_node(sql))
+        if created is not None:
+            later.discard(created)
+            for follower in waiting.pop(created, []):
+                emit(follower)
+
+    for sql in statements:
+        node = _node(sql)
+        table = _created_relation(node) or parsing.table_of(node) if node else None
+        parent = held.get(table or "") or next(
+            (p for p in _parents(node) if p in later and p != table), None
+        )
+        if parent is not None:
+            if table is not None:
+                held[table] = parent
+            waiting.setdefault(parent, []).append(sql)
+        else:
+            emit(sql)
+    return result + [sql for followers in waiting.values() for sql in followers]
+
+
+def _parents(node: ast.Node | None) -> list[str]:
+    """The tables a CREATE TABLE inherits from or is a partition of."""
+    if not isinstance(node, ast.CreateStmt):
+        return []
+    return [
+        name
+        for parent in node.inhRelations or ()
+        if isinstance(parent, ast.RangeVar) and (name := parsing.qualified(parent))
+    ]
+
+
+def _in_call_order(functions: list[str]) -> list[str]:
+    """Function creations with those a body calls first: a SQL-standard body (``BEGIN
+    ATOMIC`` or ``RETURN``) is parsed when created, so what it calls must exist.
+
+    Calls are matched by name; in a cycle the creations keep their order.
+    """
+    by_name: dict[str, list[int]] = {}
+    for index, sql in enumerate(functions):
+        name = (_defined_name(_node(sql)) or "").rsplit(".", 1)[-1]
+        by_name.setdefault(name, []).append(index)
+    calls = [parsing.function_names(node) if (node := _node(sql)) else set() for sql in functions]
+    ordered: list[str] = []
+    placed: set[int] = set()
+
+    def place(index: int, visiting: set[int]) -> None:
+        if index in placed or index in visiting:
+            return
+        visiting.add(index)
+        for name in sorted(calls[index]):
+            for other in by_name.get(name, ()):
+                place(other, visiting)
+        placed.add(index)
+        ordered.append(functions[index])
+
+    for index in range(len(functions)):
+        place(index, set())
+    return ordered
+
+
+def _is_function_drop(node: ast.Node | None) -> bool:
+    return isinstance(node, ast.DropStmt) and node.removeType in (
+        ObjectType.OBJECT_FUNCTION,
+        ObjectType.OBJECT_PROCEDURE,
+    )
 
 
 def _is_collation(node: ast.Node | None) -> bool:
@@ -179,6 +351,22 @@ def _created_relation(node: ast.Node | None) -> str | None:
     if rangevar is None:
         return None
     return f"{rangevar.schemaname or 'public'}.{rangevar.relname}"
+
+
+def _body_reads(node: ast.CreateFunctionStmt) -> set[str]:
+    """The relations a SQL-standard body reads: PostgreSQL resolves them at creation, so
+    such a function waits for the relations the plan creates or alters."""
+    if node.sql_body is None:
+        return set()
+    found: set[str] = set()
+
+    class Collect(Visitor):
+        def visit_RangeVar(self, ancestors: object, rangevar: ast.RangeVar) -> None:
+            if name := parsing.qualified(rangevar):
+                found.add(name)
+
+    Collect()(node.sql_body)
+    return found
 
 
 def _uses_rowtypes(node: ast.CreateFunctionStmt, relations: set[str]) -> bool:

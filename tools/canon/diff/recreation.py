@@ -19,7 +19,8 @@ new; ``restore_owners`` gives it back its owner.
 
 migra is also kept from recreating anything else: a changed table never drags its
 views along (the one change made to the target's model, on its tables' dependency
-lists). canon does not manage rules; one that must go comes back as live has it. A
+lists). A rule that must go comes back through the rules kind (``diff.kinds.rules``),
+which creates again the rules the plan drops. A
 domain over a recreated enum would have to be recreated too: that plan is refused.
 """
 
@@ -29,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from canon.diff import dependents
 from canon.diff.kind import Pair, Placed, Recreated
 from canon.errors import PlanRefused
 from canon.inspection.models import ColumnModel, DatabaseModel, TableModel, column_pairs
@@ -133,10 +135,12 @@ DEPENDENTS_QUERY = query(
         WHERE h.classid = 'pg_constraint'::regclass AND k.contype = 'c' AND k.conrelid <> 0
           AND h.refclass IN ('pg_type'::regclass, 'pg_proc'::regclass)
         UNION
-        -- a domain over a type the plan recreates, which canon does not recreate
+        -- a domain over a type the plan recreates, which canon does not recreate (a
+        -- domain whose default calls a function is released by diff.dependents)
         SELECT h.n, h.classid, h.objid
         FROM hits h JOIN pg_type t ON t.oid = h.objid
         WHERE h.classid = 'pg_type'::regclass AND t.typtype = 'd'
+          AND h.refclass = 'pg_type'::regclass
     ),
     described AS (
         SELECT f.n, f.classid, f.objid, o.*
@@ -293,7 +297,7 @@ def release(pair: Pair) -> Placed:
         *_column_seeds(live, target),
         *_relation_seeds(live, target),
         *_type_seeds(live, target),
-        *_function_seeds(live, target),
+        *_function_seeds(pair),
     ]
     members = _closure(pair.live_conn, seeds, pair.excluded) if seeds else []
     _refuse_domains(members)
@@ -302,12 +306,43 @@ def release(pair: Pair) -> Placed:
         _forget(live, member)
     _keep_dependents_out_of_migra(live, target)
     kept = [m for m in ordered if _kept(target, m)]
+    released = _release_column_parts(pair, ordered, kept)
     return Placed(
-        pre=tuple(m.drop for m in ordered),
-        # Rules come back as live has them, once the engine has made their relation again.
-        late=tuple(m.restore for m in kept if m.restore),
-        recreated=tuple(Recreated(m.kind, m.path, m.display, m.reason) for m in kept),
+        pre=(*released.drops, *(m.drop for m in ordered)),
+        # Rules come back through the rules kind, which sees them dropped.
+        late=tuple(released.comments),
+        recreated=(
+            *released.recreated,
+            *(Recreated(m.kind, m.path, m.display, m.reason) for m in kept),
+        ),
     )
+
+
+# What a function's drop must release first that recreation does not drop itself: parts
+# of tables (``diff.dependents``), and what canon cannot recreate, to be refused.
+COLUMN_PARTS = frozenset({"default", "generated", "other"})
+
+
+def _release_column_parts(
+    pair: Pair, ordered: Sequence[Member], kept: Sequence[Member]
+) -> dependents.Released:
+    """Release the column defaults and generation expressions calling the functions this
+    drops, ahead of those drops.
+
+    The functions kind releases what calls the functions the plan changes, but it runs
+    after this one: a function dropped here because it uses a changed one (or a column,
+    or a view) would still be held by a default calling it.
+    """
+    functions = [m for m in ordered if m.classid == PG_PROC]
+    if not functions:
+        return dependents.Released([], [])
+    found = dependents.find(pair.live_conn, functions=[m.engine_key for m in functions])
+    cause = "calls " + "; ".join(
+        f"{m.display}, {'which is recreated' if m in kept else 'which is dropped'}"
+        for m in functions
+    )
+    parts = [d for d in found if d.kind in COLUMN_PARTS]
+    return dependents.release(pair.live_model, pair.target_conn, parts, cause)
 
 
 def _refuse_domains(members: Iterable[Member]) -> None:
@@ -324,7 +359,7 @@ def _refuse_domains(members: Iterable[Member]) -> None:
 def _kept(target: DatabaseModel, member: Member) -> bool:
     """Whether the member is there once the plan ran: then it is recreated, not only dropped.
 
-    canon does not manage rules, so a rule is kept wherever its relation is.
+    The engine's model holds no rules: one is taken as kept wherever its relation is.
     """
     if member.kind == "rule":
         return _quoted(member.path[:2]) in target.selectables
@@ -418,20 +453,60 @@ def _type_seeds(live: DatabaseModel, target: DatabaseModel) -> list[Seed]:
     return seeds
 
 
-def _function_seeds(live: DatabaseModel, target: DatabaseModel) -> list[Seed]:
-    seeds = []
-    for key, function in sorted(live.functions.items()):
+def _function_seeds(pair: Pair) -> list[Seed]:
+    functions = pair.live_model.functions
+    return [
+        Seed("function", f.schema, f.name, f.identity_arguments, why)
+        for key, why in sorted(function_changes(pair).items())
+        for f in (functions[key],)
+    ]
+
+
+# Each function's arguments with their defaults, keyed as the engine keys functions.
+ARGUMENTS_QUERY = query(
+    """
+    SELECT format('"%s"."%s"(%s)', replace(n.nspname, '"', '""'), replace(p.proname, '"', '""'),
+                  pg_get_function_identity_arguments(p.oid)),
+           pg_get_function_arguments(p.oid)
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE p.prokind <> 'a' AND n.nspname <> ALL (:excluded)
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+    """
+)
+
+
+def function_changes(pair: Pair) -> dict[str, str]:
+    """Engine keys of the live functions the plan drops, with why: gone from the files, or
+    changed in a way CREATE OR REPLACE cannot make (result type, function or procedure,
+    parameter defaults, which the engine does not compare)."""
+    live, target = pair.live_model, pair.target_model
+    params = {"excluded": sorted(pair.excluded)}
+    have = dict(pair.live_conn.execute(ARGUMENTS_QUERY, params).fetchall())
+    want = dict(pair.target_conn.execute(ARGUMENTS_QUERY, params).fetchall())
+    changes = {}
+    for key, current in live.functions.items():
         wanted = target.functions.get(key)
         if wanted is None:
-            why = "which is dropped"
-        elif wanted.result_string != function.result_string:
-            why = "whose result type changes"
-        else:
-            continue
-        seeds.append(
-            Seed("function", function.schema, function.name, function.identity_arguments, why)
-        )
-    return seeds
+            changes[key] = "which is dropped"
+        elif current.result_string != wanted.result_string:
+            changes[key] = "whose result type changes, which CREATE OR REPLACE cannot do"
+        elif current.kind != wanted.kind:
+            changes[key] = "which changes between function and procedure"
+        elif have.get(key) != want.get(key):
+            changes[key] = "whose parameter defaults change, which CREATE OR REPLACE cannot do"
+    return changes
+
+
+def blocked_columns(live: DatabaseModel, target: DatabaseModel) -> list[tuple[str, str]]:
+    """(table key, column) pairs the plan retypes, recasts to a recreated enum, or drops."""
+    enums = set(recreated_enums(live, target))
+    return [
+        (key, name)
+        for key, name, column, new in column_pairs(live, target)
+        if new is None
+        or new.dbtypestr != column.dbtypestr
+        or (column.is_enum and column.enum is not None and column.enum.quoted_full_name in enums)
+    ]
 
 
 def recreated_enums(live_model: DatabaseModel, target_model: DatabaseModel) -> list[str]:

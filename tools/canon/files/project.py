@@ -21,6 +21,7 @@ class Project:
     tenants: tuple[Tenant, ...] = ()
     only_tenant: Tenant | None = None  # --tenant: plans touch that tenant's schema alone
     environment: str | None = None  # --env: whose settings (tenants) apply
+    allow_empty: bool = False  # --allow-empty: files with no statements mean "drop everything"
 
 
 def resolve_project(
@@ -28,6 +29,7 @@ def resolve_project(
     live_url: DatabaseUrl | None,
     tenant: str | None = None,
     environment: str | None = None,
+    allow_empty: bool = False,
 ) -> Project:
     """The settings beside ``schema_dir`` and its tenants (``tenant`` alone, when given).
 
@@ -36,4 +38,4 @@ def resolve_project(
     config = load_config(schema_dir).for_environment(environment)
     tenants = tuple(resolve(config, live_url))
     only = choose(config, tenants, tenant) if tenant is not None else None
-    return Project(schema_dir, config, tenants, only, environment)
+    return Project(schema_dir, config, tenants, only, environment, allow_empty)

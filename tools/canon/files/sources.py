@@ -19,6 +19,7 @@ so that no setting leaks from one file into another however statements are reord
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -151,7 +152,11 @@ def split_statements(text: str, display: str) -> list[Statement]:
 
 
 def schema_statements(text: str, display: str) -> list[Statement]:
-    """A schema file's statements, each checked to be one canon manages, SETs scoped to it."""
+    """A schema file's statements, each checked to be one canon manages, SETs scoped to it.
+
+    Schema files declare objects, so ``CREATE INDEX CONCURRENTLY`` is read as the index it
+    declares (``without_concurrently``). Plans and seeds keep the keyword.
+    """
     settings: dict[str, Statement] = {}
     statements = []
     for statement, node in parse_statements(text, display):
@@ -161,6 +166,8 @@ def schema_statements(text: str, display: str) -> list[Statement]:
         if statement.kind == "VariableSetStmt":
             _set(settings, statement, node)
             continue
+        if statement.kind == "IndexStmt" and node.get("concurrent"):
+            statement = replace(statement, sql=without_concurrently(statement.sql))
         owners = declarations(statement.kind, node)
         statements.append(replace(statement, session=tuple(settings.values()), owners=owners))
     return statements
@@ -201,6 +208,21 @@ def parse_statements(text: str, display: str) -> list[tuple[Statement, Node]]:
     return statements
 
 
+def without_concurrently(sql: str) -> str:
+    """``CREATE INDEX CONCURRENTLY`` as the index it declares: the keyword blanked out.
+
+    Files declare what exists; how an index is built is canon's choice when it applies
+    (concurrently on existing tables). The keyword cannot run inside the transaction
+    that loads the files. Spaces keep every position, so errors still point at the
+    right line and column.
+    """
+    tokens = parser.scan(sql)
+    for previous, token in itertools.pairwise(tokens):
+        if previous.name == "INDEX" and token.name == "CONCURRENTLY":
+            return sql[: token.start] + " " * (token.end + 1 - token.start) + sql[token.end + 1 :]
+    return sql
+
+
 def digest_files(files: list[SourceFile], extra: str = "") -> str:
     """A content hash of the files, their names and anything else that shapes the result."""
     h = hashlib.sha256(extra.encode())
@@ -214,18 +236,23 @@ def read_schema(
     config: ProjectConfig | None = None,
     tenants: Sequence[Tenant] = (),
     only_tenant: Tenant | None = None,
+    allow_empty: bool = False,
 ) -> SchemaSource:
     """Read, render and split every schema file under ``root``.
 
     Folders whose name starts with ``_`` hold templates and are not loaded as they are;
     the tenant template folder is rendered once per tenant. ``*.sql.j2`` files elsewhere
-    are rendered once with the project's variables.
+    are rendered once with the project's variables. A folder with no statements is
+    refused (a wrong path would otherwise plan to drop everything) unless ``allow_empty``.
     """
     root = Path(root)
     config = config or ProjectConfig()
     paths = find_files(root, (SQL_SUFFIX, TEMPLATE_SUFFIX))
-    if not paths:
-        raise ConfigError(f"schema directory {root} holds no {SQL_SUFFIX} files")
+    if not paths and not allow_empty:
+        raise ConfigError(
+            f"schema directory {root} holds no {SQL_SUFFIX} files; "
+            "pass --allow-empty to plan the removal of everything it manages"
+        )
     files = read_files(root, [p for p in paths if not _in_template_folder(root, p)])
     rendered = [
         _rendered(f, {**config.variables, "tenants": [t.id for t in tenants]}) for f in files
@@ -244,8 +271,11 @@ def read_schema(
     statements: list[Statement] = []
     for f in rendered:
         statements.extend(schema_statements(f.text, f.display))
-    if not statements:
-        raise ConfigError(f"schema directory {root} holds no SQL statements")
+    if not statements and not allow_empty:
+        raise ConfigError(
+            f"schema directory {root} holds no SQL statements; "
+            "pass --allow-empty to plan the removal of everything it manages"
+        )
     return SchemaSource(
         root,
         tuple(rendered),

@@ -55,12 +55,21 @@ class Cohort:
 class Projects:
     """Each database's project: one for all, unless each reads its tenants from its own rows."""
 
-    def __init__(self, schema_dir: Path, tenant: str | None, environment: str | None) -> None:
+    def __init__(
+        self,
+        schema_dir: Path,
+        tenant: str | None,
+        environment: str | None,
+        allow_empty: bool = False,
+    ) -> None:
         self.schema_dir, self.tenant, self.environment = schema_dir, tenant, environment
+        self.allow_empty = allow_empty
         settings = load_config(schema_dir).for_environment(environment).tenants
         self.per_database = settings is not None and settings.query is not None
         self.shared = (
-            None if self.per_database else resolve_project(schema_dir, None, tenant, environment)
+            None
+            if self.per_database
+            else resolve_project(schema_dir, None, tenant, environment, allow_empty)
         )
         self._inputs: dict[Hashable, str] = {}
         self._lock = threading.Lock()
@@ -68,7 +77,9 @@ class Projects:
     def of(self, target: Target) -> Project:
         if self.shared is not None:
             return self.shared
-        return resolve_project(self.schema_dir, target.url, self.tenant, self.environment)
+        return resolve_project(
+            self.schema_dir, target.url, self.tenant, self.environment, self.allow_empty
+        )
 
     def inputs(self, project: Project) -> str:
         """The no-change shortcut's digest of the files, computed once per tenant list."""

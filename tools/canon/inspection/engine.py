@@ -64,7 +64,73 @@ def load_engine() -> Engine:
         def load_privileges(self) -> None:
             self.privileges: dict[str, Any] = {}
 
+        def load_all_relations(self) -> None:
+            """schemainspect's relations, with every parent of a table that has several.
+
+            Its query reads a table's parent with a subquery, which fails ("more than one
+            row returned by a subquery") as soon as one table inherits from two. It is
+            given the first parent (``parent_table``, which the engine uses as a key);
+            then each table learns all its parents, in order (``parent_tables``), one
+            with several is created with all of them, and its columns are inherited
+            when any parent has them.
+            """
+            query = self.__dict__["ALL_RELATIONS_QUERY"]
+            self.ALL_RELATIONS_QUERY = query.replace(FIRST_PARENT_FROM, FIRST_PARENT_TO, 1)
+            super().load_all_relations()
+            parents = dict(self.c.execute(PARENTS_QUERY))
+            for key, table in self.tables.items():
+                table.parent_tables = tuple(parents.get(key, ()))
+                if len(table.parent_tables) > 1:
+                    inherited = {
+                        name
+                        for parent in table.parent_tables
+                        for name in getattr(self.tables.get(parent), "columns", ())
+                    }
+                    for name, column in table.columns.items():
+                        column.is_inherited = name in inherited
+                    table.__class__ = _several_parents(type(table))
+
     return Engine(Migration, Inspector, PROPS)
+
+
+class _SeveralParents:
+    """Mixed into the engine's table class: a table created with all its parents."""
+
+    parent_table: str
+    parent_tables: tuple[str, ...]
+
+    @property
+    def create_statement(self) -> str:
+        one = f" inherits ({self.parent_table})"
+        every = f" inherits ({', '.join(self.parent_tables)})"
+        return str(super().create_statement).replace(one, every, 1)  # type: ignore[misc]
+
+
+_SEVERAL_PARENTS: dict[type, type] = {}
+
+
+def _several_parents(base: type) -> type:
+    if base not in _SEVERAL_PARENTS:
+        _SEVERAL_PARENTS[base] = type(f"SeveralParents{base.__name__}", (_SeveralParents, base), {})
+    return _SEVERAL_PARENTS[base]
+
+
+# schemainspect's subquery for a table's parent, made to return the first one.
+FIRST_PARENT_FROM = "where child.oid = c.oid)"
+FIRST_PARENT_TO = "where child.oid = c.oid order by pg_inherits.inhseqno limit 1)"
+
+# Every table's parents, keyed and named as the inspector keys tables.
+PARENTS_QUERY = """
+SELECT format('"%s"."%s"', replace(n.nspname, '"', '""'), replace(c.relname, '"', '""')),
+       array_agg(format('"%s"."%s"', replace(pn.nspname, '"', '""'),
+                        replace(p.relname, '"', '""')) ORDER BY i.inhseqno)
+FROM pg_inherits i
+JOIN pg_class c ON c.oid = i.inhrelid AND c.relkind IN ('r', 'p')
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_class p ON p.oid = i.inhparent
+JOIN pg_namespace pn ON pn.oid = p.relnamespace
+GROUP BY 1
+"""
 
 
 # information_schema's visibility rule as schemainspect's queries copy it: "the current

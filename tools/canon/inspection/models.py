@@ -24,13 +24,19 @@ class EnumModel(Protocol):
 
 class ColumnModel(Protocol):
     name: str
+    dbtype: str
     dbtypestr: str
+    collation: str | None
     default: str | None
+    not_null: bool
     is_enum: bool
     is_generated: bool
+    is_identity: bool
+    is_identity_always: bool
     is_inherited: bool
-    collation: str | None
     enum: EnumModel | None
+
+    def alter_clauses(self, other: ColumnModel) -> list[str]: ...
 
 
 class TableModel(Protocol):
@@ -38,9 +44,12 @@ class TableModel(Protocol):
     name: str
     columns: dict[str, ColumnModel]
     parent_table: str | None
+    parent_tables: tuple[str, ...]  # every parent, in order (canon's engine sets it)
     partition_def: str | None
     relationtype: str
     dependents_all: list[str]  # keys of what depends on it, directly or not
+    rowsecurity: bool
+    persistence: str
 
 
 class IndexModel(Protocol):
@@ -66,6 +75,8 @@ class FunctionModel(Protocol):
     identity_arguments: str
     result_string: str
     kind: str
+    definition: str
+    full_definition: str
 
 
 class DatabaseModel(Protocol):
@@ -78,6 +89,7 @@ class DatabaseModel(Protocol):
     constraints: dict[str, ConstraintModel]
     functions: dict[str, FunctionModel]
     triggers: dict[str, Any]
+    sequences: dict[str, Any]
     collations: dict[str, Any]
     rlspolicies: dict[str, Any]
 

@@ -100,7 +100,10 @@ def dropped_paths(sql: str) -> tuple[tuple[str, ...], ...]:
 
     ``(schema, name)`` for relations, types and functions, ``(schema, table, name)``
     for triggers, policies and constraints. A type renamed away counts: migra
-    recreates an enum by renaming the old one first.
+    recreates an enum by renaming the old one first. So do the parts of an object that
+    a recreation releases: a column's default or generation expression, a column dropped
+    (``(schema, table, column)``), a domain's CHECK (``(schema, domain, name)``) or
+    default (``(schema, domain)``).
     """
     paths: list[tuple[str, ...]] = []
     for node in parse(sql):
@@ -113,11 +116,28 @@ def dropped_paths(sql: str) -> tuple[tuple[str, ...], ...]:
             paths.extend(
                 (*table, cmd.name)
                 for cmd in node.cmds or ()
-                if isinstance(cmd, ast.AlterTableCmd)
-                and cmd.subtype == AlterTableType.AT_DropConstraint
-                and cmd.name
+                if isinstance(cmd, ast.AlterTableCmd) and cmd.name and _releases(cmd)
             )
+        elif isinstance(node, ast.AlterDomainStmt) and node.subtype in ("X", "T"):
+            if node.subtype == "X" and node.name:
+                paths.append((*name_path(node.typeName), node.name))
+            elif node.subtype == "T" and node.def_ is None:
+                paths.append(name_path(node.typeName))
     return tuple(path for path in paths if path)
+
+
+RELEASING = (
+    AlterTableType.AT_DropConstraint,
+    AlterTableType.AT_DropColumn,
+    AlterTableType.AT_DropExpression,
+)
+
+
+def _releases(cmd: ast.AlterTableCmd) -> bool:
+    """Whether a table command drops a constraint, a column, a default or an expression."""
+    if cmd.subtype == AlterTableType.AT_ColumnDefault:
+        return cmd.def_ is None
+    return cmd.subtype in RELEASING
 
 
 def name_path(obj: object) -> tuple[str, ...]:

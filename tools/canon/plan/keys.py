@@ -25,8 +25,8 @@ apply step by step.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, ObjectType
@@ -75,6 +75,9 @@ class LiveKeys:
     tables: dict[str, str]  # every index of live (schema.index) -> its table (schema.table)
     columns: dict[str, frozenset[str]]  # schema.table -> the columns its keys use
     primary: dict[str, frozenset[str]]  # schema.table -> the columns of its primary key
+    # Indexes (schema.index) the plan drops and builds again in one transaction, because
+    # what they use is recreated: the table never lacks them between steps.
+    rebuilt: frozenset[str] = frozenset()
 
 
 def live_keys(live: Connection) -> LiveKeys:
@@ -97,8 +100,15 @@ def live_keys(live: Connection) -> LiveKeys:
     )
 
 
-def keep_keys(statements: Sequence[str], live: LiveKeys) -> list[str]:
-    """``statements`` arranged so that no step boundary finds a table without its keys."""
+def keep_keys(
+    statements: Sequence[str], live: LiveKeys, rebuilt: Iterable[Sequence[str]] = ()
+) -> list[str]:
+    """``statements`` arranged so that no step boundary finds a table without its keys.
+
+    ``rebuilt`` names (as schema and index) the indexes the plan recreates: their drop
+    must come before what forces it, so they are left where they are.
+    """
+    live = replace(live, rebuilt=frozenset(".".join(path) for path in rebuilt))
     result = _drop_tables_whole(list(statements), live)
     result = _skip_indexes_gone(result, live)
     result = _keys_with_new_tables(result)
@@ -244,9 +254,12 @@ def _role_of(sql: str, live: LiveKeys) -> tuple[str, _Role] | None:
         if table is None:
             return None
         name = f"{table.split('.')[0]}.{node.idxname}"
+        if name in live.rebuilt:
+            return None
         return table, _Role(build=name, concurrent=bool(node.concurrent))
     if isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_INDEX:
-        keys = [live.by_index.get(_name(obj)) for obj in node.objects or ()]
+        names = [_name(obj) for obj in node.objects or ()]
+        keys = [None if name in live.rebuilt else live.by_index.get(name) for name in names]
         if len(keys) == 1 and keys[0] is not None:
             return keys[0].table, _Role(drop=keys[0])
         return None

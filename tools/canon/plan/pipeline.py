@@ -60,8 +60,12 @@ def make_plan(
     notes = [*notes, *_invalid_index_notes(live_conn)]
     raw = tenancy.shared_first(source.in_scope(changes.statements), source.tenants)
     statements = locksafe.lock_safe(raw, live_conn, options.concurrently) if raw else []
+    # An index the plan recreates is dropped and built again inside one transaction
+    # (what forces it out must go in between), so the keys rule leaves it where it is.
+    rebuilt = [r.path for r in changes.recreated if r.kind == "index"]
+    statements = spans.rebuilt_in_transaction(statements, rebuilt)
     if statements:
-        statements = keys.keep_keys(statements, keys.live_keys(live_conn))
+        statements = keys.keep_keys(statements, keys.live_keys(live_conn), rebuilt)
     statements = whole_recreations(statements, changes.recreated, source.tenants)
     plan = Plan(
         statements=classified(statements, live_conn),

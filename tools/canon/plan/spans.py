@@ -36,7 +36,7 @@ def keep_whole(statements: Sequence[str], recreated: Iterable[Path]) -> list[str
     names = set(recreated)
     if not names:
         return list(statements)
-    ordered = [_in_transaction(sql) if _on_recreated(sql, names) else sql for sql in statements]
+    ordered = rebuilt_in_transaction(statements, names)
     start = next((i for i, sql in enumerate(ordered) if set(dropped_paths(sql)) & names), None)
     if start is None:
         return ordered
@@ -63,6 +63,13 @@ def keep_whole(statements: Sequence[str], recreated: Iterable[Path]) -> list[str
         else:
             after.append(sql)  # VALIDATE CONSTRAINT
     return [*before, *during, *after]
+
+
+def rebuilt_in_transaction(statements: Sequence[str], recreated: Iterable[Path]) -> list[str]:
+    """``statements`` with the concurrent drops and builds of indexes the plan recreates
+    made plain, so that such an index is dropped and built again in one transaction."""
+    names = set(recreated)
+    return [_in_transaction(sql) if _on_recreated(sql, names) else sql for sql in statements]
 
 
 def _on_recreated(sql: str, names: set[Path]) -> bool:

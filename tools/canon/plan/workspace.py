@@ -63,11 +63,17 @@ def schema_files(
         if ref is not None:
             revision = stack.enter_context(gitref.schema_at(ref, project.schema_dir))
             tenant = project.only_tenant.id if project.only_tenant else None
-            project = resolve_project(revision.schema_dir, live_url, tenant, project.environment)
+            project = resolve_project(
+                revision.schema_dir, live_url, tenant, project.environment, project.allow_empty
+            )
             commit = revision.commit
         inputs = inputs_digest(project.schema_dir, tenant_ids(project.tenants))
         source = read_schema(
-            project.schema_dir, project.config, project.tenants, project.only_tenant
+            project.schema_dir,
+            project.config,
+            project.tenants,
+            project.only_tenant,
+            project.allow_empty,
         )
         yield SchemaFiles(source, commit, inputs)
 

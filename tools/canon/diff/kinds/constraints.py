@@ -3,7 +3,12 @@
 migra adds CHECK and foreign keys as ``NOT VALID`` followed by ``VALIDATE CONSTRAINT``
 (a shorter lock). For a constraint whose definition already says ``NOT VALID`` that
 validation makes the live constraint differ from the files, so the plan never
-converges; canon leaves the validation out for those.
+converges; canon leaves the validation out for those. PostgreSQL 15 cannot add a
+foreign key ``NOT VALID`` to a partitioned table, so those are added valid at once.
+
+The validity of a foreign key's clones (on the partitions of a partitioned table it
+references) is not compared: ``VALIDATE CONSTRAINT`` leaves them marked not valid,
+and they are PostgreSQL's bookkeeping for the constraint, whose own validity is.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ class _KeepsNotValid:
 
     definition: str
     create_statement: str
+    on_partitioned_table: bool = False
 
     @property
     def safer_create_statements(self) -> list[str]:
-        if self.definition.rstrip().upper().endswith(NOT_VALID):
+        if self.on_partitioned_table or self.definition.rstrip().upper().endswith(NOT_VALID):
             return [self.create_statement]
         return list(super().safer_create_statements)  # type: ignore[misc]
 
@@ -32,13 +38,17 @@ _CLASSES: dict[type, type] = {}
 
 def keep_not_valid(*models: DatabaseModel) -> None:
     for model in models:
+        partitioned = {key for key, table in model.tables.items() if table.relationtype == "p"}
         for constraint in model.constraints.values():
             base = type(constraint)
-            if issubclass(base, _KeepsNotValid):
-                continue
-            if base not in _CLASSES:
-                _CLASSES[base] = type(f"NotValidAware{base.__name__}", (_KeepsNotValid, base), {})
-            constraint.__class__ = _CLASSES[base]
+            if not issubclass(base, _KeepsNotValid):
+                if base not in _CLASSES:
+                    _CLASSES[base] = type(
+                        f"NotValidAware{base.__name__}", (_KeepsNotValid, base), {}
+                    )
+                constraint.__class__ = _CLASSES[base]
+            table = getattr(constraint, "quoted_full_table_name", None)
+            setattr(constraint, "on_partitioned_table", table in partitioned)  # noqa: B010
 
 
 def keep_indexes_of_dropped_constraints(live: DatabaseModel, target: DatabaseModel) -> None:
@@ -72,7 +82,9 @@ FROM pg_constraint co JOIN ns ON ns.oid = co.connamespace
 SIGNATURE = """
 SELECT 'constraint', format('%I.%s.%I', ns.nspname,
                             coalesce(quote_ident(cl.relname), quote_ident(t.typname)), co.conname),
-       concat_ws(' | ', pg_get_constraintdef(co.oid), 'valid=' || co.convalidated)
+       CASE WHEN co.conparentid = 0
+            THEN concat_ws(' | ', pg_get_constraintdef(co.oid), 'valid=' || co.convalidated)
+            ELSE regexp_replace(pg_get_constraintdef(co.oid), ' NOT VALID$', '') END
 FROM pg_constraint co JOIN ns ON ns.oid = co.connamespace
 LEFT JOIN pg_class cl ON cl.oid = co.conrelid LEFT JOIN pg_type t ON t.oid = co.contypid
 """

@@ -3,18 +3,21 @@
 New domains are created before anything else (columns and functions may use them);
 domains the files no longer hold are dropped after everything else. A changed base type
 is refused: PostgreSQL cannot alter it, and recreating the domain means recasting every
-column of it.
+column of it. A CHECK or default that calls a function the plan drops is dropped first
+and added again once the function is back (``diff.dependents``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from canon.diff import dependents, recreation
 from canon.diff.fragments import type_fingerprint, type_signature
-from canon.diff.kind import Kind, Pair, Placed
+from canon.diff.kind import Kind, Pair, Placed, Recreated
 from canon.errors import PlanRefused
 from canon.pg.db import Connection, query
+from canon.pg.quoting import ident
 
 DOMAINS_QUERY = query(
     """
@@ -76,6 +79,7 @@ def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Domain]:
 def changes(pair: Pair) -> Placed:
     """Creations and changes before the engine's statements, drops at the end."""
     have, want = read(pair.live_conn, pair.excluded), read(pair.target_conn, pair.excluded)
+    released, comments, recreated = _release_function_uses(pair, have)
     before: list[str] = []
     after: list[str] = []
     for name, domain in sorted(want.items()):
@@ -86,7 +90,59 @@ def changes(pair: Pair) -> Placed:
             before.extend(_alter_statements(current, domain))
     for name in sorted(have.keys() - want.keys()):
         after.append(f"DROP DOMAIN {name};")
-    return Placed(early=tuple(before), drop=tuple(after))
+    return Placed(
+        pre=tuple(released),
+        early=tuple(before),
+        late=tuple(comments),
+        drop=tuple(after),
+        recreated=tuple(recreated),
+    )
+
+
+def _release_function_uses(
+    pair: Pair, have: dict[str, Domain]
+) -> tuple[list[str], list[str], list[Recreated]]:
+    """Drop the CHECKs and defaults that call a function the plan drops (as recreation
+    decides, ``diff.recreation.function_changes``); ``have`` is updated to match, so that
+    the files' versions are added again with the rest. Returns the drops, the comments
+    to put back on the CHECKs once they are, and what the plan reports as recreated."""
+    changes = recreation.function_changes(pair)
+    statements: list[str] = []
+    comments: list[dependents.Comment] = []
+    recreated: list[Recreated] = []
+    for use in dependents.find(pair.live_conn, functions=changes):
+        domain = have.get(use.key or "")
+        if domain is None:
+            continue
+        if use.kind == "domain default" and domain.default is not None:
+            statements.append(f"ALTER DOMAIN {domain.name} DROP DEFAULT;")
+            have[domain.name] = replace(domain, default=None)
+            recreated.append(_recreated(use, changes))
+        elif use.kind == "domain constraint":
+            # Names as quote_ident gives them: quoted only when they must be.
+            kept = [
+                (name, check)
+                for name, check in domain.checks.items()
+                if name not in (use.name, ident(use.name or ""))
+            ]
+            if len(kept) < len(domain.checks):
+                statements.append(
+                    f"ALTER DOMAIN {domain.name} DROP CONSTRAINT {ident(use.name or '')};"
+                )
+                names, checks = zip(*kept, strict=True) if kept else ((), ())
+                have[domain.name] = replace(
+                    domain, constraint_names=tuple(names), constraints=tuple(checks)
+                )
+                comments.extend(use.comments)
+                recreated.append(_recreated(use, changes))
+    return statements, dependents.restore_comments(pair.target_conn, comments), recreated
+
+
+def _recreated(use: dependents.Dependent, changes: dict[str, str]) -> Recreated:
+    """A domain's default or CHECK, reported with why the functions it may call go."""
+    path = (*dependents.name_parts(use.key or ""), *([use.name] if use.name else []))
+    why = "; ".join(f"{key} {reason}" for key, reason in sorted(changes.items()))
+    return Recreated(use.kind, path, use.description, f"it may call {why}")
 
 
 def _alter_statements(have: Domain, want: Domain) -> list[str]:

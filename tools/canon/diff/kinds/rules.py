@@ -5,7 +5,8 @@ so a rule the files lack is drift like any other object. Removed and changed rul
 dropped before the engine's statements, since a rule's action may use a table the plan
 drops; new and changed ones are created after the rest of the plan, when their tables
 exist, and again where the plan drops and recreates their table or view (its rules go
-with it; ``CREATE OR REPLACE VIEW`` keeps them).
+with it; ``CREATE OR REPLACE VIEW`` keeps them) or drops the rule itself (a recreation
+in ``diff.recreation``, when the rule uses what the plan changes).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ RULES_QUERY = query(
     """
     SELECT format('%I.%I.%I', n.nspname, c.relname, r.rulename), n.nspname, c.relname,
            format('%I ON %I.%I', r.rulename, n.nspname, c.relname), pg_get_ruledef(r.oid),
-           r.ev_enabled, c.relkind IN ('r', 'p')
+           r.ev_enabled, c.relkind IN ('r', 'p'), r.rulename
     FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE r.rulename <> '_RETURN' AND n.nspname <> ALL (:excluded)
@@ -44,6 +45,7 @@ class Rule:
     definition: str  # CREATE RULE …;
     enabled: str
     on_table: bool  # views' rules cannot be switched off
+    name: str
 
     def create_statements(self) -> list[str]:
         statements = [self.definition]
@@ -73,7 +75,9 @@ def creations(pair: Pair, planned: Sequence[str]) -> list[str]:
     dropped = _dropped_relations(planned)
     statements = []
     for key, wanted in sorted(want.items()):
-        current = None if (wanted.schema, wanted.relname) in dropped else have.get(key)
+        # A rule is missing where the plan drops it, or its table or view (a recreation).
+        gone = {(wanted.schema, wanted.relname), (wanted.schema, wanted.relname, wanted.name)}
+        current = None if gone & dropped else have.get(key)
         if current is None or current.definition != wanted.definition:
             statements += wanted.create_statements()
         elif current.enabled != wanted.enabled:
@@ -81,8 +85,9 @@ def creations(pair: Pair, planned: Sequence[str]) -> list[str]:
     return statements
 
 
-def _dropped_relations(planned: Sequence[str]) -> set[tuple[str, str]]:
-    """(schema, name) of the tables and views the plan drops."""
+def _dropped_relations(planned: Sequence[str]) -> set[tuple[str, ...]]:
+    """(schema, name) of the tables and views the plan drops, (schema, table, name) of the
+    rules it drops."""
     # Imported on use, as in diff/kinds/privileges.py: the no-change shortcut loads this
     # module for its fingerprint SQL and must not load the SQL parser.
     from pglast import ast
@@ -91,13 +96,17 @@ def _dropped_relations(planned: Sequence[str]) -> set[tuple[str, str]]:
     from canon.pg.parsing import parse
 
     relations = (ObjectType.OBJECT_TABLE, ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW)
-    dropped = set()
+    dropped: set[tuple[str, ...]] = set()
     for sql in planned:
         for node in parse(sql):
             if isinstance(node, ast.DropStmt) and node.removeType in relations:
                 for name in node.objects or ():
                     parts = [part.sval for part in name]
                     dropped.add((parts[-2] if len(parts) > 1 else "public", parts[-1]))
+            elif isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_RULE:
+                for name in node.objects or ():
+                    parts = [part.sval for part in name]
+                    dropped.add((parts[-3] if len(parts) > 2 else "public", *parts[-2:]))
     return dropped
 
 

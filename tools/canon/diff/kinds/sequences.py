@@ -1,8 +1,11 @@
 """Sequence options, data types and ownership, which migra leaves as they are.
 
-migra creates a sequence with default options and never alters one, and it forgets
-``OWNED BY``. canon compares pg_sequence and the ownership link and emits ``ALTER
-SEQUENCE`` after everything else, when the owning tables and columns exist. A new
+migra creates a sequence with default options and never alters one, and it sets
+``OWNED BY`` only in some cases, right after its own table creations. canon compares
+pg_sequence and the ownership link and emits ``ALTER SEQUENCE`` after everything else,
+when the owning tables and columns exist (migra's ``OWNED BY`` is left out); a
+sequence that changes owner is released first, since dropping its old table or column
+would drop it too. A new
 sequence starts from PostgreSQL's defaults for its type, so it is compared with those.
 Identity sequences belong to their column and are altered through it.
 """
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 
 from canon.diff.fragments import acl_items
 from canon.diff.kind import Kind, Pair, Placed
+from canon.inspection.models import DatabaseModel
 from canon.pg.db import Connection, query
 
 SEQUENCES_QUERY = query(
@@ -84,18 +88,27 @@ def read(conn: Connection, excluded: Iterable[str]) -> dict[str, Sequence]:
 def changes(pair: Pair) -> Placed:
     """ALTER statements for options and ownership; run them after the engine's statements."""
     have, want = read(pair.live_conn, pair.excluded), read(pair.target_conn, pair.excluded)
-    statements = []
+    _hide_ownership(pair.live_model, pair.target_model)
+    released, statements = [], []
     for name, wanted in sorted(want.items()):
         current = have.get(name) or wanted.defaults()
         if current.options != wanted.options:
             statements.append(_alter_options(wanted, restart=current.fresh))
-        if (
-            wanted.identity_of is None
-            and current.owned_by != wanted.owned_by
-            and (name in have or wanted.owned_by is not None)
-        ):
-            statements.append(f"ALTER SEQUENCE {name} OWNED BY {wanted.owned_by or 'NONE'};")
-    return Placed(late=tuple(statements))
+        if wanted.identity_of is not None or current.owned_by == wanted.owned_by:
+            continue
+        if current.owned_by is not None:
+            released.append(f"ALTER SEQUENCE {name} OWNED BY NONE;")
+        if wanted.owned_by is not None:
+            statements.append(f"ALTER SEQUENCE {name} OWNED BY {wanted.owned_by};")
+    return Placed(pre=tuple(released), late=tuple(statements))
+
+
+def _hide_ownership(*models: DatabaseModel) -> None:
+    """Ownership is planned here, after every table exists; migra's own OWNED BY (which
+    follows its table creations, and may precede a child's) is left out of both pictures."""
+    for model in models:
+        for sequence in model.sequences.values():
+            sequence.table_name = sequence.column_name = None
 
 
 def _alter_options(seq: Sequence, restart: bool) -> str:

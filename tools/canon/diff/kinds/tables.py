@@ -44,11 +44,14 @@ def prepare(pair: Pair) -> Placed:
     for name in sorted(have.keys() & want.keys()):
         _refuse_structural_change(name, have[name], want[name])
     disinherit = inheritance.prepare(pair.live_model, pair.target_model)
-    partitions.prepare(pair.live_conn, pair.target_conn, pair.live_model, pair.target_model)
+    keys = partitions.prepare(pair.live_conn, pair.target_conn, pair.live_model, pair.target_model)
     membership = partitions.membership_changes(
         pair.live_conn, pair.target_conn, pair.live_model, pair.target_model, pair.excluded
     )
-    return Placed(pre=tuple(disinherit), late=tuple(membership))
+    settings = partitions.settings_changes(
+        pair.live_conn, pair.target_conn, pair.live_model, pair.target_model, pair.excluded
+    )
+    return Placed(pre=(*disinherit, *keys.pre), late=(*membership, *settings, *keys.late))
 
 
 def _refuse_structural_change(

@@ -1,0 +1,1 @@
+INSERT INTO public.parcels VALUES (1, 42, 2);

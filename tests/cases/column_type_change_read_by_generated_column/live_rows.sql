@@ -1,0 +1,1 @@
+INSERT INTO public.rooms (id, width, depth) VALUES (1, 3, 4);

@@ -1,0 +1,1 @@
+INSERT INTO public.tickets (status, price) VALUES ('done', 10);

@@ -1,0 +1,1 @@
+-- Everything this project managed has been removed: planned with --allow-empty.

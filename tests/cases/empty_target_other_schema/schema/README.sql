@@ -1,0 +1,1 @@
+-- The billing schema and everything in it go.

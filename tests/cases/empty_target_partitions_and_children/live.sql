@@ -1,0 +1,4 @@
+CREATE TABLE public.events (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE public.events_2024 PARTITION OF public.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE public.documents (id bigint, title text);
+CREATE TABLE public.invoices (amount numeric) INHERITS (public.documents);

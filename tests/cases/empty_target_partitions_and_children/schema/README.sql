@@ -1,0 +1,1 @@
+-- No statements: partitions go with their parent, children before theirs.

@@ -1,0 +1,9 @@
+-- The column the function reads is retyped: the function is recreated around the change,
+-- and the default calling it must be released before the function is dropped.
+CREATE TABLE public.rates (id bigint PRIMARY KEY, amount numeric(12, 2) NOT NULL);
+CREATE FUNCTION public.top_rate() RETURNS numeric LANGUAGE sql STABLE
+BEGIN ATOMIC
+    SELECT max(amount) FROM public.rates;
+END;
+COMMENT ON FUNCTION public.top_rate() IS 'highest rate on file';
+CREATE TABLE public.quotes (id bigint PRIMARY KEY, total numeric DEFAULT public.top_rate());

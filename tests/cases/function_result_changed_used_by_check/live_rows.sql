@@ -1,0 +1,1 @@
+INSERT INTO public.products VALUES (1, 'ABC-1');

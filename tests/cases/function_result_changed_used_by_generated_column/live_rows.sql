@@ -1,0 +1,1 @@
+INSERT INTO public.stock (id, qty) VALUES (1, 5);

@@ -1,0 +1,1 @@
+CREATE TABLE public.config (k text PRIMARY KEY, v text);

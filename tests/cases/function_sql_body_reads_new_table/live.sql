@@ -1,0 +1,1 @@
+CREATE TABLE public.settings (k text PRIMARY KEY, v text);

@@ -1,0 +1,1 @@
+INSERT INTO public.orders (id, net, vat) VALUES (1, 100, 20);

@@ -1,0 +1,1 @@
+CREATE TABLE public.tokens (id integer PRIMARY KEY, n integer, serial_no integer GENERATED ALWAYS AS (n + 1000) STORED);

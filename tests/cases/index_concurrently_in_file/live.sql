@@ -1,0 +1,1 @@
+CREATE TABLE public.customers (id bigint PRIMARY KEY, email text NOT NULL, city text);

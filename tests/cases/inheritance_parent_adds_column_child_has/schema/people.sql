@@ -1,0 +1,4 @@
+-- The parent gains email, which staff already has: PostgreSQL merges the two.
+CREATE TABLE public.people (id bigint, name text, email text);
+CREATE TABLE public.staff (email text, badge text) INHERITS (public.people);
+CREATE TABLE public.guests (visit date) INHERITS (public.people);

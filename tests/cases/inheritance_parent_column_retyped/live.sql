@@ -1,0 +1,3 @@
+CREATE TABLE public.measures (id bigint, amount integer DEFAULT 0 NOT NULL);
+CREATE TABLE public.daily_measures (day date) INHERITS (public.measures);
+CREATE TABLE public.hourly_measures (hour integer) INHERITS (public.daily_measures);

@@ -1,0 +1,1 @@
+CREATE TABLE public.keep (id bigint PRIMARY KEY);

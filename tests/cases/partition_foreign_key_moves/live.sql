@@ -1,0 +1,4 @@
+CREATE TABLE public.customers (id bigint PRIMARY KEY);
+CREATE TABLE public.orders (id bigint NOT NULL, at date NOT NULL, customer_id bigint) PARTITION BY RANGE (at);
+CREATE TABLE public.orders_2024 PARTITION OF public.orders FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE public.order_notes (id bigint PRIMARY KEY, customer_id bigint REFERENCES public.customers ON DELETE CASCADE);
