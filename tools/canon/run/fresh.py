@@ -23,7 +23,7 @@ from pathlib import Path
 import psycopg
 
 from canon.diff.fingerprint import fingerprint
-from canon.errors import ApplyFailed, CanonError, HazardRefused, Warn
+from canon.errors import ApplyFailed, CanonError, Warn
 from canon.files import loadorder
 from canon.files.project import Project
 from canon.files.sources import SchemaSource, Statement
@@ -153,7 +153,8 @@ def apply_files(
             statements = files.source.statements
             if not all(s.kind in LOADABLE for s in statements):
                 return None
-            _refuse_unallowed(statements, allow_hazards)
+            if not _hazards_allowed(statements, allow_hazards):
+                return None
             before = fingerprint(live_conn, EXCLUDED_SCHEMAS)
             _limit(live_conn, timeouts)
             loaded = _load_beside_build(
@@ -184,8 +185,10 @@ def holds_objects(live_conn: psycopg.Connection) -> bool:
     return bool(row and row[0])
 
 
-def _refuse_unallowed(statements: Sequence[Statement], allowed: frozenset[str]) -> None:
-    """Refuse ``authz`` unless allowed; every other hazard needs something that exists."""
+def _hazards_allowed(statements: Sequence[Statement], allowed: frozenset[str]) -> bool:
+    """Whether ``authz`` is allowed where the files may need it (every other hazard needs
+    something that exists). When it is not, the usual path plans and judges: a statement
+    may read as authz here and be no change there (an owner the role already is)."""
     granting = [s.sql for s in statements if s.kind in GRANTING]
     found = {
         hazard.name
@@ -193,9 +196,7 @@ def _refuse_unallowed(statements: Sequence[Statement], allowed: frozenset[str]) 
         for hazard in each
         if hazard.name not in hazards.EXISTING_TABLE_ONLY
     }
-    refused = sorted(found - allowed)
-    if refused:
-        raise HazardRefused(refused)
+    return found <= allowed
 
 
 def _limit(live_conn: psycopg.Connection, timeouts: Timeouts) -> None:
