@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from canon.diff import casts, columnorder, dependents, generated, recreation
+from canon.diff import casts, columnorder, dependents, forcing, generated
 from canon.diff.fragments import acl_items
 from canon.diff.kind import Kind, Pair, Placed, Recreated
 from canon.errors import PlanRefused
@@ -84,7 +84,7 @@ def _release_blockers(pair: Pair) -> tuple[dependents.Released, RetypedWithReade
     the very statement that changes the type (returned second).
     """
     live, target = pair.live_model, pair.target_model
-    blocked = recreation.blocked_columns(live, target)
+    blocked = forcing.blocked_columns(live, target)
     retyped = [(t, c) for t, c in blocked if _retyped(live, target, t, c)]
     found = dependents.find(pair.live_conn, columns=blocked, blocking_only=True)
     tables = {t for t, _ in retyped}

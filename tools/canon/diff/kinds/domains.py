@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from canon.diff import dependents, recreation
+from canon.diff import dependents, forcing
 from canon.diff.fragments import type_fingerprint, type_signature
 from canon.diff.kind import Kind, Pair, Placed, Recreated
 from canon.errors import PlanRefused
@@ -103,10 +103,10 @@ def _release_function_uses(
     pair: Pair, have: dict[str, Domain]
 ) -> tuple[list[str], list[str], list[Recreated]]:
     """Drop the CHECKs and defaults that call a function the plan drops (as recreation
-    decides, ``diff.recreation.function_changes``); ``have`` is updated to match, so that
+    decides, ``diff.forcing.function_changes``); ``have`` is updated to match, so that
     the files' versions are added again with the rest. Returns the drops, the comments
     to put back on the CHECKs once they are, and what the plan reports as recreated."""
-    changes = recreation.function_changes(pair)
+    changes = forcing.function_changes(pair)
     statements: list[str] = []
     comments: list[dependents.Comment] = []
     recreated: list[Recreated] = []

@@ -4,7 +4,7 @@ migra replaces a changed function with ``CREATE OR REPLACE FUNCTION``, which Pos
 rejects when the result type (or the names of OUT columns) changes, when a parameter
 default goes, or when a function becomes a procedure; canon drops such a function
 first and lets migra create it as new, reported as recreated with its reason. Which
-functions go, and why, is ``diff.recreation.function_changes``; the views, functions,
+functions go, and why, is ``diff.forcing.function_changes``; the views, functions,
 triggers, policies, indexes and CHECKs using them were dropped by recreation already
 (the views kind runs first), and the defaults and generated columns using them are
 released here (``diff.dependents``), to be created again after the function. No drop
@@ -14,7 +14,7 @@ migra is shown whole definitions, since it reads SQL-standard bodies as empty.
 
 from __future__ import annotations
 
-from canon.diff import dependents, recreation
+from canon.diff import dependents, forcing
 from canon.diff.fragments import acl_items
 from canon.diff.kind import Kind, Pair, Placed, Recreated
 from canon.inspection.models import DatabaseModel, FunctionModel
@@ -30,7 +30,7 @@ def prepare(pair: Pair) -> Placed:
     """
     live, target = pair.live_model, pair.target_model
     _compare_whole_definitions(live, target)
-    changes = recreation.function_changes(pair)
+    changes = forcing.function_changes(pair)
     dropped = sorted(changes)
     # Views, functions, triggers, policies, indexes and CHECKs using these were dropped
     # by recreation (the views kind); what remains are defaults and generated columns.
