@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from canon.files.sources import split_statements
+from canon.files.sources import schema_statements, split_statements
 
 CONCURRENT = """-- indexes, é
 CREATE TABLE t (a int, b text);
@@ -13,7 +13,7 @@ create index concurrently
 
 
 def test_create_index_concurrently_is_read_as_the_index_it_declares() -> None:
-    table, unique, plain = split_statements(CONCURRENT, "indexes.sql", declared=True)
+    table, unique, plain = schema_statements(CONCURRENT, "indexes.sql")
     assert "CONCURRENTLY" not in unique.sql.upper() and "concurrently" not in plain.sql
     assert unique.sql.startswith("CREATE /* ü */ UNIQUE INDEX ")
     assert unique.sql.endswith("IF NOT EXISTS t_a ON t (a)")
@@ -26,9 +26,7 @@ def test_create_index_concurrently_is_read_as_the_index_it_declares() -> None:
 
 
 def test_other_statements_keep_the_word() -> None:
-    (comment,) = split_statements(
-        "COMMENT ON TABLE t IS 'built concurrently';", "c.sql", declared=True
-    )
+    (comment,) = schema_statements("COMMENT ON TABLE t IS 'built concurrently';", "c.sql")
     assert comment.sql == "COMMENT ON TABLE t IS 'built concurrently'"
 
 
