@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from canon.cli.app import cli
 from canon.cli.main import run
+from canon.plan.output import escape_property
 from canon.plan.planfile import read_plan_file
 from tests.helpers import CASES, canon, run_sql_file
 
@@ -72,9 +73,15 @@ def test_markdown_is_a_pull_request_comment(drifted: str) -> None:
 def test_github_annotations_carry_file_and_line(drifted: str) -> None:
     lines = plan(drifted, "--format", "github").splitlines()
     assert lines[0].startswith(
-        "::warning title=canon plan: data-loss::column public.items.legacy_code"
+        "::warning title=canon plan%3A data-loss::column public.items.legacy_code"
     )
     assert lines[1].startswith(f"::notice file={SCHEMA_FILE},line=4,title=canon plan::")
+
+
+def test_annotation_titles_escape_what_would_end_them() -> None:
+    # GitHub splits a workflow command's properties at commas: two hazards in a title
+    # must not cut it short.
+    assert escape_property("canon plan: data-loss, rewrite") == "canon plan%3A data-loss%2C rewrite"
 
 
 def test_hazards_in_colour_on_a_terminal_never_when_piped_or_no_color(

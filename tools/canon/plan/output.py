@@ -169,7 +169,7 @@ def to_github(plan: Plan) -> str:
         where = annotation_place(origin.path, origin.line) if origin else ""
         about = f"{origin.object} ({origin.where}): " if origin else ""
         message = about + one_line(s.sql, ANNOTATION_SQL)
-        lines.append(f"::{level} {where}title={title}::{escape(message)}")
+        lines.append(f"::{level} {where}title={escape_property(title)}::{escape(message)}")
     return "\n".join(lines) + "\n"
 
 
@@ -177,8 +177,7 @@ def annotation_place(path: str | None, line: int | None) -> str:
     """The ``file=…,line=…,`` part of a workflow command, or nothing without a file."""
     if not path:
         return ""
-    escaped = escape(path).replace(":", "%3A").replace(",", "%2C")
-    return f"file={escaped},line={line or 1},"
+    return f"file={escape_property(path)},line={line or 1},"
 
 
 def one_line(sql: str, limit: int | None = None) -> str:
@@ -190,6 +189,11 @@ def one_line(sql: str, limit: int | None = None) -> str:
 def escape(message: str) -> str:
     """GitHub workflow commands need %, CR and LF escaped."""
     return message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    """A workflow command's property value: a comma or colon would end it early."""
+    return escape(value).replace(":", "%3A").replace(",", "%2C")
 
 
 def _cell(text: str) -> str:
