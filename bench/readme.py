@@ -30,12 +30,18 @@ class Machine:
 
     def describe(self, argv: list[str] | None, server_version: str) -> str:
         command = " ".join(["python -m bench", *map(shlex.quote, argv or [])])
+        load_after = os.getloadavg()[0]
+        busy = max(self.load_before, load_after) > self.cores
+        caveat = (
+            " (above the number of cores: other work shared the machine, so trust the ratios "
+            "more than the seconds)"
+            if busy
+            else ""
+        )
         return (
             f"Measured by `{command}` on {self.started:%Y-%m-%d}: {self.cores} cores, "
             f"PostgreSQL {server_version} with canon's embedded-cluster settings; load average "
-            f"{self.load_before:.1f} at the start and {os.getloadavg()[0]:.1f} at the end "
-            "(above the number of cores, other work shared the machine: trust the ratios "
-            "more than the seconds)."
+            f"{self.load_before:.1f} at the start and {load_after:.1f} at the end{caveat}."
         )
 
 
