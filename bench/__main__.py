@@ -292,11 +292,9 @@ def main(argv: list[str] | None = None) -> int:
             progress("\n" + finished[2] + "\n" + finished[6])
     tables = []
     if rows:
-        runs_said = (
-            f"{runs} runs (3 at 2,000 tables)"
-            if any(r.tables >= 2000 for r in rows)
-            else f"{runs} runs"
-        )
+        runs_said = f"{runs} run{'s' * (runs > 1)}"
+        if runs > 3 and any(r.tables >= 2000 for r in rows):
+            runs_said += " (3 at 2,000 tables)"
         tables.append(render(rows, runs_said))
     if tenant_rows:
         tables.append(tenants.render(tenant_rows))
