@@ -25,7 +25,7 @@ from pathlib import Path
 
 import psycopg
 
-from canon.pg.cluster import Cluster
+from canon.pg.cluster import Cluster, destroy_with_scratch
 
 from .scenario import (
     CONVERGED,
@@ -130,7 +130,7 @@ def main(argv: list[str]) -> int:
         elapsed = time.monotonic() - started
     finally:
         os.chdir(previous_cwd)
-        cluster.destroy()
+        destroy_with_scratch(cluster)
         shutil.rmtree(root, ignore_errors=True)
     return _report(results, elapsed)
 

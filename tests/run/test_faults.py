@@ -49,7 +49,7 @@ import pytest
 
 from canon.diff.fingerprint import fingerprint
 from canon.managed import EXCLUDED_SCHEMAS
-from canon.pg.cluster import SERVER_SETTINGS, Cluster
+from canon.pg.cluster import SERVER_SETTINGS, Cluster, destroy_with_scratch
 from canon.plan.planfile import read_plan_file
 from canon.run.journal import ensure_schema
 from tests.helpers import TESTS, run_sql_file
@@ -196,7 +196,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
             os.environ.pop("CANON_HOME", None)
         else:
             os.environ["CANON_HOME"] = env_before
-        server.cluster.destroy()
+        destroy_with_scratch(server.cluster)
         shutil.rmtree(root, ignore_errors=True)
 
 
